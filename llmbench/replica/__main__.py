@@ -1,0 +1,88 @@
+"""`python -m llmbench.replica`: serve the offline replica of huggingface.co until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from .faults import LEADERBOARD_MODES, FaultConfig
+from .ratelimit import ANONYMOUS, RateLimitConfig
+from .server import Replica
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m llmbench.replica",
+        description="Offline replica of the parts of huggingface.co llmbench uses (Hub API, model pages, "
+        "Open LLM Leaderboard). Prints `export` lines that point llmbench at it.",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="Hub origin port (0 = any free port)")
+    parser.add_argument("--app-port", type=int, default=0, help="leaderboard app origin port (0 = any)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic Hub fields")
+    parser.add_argument("--extra-models", type=int, default=0, help="synthetic filler repos for scale tests")
+    faults = parser.add_argument_group("faults")
+    faults.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
+    faults.add_argument("--jitter", type=float, default=0.0, help="plus up to this many seconds at random")
+    faults.add_argument("--error-rate", type=float, default=0.0, help="share of Hub responses that are 5xx")
+    faults.add_argument("--error-status", type=int, default=503)
+    faults.add_argument("--stall-rate", type=float, default=0.0, help="share of Hub responses that stall")
+    faults.add_argument("--stall-seconds", type=float, default=60.0)
+    faults.add_argument("--malformed-rate", type=float, default=0.0, help="share of JSON bodies cut in half")
+    faults.add_argument("--fault-path", default=None, help="regex: only matching paths get faults")
+    faults.add_argument("--fault-after", type=int, default=0, help="first N matching requests are spared")
+    faults.add_argument("--leaderboard-mode", choices=LEADERBOARD_MODES, default="normal",
+                        help="endpoint-renamed: data endpoint moved; layout-changed: table markup changed too")
+    limits = parser.add_argument_group("rate limits (Hub, per 5-minute fixed window by default)")
+    limits.add_argument("--no-rate-limit", action="store_true", help="serve without quotas")
+    limits.add_argument("--window", type=float, default=300.0, help="window length in seconds")
+    for bucket, quota in ANONYMOUS.items():
+        limits.add_argument(f"--{bucket}-quota", type=int, default=quota,
+                            help=f"anonymous {bucket} requests per window (default {quota})")
+    limits.add_argument("--no-ratelimit-headers", action="store_true",
+                        help="429s and responses without RateLimit headers (CloudFront-style)")
+    return parser
+
+
+def replica_from_args(args: argparse.Namespace) -> Replica:
+    faults = FaultConfig(latency=args.latency, jitter=args.jitter, error_rate=args.error_rate,
+                         error_status=args.error_status, stall_rate=args.stall_rate,
+                         stall_seconds=args.stall_seconds, malformed_rate=args.malformed_rate,
+                         path=args.fault_path, after=args.fault_after,
+                         leaderboard_mode=args.leaderboard_mode, seed=args.seed)
+    anonymous = {bucket: getattr(args, f"{bucket}_quota") for bucket in ANONYMOUS}
+    limits = RateLimitConfig(enabled=not args.no_rate_limit, window=args.window, anonymous=anonymous,
+                             send_headers=not args.no_ratelimit_headers)
+    limits.authenticated = {b: max(q, limits.authenticated[b] * q // ANONYMOUS[b]) for b, q in anonymous.items()}
+    return Replica(host=args.host, port=args.port, app_port=args.app_port, faults=faults, limits=limits,
+                   extra_models=args.extra_models, seed=args.seed)
+
+
+async def serve(replica: Replica) -> None:
+    await replica.start()
+    print(f"llmbench replica serving {len(replica.catalog):,} Hub repos and the leaderboard")
+    print(f"  Hub:             {replica.hub_url}")
+    print(f"  Leaderboard:     {replica.leaderboard_url}")
+    print(f"  Leaderboard app: {replica.app_url}")
+    print("Point llmbench at it with:")
+    for line in replica.export_lines():
+        print(line)
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await replica.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        asyncio.run(serve(replica_from_args(args)))
+    except KeyboardInterrupt:
+        print("replica stopped", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

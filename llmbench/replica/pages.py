@@ -1,0 +1,174 @@
+"""HTML model pages, raw/resolve file URLs and the leaderboard Space page (hub.md §8)."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from aiohttp import web
+
+from .catalog import GGUF_ONLY, Catalog, ModelRecord
+
+NOT_FOUND_HTML = """<!doctype html>
+<html class=""><head><meta charset="utf-8"><title>404 – Hugging Face</title></head>
+<body><main class="flex flex-1 flex-col"><div class="container py-24">
+<h1 class="text-4xl font-bold">404</h1>
+<p class="text-lg">Sorry, we can't find the page you are looking for.</p>
+</div></main></body></html>
+"""
+
+
+def human_size(count: int) -> str:
+    """The sidebar's rounding: three significant figures and a unit (`7.24B`, `16.4M`, `304B`)."""
+    for unit, scale in (("T", 1e12), ("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if count >= scale:
+            value = count / scale
+            text = f"{value:.3g}" if value < 1000 else f"{value:.0f}"
+            return f"{text}{unit}"
+    return str(count)
+
+
+def page_model_json(record: ModelRecord) -> dict[str, Any]:
+    """The `model` object of the `ModelHeader` data-props: API fields plus page-only keys."""
+    api = record.api
+    model = {k: v for k, v in api.items() if k not in ("siblings", "spaces", "widgetData", "model-index")}
+    if "safetensors" in model:
+        shards = sum(1 for s in api.get("siblings", []) if s["rfilename"].endswith(".safetensors"))
+        model["safetensors"] = dict(model["safetensors"], sharded=shards > 1)
+    model["tag_objs"] = [{"id": tag, "label": tag, "type": "other"} for tag in api.get("tags", [])]
+    model["isQuantized"] = bool(record.page_extra.get("isQuantized"))
+    model["ggufFilePaths"] = [s["rfilename"] for s in api.get("siblings", []) if s["rfilename"].endswith(".gguf")]
+    model["mlxFilePaths"] = []
+    model["xetEnabled"] = True
+    return model
+
+
+def _sidebar(record: ModelRecord) -> str:
+    api = record.api
+    parts = [
+        '<div class="mb-8"><dl class="flex items-baseline justify-between"><dt class="text-sm text-gray-500">'
+        f'Downloads last month</dt><dd class="font-semibold">{api.get("downloads", 0):,}</dd></dl></div>'
+    ]
+    safetensors = api.get("safetensors")
+    if safetensors:
+        dtypes = " · ".join(safetensors["parameters"])
+        parts.append(
+            '<div class="flex flex-wrap gap-x-1.5 gap-y-1 text-sm"><div class="font-semibold">Safetensors</div>'
+            '<div class="flex items-center"><div class="px-1.5 text-gray-400">Model size</div>'
+            f'<div class="px-1.5">{human_size(safetensors["total"])} params</div></div>'
+            '<div class="flex items-center"><div class="px-1.5 text-gray-400">Tensor type</div>'
+            f'<div class="px-1.5">{dtypes}</div></div></div>'
+        )
+    gguf = api.get("gguf")
+    if record.storage == GGUF_ONLY and gguf:
+        parts.append(
+            '<div class="flex flex-wrap gap-x-1.5 gap-y-1 text-sm"><div class="font-semibold">GGUF</div>'
+            '<div class="flex items-center"><div class="px-1.5 text-gray-400">Model size</div>'
+            f'<div class="px-1.5">{human_size(gguf["total"])} params</div></div>'
+            '<div class="flex items-center"><div class="px-1.5 text-gray-400">Architecture</div>'
+            f'<div class="px-1.5">{html.escape(gguf.get("architecture", ""))}</div></div></div>'
+        )
+    return "\n".join(parts)
+
+
+def _card_html(readme: str) -> str:
+    body = readme.split("---", 2)[-1] if readme.startswith("---") else readme
+    lines = [line for line in body.strip().splitlines() if line.strip()]
+    out = []
+    for line in lines:
+        if line.startswith("# "):
+            out.append(f"<h1>{html.escape(line[2:])}</h1>")
+        else:
+            out.append(f"<p>{html.escape(line)}</p>")
+    return "\n".join(out)
+
+
+def render_model_page(record: ModelRecord) -> str:
+    api = record.api
+    owner, name = api["id"].split("/", 1)
+    props = {
+        "activeTab": "modelCard",
+        "model": page_model_json(record),
+        "discussionsStats": {"closed": 0, "open": 0, "total": 0},
+        "orgs": [],
+        "query": {},
+    }
+    props_attr = html.escape(json.dumps(props), quote=True)
+    return f"""<!doctype html>
+<html class=""><head><meta charset="utf-8">
+<title>{html.escape(api["id"])} · Hugging Face</title>
+<meta property="og:title" content="{html.escape(api["id"])} · Hugging Face">
+</head><body class="flex flex-col min-h-dvh bg-white">
+<div class="flex min-h-dvh flex-col"><main class="flex flex-1 flex-col">
+<div class="SVELTE_HYDRATER contents" data-target="ModelHeader" data-props="{props_attr}">
+<header class="bg-linear-to-t border-b border-gray-100 pt-6"><div class="container relative">
+<h1 class="flex flex-wrap items-center text-lg"><a href="/{html.escape(owner)}" class="text-gray-400">{html.escape(owner)}</a>
+<div class="mx-0.5 text-gray-300">/</div><a class="font-mono font-semibold" href="/{html.escape(api["id"])}">{html.escape(name)}</a></h1>
+</div></header></div>
+<div class="container relative flex flex-col md:grid md:grid-cols-12">
+<section class="pt-8 md:col-span-7"><div class="model-card-content prose">
+{_card_html(record.readme)}
+</div></section>
+<section class="pt-6 md:col-span-5 md:pl-6">
+{_sidebar(record)}
+</section></div></main></div></body></html>
+"""
+
+
+def _not_found_page() -> web.Response:
+    return web.Response(status=404, text=NOT_FOUND_HTML, content_type="text/html",
+                        headers={"X-Error-Code": "RepoNotFound"})
+
+
+def _file_response(record: ModelRecord, filename: str) -> web.Response:
+    if filename == "README.md" and record.readme:
+        return web.Response(text=record.readme, content_type="text/plain")
+    if filename == "config.json" and record.config_file is not None:
+        return web.Response(text=json.dumps(record.config_file, indent=2), content_type="application/json")
+    return web.Response(status=404, text="Entry not found", headers={"X-Error-Code": "EntryNotFound"})
+
+
+async def repo_route(request: web.Request) -> web.Response:
+    """Everything under `/{owner}/{name}`: the page, `/tree/main`, `/raw/{rev}/{file}`, `/resolve/{rev}/{file}`."""
+    catalog: Catalog = request.app["catalog"]
+    parts = request.match_info["path"].strip("/").split("/")
+    if len(parts) == 1:  # legacy canonical ids such as /gpt2
+        record = catalog.get(parts[0])
+        rest: list[str] = []
+    else:
+        record = catalog.get("/".join(parts[:2]))
+        rest = parts[2:]
+    if record is None:
+        return _not_found_page()
+    if not rest or rest in (["tree", "main"],):
+        return web.Response(text=render_model_page(record), content_type="text/html")
+    if len(rest) >= 3 and rest[0] in ("raw", "resolve"):
+        return _file_response(record, "/".join(rest[2:]))
+    return _not_found_page()
+
+
+async def space_page(request: web.Request) -> web.Response:
+    """The Space page on the Hub origin; the app itself runs in an iframe on its own origin."""
+    app_url = request.app["replica"].app_url
+    page = f"""<!doctype html>
+<html class=""><head><meta charset="utf-8">
+<title>Open LLM Leaderboard - a Hugging Face Space by open-llm-leaderboard</title></head>
+<body class="flex flex-col min-h-dvh">
+<header class="border-b"><h1>open-llm-leaderboard / open_llm_leaderboard</h1></header>
+<main class="flex flex-1 flex-col">
+<div class="SVELTE_HYDRATER contents" data-target="SpacePageInner"
+     data-props="{html.escape(json.dumps({"space": {"id": "open-llm-leaderboard/open_llm_leaderboard", "sdk": "docker"}}))}">
+<iframe src="{app_url}?__theme=light" title="open-llm-leaderboard/open_llm_leaderboard"
+  class="space-iframe outline-hidden grow bg-white p-0" style="width:100%;height:1200px;border:0"
+  allow="clipboard-read; clipboard-write" sandbox="allow-forms allow-modals allow-popups allow-same-origin allow-scripts allow-downloads"></iframe>
+</div></main>
+<script>
+window.addEventListener("message", (event) => {{
+  if (event.origin !== {json.dumps(app_url.rstrip("/"))}) return;
+  const data = event.data || {{}};
+  if (typeof data.hash === "string") history.replaceState(null, "", location.pathname + (data.queryString || "") + data.hash);
+}});
+</script></body></html>
+"""
+    return web.Response(text=page, content_type="text/html")

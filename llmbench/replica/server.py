@@ -1,0 +1,202 @@
+"""The replica server: the Hub origin and the leaderboard app origin, each on its own loopback port.
+
+`Replica` runs inside an asyncio loop; `ReplicaThread` runs one in a background thread for tests,
+benchmarks and the offline demo, so the code under test talks to it over real HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from . import hub_api, leaderboard_app, pages
+from .catalog import Catalog
+from .faults import FaultConfig
+from .ratelimit import FixedWindowLimiter, RateLimitConfig
+
+SPACE_PATH = "/spaces/open-llm-leaderboard/open_llm_leaderboard"
+
+
+@dataclass
+class RequestRecord:
+    """One request as the server saw it (for tests: token leaks, request counts, User-Agent)."""
+
+    origin: str
+    method: str
+    path_qs: str
+    status: int
+    authorization: str | None
+    user_agent: str | None
+
+
+@dataclass
+class RequestLog:
+    keep: int = 200_000
+    records: list[RequestRecord] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, record: RequestRecord) -> None:
+        self.counts[(record.origin, record.status)] += 1
+        if len(self.records) < self.keep:
+            self.records.append(record)
+
+    def clear(self) -> None:
+        self.records.clear()
+        self.counts.clear()
+
+
+class Replica:
+    """Both origins of the replica, configured per run."""
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, app_port: int = 0,
+                 faults: FaultConfig | None = None, limits: RateLimitConfig | None = None,
+                 extra_models: int = 0, seed: int = 0, catalog: Catalog | None = None) -> None:
+        self.host = host
+        self.port = port
+        self.app_port = app_port
+        self.faults = faults or FaultConfig()
+        self.limits = limits or RateLimitConfig()
+        self.limiter = FixedWindowLimiter(self.limits)
+        self.catalog = catalog or Catalog(seed=seed, extra_models=extra_models)
+        self.log = RequestLog()
+        self._runners: list[web.AppRunner] = []
+        self.hub_url = ""
+        self.app_url = ""
+
+    @property
+    def leaderboard_url(self) -> str:
+        return f"{self.hub_url}{SPACE_PATH}"
+
+    def export_lines(self) -> list[str]:
+        return [f"export HF_ENDPOINT={self.hub_url}", f"export LLMBENCH_LEADERBOARD_URL={self.leaderboard_url}"]
+
+    # -- middlewares ---------------------------------------------------------------------------
+    def _logging(self, origin: str):
+        @web.middleware
+        async def log_requests(request: web.Request, handler):
+            try:
+                response = await handler(request)
+            except web.HTTPException as exc:
+                response = exc
+            self.log.add(RequestRecord(origin, request.method, request.path_qs, response.status,
+                                       request.headers.get("Authorization"), request.headers.get("User-Agent")))
+            return response
+        return log_requests
+
+    @web.middleware
+    async def _hub_faults_and_limits(self, request: web.Request, handler):
+        delay = self.faults.delay()
+        if delay:
+            await asyncio.sleep(delay)
+        decision = None
+        if self.limits.enabled:
+            authenticated = request.headers.get("Authorization", "").startswith("Bearer ")
+            decision = self.limiter.check(request.remote or "?", authenticated, request.path)
+        headers = FixedWindowLimiter.headers(decision) if decision and self.limits.send_headers else {}
+        if decision is not None and not decision.allowed:
+            if request.path.startswith("/api/"):
+                response = web.json_response(
+                    {"error": f"You have exceeded our rate limit for the '{decision.bucket}' bucket."},
+                    status=429, headers=headers)
+            else:
+                response = web.Response(status=429, text="429 Too Many Requests", headers=headers)
+            return response
+        error, stall, malformed = self.faults.draw(request.path)
+        if stall:
+            await asyncio.sleep(self.faults.stall_seconds)
+        if error:
+            return web.json_response({"error": "Internal Error - We're working hard to fix this as soon as possible!"},
+                                     status=self.faults.error_status, headers=headers)
+        response = await handler(request)
+        if malformed and response.content_type == "application/json" and isinstance(response, web.Response):
+            body = bytes(response.body or b"")
+            response.body = body[: max(1, len(body) // 2)]
+        for key, value in headers.items():
+            response.headers[key] = value
+        return response
+
+    @web.middleware
+    async def _app_latency(self, request: web.Request, handler):
+        delay = self.faults.delay()
+        if delay:
+            await asyncio.sleep(delay)
+        return await handler(request)
+
+    # -- apps ----------------------------------------------------------------------------------
+    def hub_application(self) -> web.Application:
+        app = web.Application(middlewares=[self._logging("hub"), self._hub_faults_and_limits])
+        app["catalog"] = self.catalog
+        app["replica"] = self
+        hub_api.add_routes(app)
+        leaderboard_app.add_dataset_routes(app)
+        app.router.add_get(SPACE_PATH, pages.space_page)
+        app.router.add_get("/{path:.+}", pages.repo_route)
+        return app
+
+    def app_application(self) -> web.Application:
+        app = web.Application(middlewares=[self._logging("app"), self._app_latency])
+        app["replica"] = self
+        leaderboard_app.make_app_routes(app)
+        return app
+
+    async def start(self) -> None:
+        for application, port, attr in ((self.app_application(), self.app_port, "app_url"),
+                                        (self.hub_application(), self.port, "hub_url")):
+            runner = web.AppRunner(application, access_log=None, handler_cancellation=True)
+            await runner.setup()
+            site = web.TCPSite(runner, self.host, port, shutdown_timeout=1.0)
+            await site.start()
+            bound = runner.addresses[0][1]
+            setattr(self, attr, f"http://{self.host}:{bound}" + ("/" if attr == "app_url" else ""))
+            self._runners.append(runner)
+
+    async def stop(self) -> None:
+        for runner in reversed(self._runners):
+            await runner.cleanup()
+        self._runners.clear()
+
+
+class ReplicaThread:
+    """A `Replica` serving from a background thread; use as a context manager."""
+
+    def __init__(self, **kwargs) -> None:
+        self.replica = Replica(**kwargs)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._run, name="llmbench-replica", daemon=True)
+        self._ready = threading.Event()
+        self._error: BaseException | None = None
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self.replica.start())
+        except BaseException as exc:  # reported to the starting thread
+            self._error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(self.replica.stop())
+        self._loop.close()
+
+    def start(self) -> Replica:
+        self._thread.start()
+        self._ready.wait(60)
+        if self._error is not None:
+            raise RuntimeError(f"replica failed to start: {self._error}") from self._error
+        return self.replica
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+
+    def __enter__(self) -> Replica:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
