@@ -19,10 +19,11 @@ import math
 import random
 import zlib
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
 from .leaderboard_data import formatted_rows
 
@@ -157,6 +158,8 @@ class Catalog:
             if not row["features"]["is_not_available_on_hub"]:  # misnomer: False = NOT on the Hub
                 continue
             record = self._record_from_row(row)
+            if record.repo_id.lower() in self._by_id:  # `gpt2` and `openai-community/gpt2` are one repo
+                continue
             self._add(record)
             derived.extend(self._derived_repos(record, row))
         for record in derived:
@@ -223,7 +226,7 @@ class Catalog:
 
     def _quantized(self, parent: ModelRecord, repo_id: str, storage: str, rng: random.Random) -> ModelRecord:
         p = parent.api
-        created = datetime.strptime(p["createdAt"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=timezone.utc)
+        created = datetime.strptime(p["createdAt"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=UTC)
         api = self._api_record(
             repo_id=repo_id, rng=rng, sha=None, license_=p.get("cardData", {}).get("license"),
             likes=max(0, p["likes"] // 10), created=created + timedelta(days=rng.randint(1, 30)),
@@ -244,9 +247,9 @@ class Catalog:
 
     def _created_at(self, upload_date: str, rng: random.Random) -> datetime:
         if upload_date:
-            day = datetime.strptime(upload_date, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+            day = datetime.strptime(upload_date, "%Y-%m-%d").replace(tzinfo=UTC)
         else:
-            day = datetime(2023, 3, 1, tzinfo=timezone.utc) + timedelta(days=rng.randint(0, 600))
+            day = datetime(2023, 3, 1, tzinfo=UTC) + timedelta(days=rng.randint(0, 600))
         return day + timedelta(seconds=rng.randint(0, 86_399))
 
     def _api_record(self, *, repo_id: str, rng: random.Random, sha: str | None, license_: str | None,
@@ -381,7 +384,7 @@ class Catalog:
         rng = _rng(self.seed, "extra", str(index))
         repo_id = f"synthetic-org-{index % 997:03d}/synthetic-model-{index:07d}"
         params = rng.choice([125, 350, 1_100, 3_000, 7_000, 13_000]) * 1_000_000 + rng.randrange(1_000_000)
-        created = datetime(2023, 1, 1, tzinfo=timezone.utc) + timedelta(seconds=rng.randrange(60_000_000))
+        created = datetime(2023, 1, 1, tzinfo=UTC) + timedelta(seconds=rng.randrange(60_000_000))
         api = self._api_record(
             repo_id=repo_id, rng=rng, sha=None, license_="apache-2.0", likes=int(rng.expovariate(0.2)),
             created=created, arch="LlamaForCausalLM", model_type="llama", base=None, relation=None,

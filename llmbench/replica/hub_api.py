@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
+from .appkeys import CATALOG
 from .catalog import (
     DEFAULT_LIST_FIELDS,
     EXPAND_PROPERTIES,
@@ -121,7 +123,7 @@ def build_predicate(query: Any) -> Callable[[ModelRecord], bool]:
 
 
 async def list_models(request: web.Request) -> web.Response:
-    catalog: Catalog = request.app["catalog"]
+    catalog: Catalog = request.app[CATALOG]
     query = request.query
     expand = _expand_values(query)
     full, config, card = (_truthy(query.get(k)) for k in ("full", "config", "cardData"))
@@ -150,7 +152,7 @@ async def list_models(request: web.Request) -> web.Response:
 
 
 async def model_info(request: web.Request) -> web.Response:
-    catalog: Catalog = request.app["catalog"]
+    catalog: Catalog = request.app[CATALOG]
     repo_id = request.match_info["repo"]
     if "/revision/" in repo_id:
         repo_id = repo_id.split("/revision/", 1)[0]

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from aiohttp import web
 
+from .appkeys import REPLICA
 from .leaderboard_data import formatted_rows, raw_from_formatted
 
 FORMATTED_PATH = "/api/leaderboard/formatted"
@@ -68,11 +69,11 @@ def _json_bytes(body: bytes) -> web.Response:
 
 def make_app_routes(app: web.Application) -> None:
     async def index(request: web.Request) -> web.Response:
-        faults = request.app["replica"].faults
+        faults = request.app[REPLICA].faults
         mode = faults.leaderboard_mode
         api = FORMATTED_PATH if mode == "normal" else RENAMED_PATH
         page = _INDEX.format(api=api, layout="grid" if mode == "layout-changed" else "table",
-                             parent=request.app["replica"].hub_url)
+                             parent=request.app[REPLICA].hub_url)
         return web.Response(text=page, content_type="text/html",
                             headers={"Cache-Control": "no-cache, no-store, must-revalidate"})
 
@@ -85,7 +86,7 @@ def make_app_routes(app: web.Application) -> None:
                             headers={"Cache-Control": "public, max-age=31536000"})
 
     async def formatted(request: web.Request) -> web.Response:
-        mode = request.app["replica"].faults.leaderboard_mode
+        mode = request.app[REPLICA].faults.leaderboard_mode
         expected = FORMATTED_PATH if mode == "normal" else RENAMED_PATH
         if request.path != expected:
             return web.json_response({"detail": "Not Found"}, status=404)

@@ -8,6 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
+from .appkeys import CATALOG, REPLICA
 from .catalog import GGUF_ONLY, Catalog, ModelRecord
 
 NOT_FOUND_HTML = """<!doctype html>
@@ -131,7 +132,7 @@ def _file_response(record: ModelRecord, filename: str) -> web.Response:
 
 async def repo_route(request: web.Request) -> web.Response:
     """Everything under `/{owner}/{name}`: the page, `/tree/main`, `/raw/{rev}/{file}`, `/resolve/{rev}/{file}`."""
-    catalog: Catalog = request.app["catalog"]
+    catalog: Catalog = request.app[CATALOG]
     parts = request.match_info["path"].strip("/").split("/")
     if len(parts) == 1:  # legacy canonical ids such as /gpt2
         record = catalog.get(parts[0])
@@ -150,7 +151,7 @@ async def repo_route(request: web.Request) -> web.Response:
 
 async def space_page(request: web.Request) -> web.Response:
     """The Space page on the Hub origin; the app itself runs in an iframe on its own origin."""
-    app_url = request.app["replica"].app_url
+    app_url = request.app[REPLICA].app_url
     page = f"""<!doctype html>
 <html class=""><head><meta charset="utf-8">
 <title>Open LLM Leaderboard - a Hugging Face Space by open-llm-leaderboard</title></head>

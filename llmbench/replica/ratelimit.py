@@ -11,17 +11,10 @@ import math
 import time
 from dataclasses import dataclass, field
 
+from llmbench.hub import bucket_of
+
 ANONYMOUS = {"api": 500, "resolvers": 3000, "pages": 100}
 FREE_USER = {"api": 1000, "resolvers": 5000, "pages": 200}
-
-
-def bucket_of(path: str) -> str:
-    """Which quota a Hub path counts against."""
-    if path.startswith("/api/"):
-        return "api"
-    if "/resolve/" in path or "/raw/" in path:
-        return "resolvers"
-    return "pages"
 
 
 @dataclass

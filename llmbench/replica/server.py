@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from aiohttp import web
 
 from . import hub_api, leaderboard_app, pages
+from .appkeys import CATALOG, REPLICA
 from .catalog import Catalog
 from .faults import FaultConfig
 from .ratelimit import FixedWindowLimiter, RateLimitConfig
@@ -129,8 +130,8 @@ class Replica:
     # -- apps ----------------------------------------------------------------------------------
     def hub_application(self) -> web.Application:
         app = web.Application(middlewares=[self._logging("hub"), self._hub_faults_and_limits])
-        app["catalog"] = self.catalog
-        app["replica"] = self
+        app[CATALOG] = self.catalog
+        app[REPLICA] = self
         hub_api.add_routes(app)
         leaderboard_app.add_dataset_routes(app)
         app.router.add_get(SPACE_PATH, pages.space_page)
@@ -139,16 +140,16 @@ class Replica:
 
     def app_application(self) -> web.Application:
         app = web.Application(middlewares=[self._logging("app"), self._app_latency])
-        app["replica"] = self
+        app[REPLICA] = self
         leaderboard_app.make_app_routes(app)
         return app
 
     async def start(self) -> None:
         for application, port, attr in ((self.app_application(), self.app_port, "app_url"),
                                         (self.hub_application(), self.port, "hub_url")):
-            runner = web.AppRunner(application, access_log=None, handler_cancellation=True)
+            runner = web.AppRunner(application, access_log=None, handler_cancellation=True, shutdown_timeout=1.0)
             await runner.setup()
-            site = web.TCPSite(runner, self.host, port, shutdown_timeout=1.0)
+            site = web.TCPSite(runner, self.host, port)
             await site.start()
             bound = runner.addresses[0][1]
             setattr(self, attr, f"http://{self.host}:{bound}" + ("/" if attr == "app_url" else ""))

@@ -1,0 +1,56 @@
+"""Find a Chromium for Playwright: a configured path, Playwright's own download, or Debian's package."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+from pathlib import Path
+
+DEBIAN_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+INSTALL_HINT = (
+    "No Chromium found for Playwright. Install one with `apt-get install -y chromium` (Debian/Ubuntu) "
+    "or `playwright install chromium`, or point llmbench at a binary with the CHROMIUM_EXECUTABLE "
+    "setting / LLMBENCH_CHROMIUM environment variable."
+)
+
+
+class ChromiumNotFound(RuntimeError):
+    """Raised with an install hint when no usable Chromium exists."""
+
+
+def playwright_chromium() -> str | None:
+    """The newest browser `playwright install chromium` left in its cache, if any."""
+    root = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache" / "ms-playwright")
+    patterns = ("chromium-*/chrome-linux*/chrome", "chromium_headless_shell-*/chrome-*/headless_shell")
+    found = sorted(path for pattern in patterns for path in glob.glob(os.path.join(root, pattern)))
+    return found[-1] if found else None
+
+
+def find_chromium(configured: str | None = None) -> str:
+    """`configured` when given (it must exist), else Playwright's browser, else a system Chromium."""
+    if configured:
+        if os.path.isfile(configured) and os.access(configured, os.X_OK):
+            return configured
+        raise ChromiumNotFound(f"CHROMIUM_EXECUTABLE={configured!r} is not an executable file. {INSTALL_HINT}")
+    candidate = playwright_chromium()
+    if candidate:
+        return candidate
+    for path in DEBIAN_CANDIDATES:
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    on_path = shutil.which("chromium")
+    if on_path:
+        return on_path
+    raise ChromiumNotFound(INSTALL_HINT)
+
+
+# Switches for a closed network and a root user; Playwright ≥ 1.65 adds most by default.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]

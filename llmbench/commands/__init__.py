@@ -1,0 +1,1 @@
+"""Custom Scrapy commands (COMMANDS_MODULE)."""

@@ -1,0 +1,1 @@
+"""Scrapy extensions: closing summary and terminal progress."""

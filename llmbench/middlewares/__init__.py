@@ -1,0 +1,1 @@
+"""Downloader middlewares; order numbers live in settings.DOWNLOADER_MIDDLEWARES."""

@@ -1,0 +1,108 @@
+"""Honour HTTP 429 the way the Hub asks: wait for the window to reset, then try again.
+
+On a 429 the wait comes from `RateLimit` (`t=` seconds until reset, parsed by huggingface_hub), else
+`Retry-After`, else an exponential backoff (CloudFront 429s carry no header). The download slot is
+held until then (every request for that slot waits here before it is sent), the request is
+re-scheduled with `dont_filter`, and nothing counts as a failure until RATELIMIT_MAX_RETRIES 429s for
+one request. A 2xx that says `r=0` also holds the slot, so the next request does not earn a 429.
+Stats: ratelimit/429, ratelimit/wait_seconds (how long slots were held, parallel waits counted once),
+ratelimit/held (requests that waited), ratelimit/gave_up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from huggingface_hub.utils import parse_ratelimit_headers
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+
+logger = logging.getLogger(__name__)
+
+ATTEMPTS_KEY = "ratelimit_attempts"
+
+
+def retry_after_seconds(response: Response) -> float | None:
+    value = response.headers.get(b"Retry-After")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value.decode().strip()))
+    except ValueError:  # HTTP-date form: not used by the Hub
+        return None
+
+
+class RateLimitMiddleware:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.max_retries = settings.getint("RATELIMIT_MAX_RETRIES")
+        self.margin = settings.getfloat("RATELIMIT_MARGIN")
+        self.backoff = settings.getfloat("RATELIMIT_BACKOFF")
+        self.max_wait = settings.getfloat("RATELIMIT_MAX_WAIT")
+        self.held_until: dict[str, float] = {}
+        self._logged_slots: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RateLimitMiddleware:
+        return cls(crawler)
+
+    def _slot(self, request: Request) -> str:
+        return self.crawler.engine.downloader.get_slot_key(request)
+
+    async def process_request(self, request: Request) -> None:
+        until = self.held_until.get(self._slot(request))
+        if until is None:
+            return None
+        wait = until - time.monotonic()
+        if wait > 0:
+            self.crawler.stats.inc_value("ratelimit/held")
+            await asyncio.sleep(wait)
+        return None
+
+    def wait_for(self, response: Response, attempt: int) -> float:
+        info = parse_ratelimit_headers(response.headers.to_unicode_dict())
+        if info is not None and (response.status == 429 or info.remaining == 0):
+            return min(self.max_wait, info.reset_in_seconds + self.margin)
+        retry_after = retry_after_seconds(response)
+        if retry_after is not None:
+            return min(self.max_wait, retry_after + self.margin)
+        return min(self.max_wait, self.backoff * 2 ** (attempt - 1))
+
+    def hold(self, slot: str, seconds: float) -> float:
+        """Hold `slot` for `seconds` from now; returns how much later that makes its release."""
+        now = time.monotonic()
+        before = max(now, self.held_until.get(slot, 0.0))
+        until = now + seconds
+        if until <= before:
+            return 0.0
+        self.held_until[slot] = until
+        return until - before
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        slot = self._slot(request)
+        if response.status != 429:
+            info = parse_ratelimit_headers(response.headers.to_unicode_dict())
+            if info is not None and info.remaining == 0:
+                extra = self.hold(slot, info.reset_in_seconds + self.margin)
+                self.crawler.stats.inc_value("ratelimit/wait_seconds", round(extra, 3))
+            return response
+        stats = self.crawler.stats
+        stats.inc_value("ratelimit/429")
+        attempt = request.meta.get(ATTEMPTS_KEY, 0) + 1
+        if attempt > self.max_retries:
+            stats.inc_value("ratelimit/gave_up")
+            logger.error("gave up on %s after %d HTTP 429 responses", request.url, attempt - 1)
+            return response
+        wait = self.wait_for(response, attempt)
+        stats.inc_value("ratelimit/wait_seconds", round(self.hold(slot, wait), 3))
+        if slot not in self._logged_slots:
+            self._logged_slots.add(slot)
+            logger.warning("HTTP 429 from slot %s (%s): holding it for %.1f s; further 429s are only counted",
+                           slot, request.url, wait)
+        retry = request.replace(dont_filter=True, priority=request.priority + 1)
+        retry.meta[ATTEMPTS_KEY] = attempt
+        return retry

@@ -1,0 +1,1 @@
+"""Pure parsing functions (no I/O), unit-tested on their own."""

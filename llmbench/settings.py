@@ -1,0 +1,112 @@
+"""Scrapy settings for llmbench.
+
+Defaults are for the real huggingface.co: polite, identified, inside the Hub's published anonymous
+rate limits. Every external URL is a setting (and an environment variable), so the same code runs
+against the offline replica (`python -m llmbench.replica` prints the `export` lines). Override any
+of these in this file, with `-s NAME=value`, or in a spider's `custom_settings`.
+
+The HF token is deliberately *not* a setting: Scrapy logs overridden settings, and a token must never
+reach a log. huggingface_hub finds it (HF_TOKEN, then the token file); see middlewares/hub_auth.py.
+"""
+
+from __future__ import annotations
+
+import os
+
+from llmbench import __version__
+
+BOT_NAME = "llmbench"
+SPIDER_MODULES = ["llmbench.spiders"]
+NEWSPIDER_MODULE = "llmbench.spiders"
+COMMANDS_MODULE = "llmbench.commands"
+
+# --- Where things are -----------------------------------------------------------------------------
+# The Hub: API, model pages and file resolvers. `HF_ENDPOINT` is huggingface_hub's own variable.
+HUB_ENDPOINT = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+# The Open LLM Leaderboard Space page; the spider follows its iframe to the app.
+LEADERBOARD_URL = os.environ.get(
+    "LLMBENCH_LEADERBOARD_URL", "https://huggingface.co/spaces/open-llm-leaderboard/open_llm_leaderboard"
+)
+# Crawled datasets land in DATA_DIR/<dataset>/crawl_date=YYYY-MM-DD/*.parquet (see DATA.md).
+DATA_DIR = os.environ.get("LLMBENCH_DATA_DIR", "data")
+# Chromium for the leaderboard spider. Empty = auto-detect: Playwright's own download
+# (`playwright install chromium`), else /usr/bin/chromium (Debian's `chromium` package).
+CHROMIUM_EXECUTABLE = os.environ.get("LLMBENCH_CHROMIUM", "")
+
+# --- Identity and politeness ------------------------------------------------------------------------
+USER_AGENT = f"llmbench/{__version__} (+https://github.com/llmbench/llmbench; open-LLM research crawler)"
+# robots.txt: obeyed for every HTML page we fetch (model pages, the Space page). The hub spider opts
+# out for /api/ only: the REST API is a documented interface for programs, governed by its own
+# RateLimit headers, which the rate-limit middleware honours.
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_TIMEOUT = 60
+# AutoThrottle adapts to latency for every host. Requests to the Hub are paced by their rate-limit
+# bucket instead (HUB_RATE_* below), which AutoThrottle does not adjust.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# The Hub's fixed-window quotas per 5 minutes (hub.md §5): anonymous, and with an HF token.
+HUB_RATE_PACING = True
+HUB_RATE_WINDOW = 300
+HUB_RATE_BUDGETS = {"api": 500, "resolvers": 3000, "pages": 100}
+HUB_RATE_BUDGETS_AUTHENTICATED = {"api": 1000, "resolvers": 5000, "pages": 200}
+# Use at most this share of a quota, leaving room for the user's other tools.
+HUB_RATE_SHARE = 0.9
+HUB_RATE_CONCURRENCY = {"api": 2, "resolvers": 2, "pages": 1}
+
+# 429s are handled by RateLimitMiddleware (RateLimit / Retry-After), not retried blindly.
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+RATELIMIT_MAX_RETRIES = 10  # 429s per request before giving up on it
+RATELIMIT_MARGIN = 1.0  # seconds added to the advertised reset
+RATELIMIT_BACKOFF = 5.0  # first wait when a 429 carries no header; doubles per attempt
+RATELIMIT_MAX_WAIT = 360.0
+
+DOWNLOADER_MIDDLEWARES = {
+    "llmbench.middlewares.hub_slots.HubSlotMiddleware": 540,
+    "llmbench.middlewares.ratelimit.RateLimitMiddleware": 560,
+    "llmbench.middlewares.hub_auth.HubAuthMiddleware": 950,
+}
+
+# --- Items and output -------------------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "llmbench.pipelines.validate_name.ValidateNamePipeline": 100,
+    "llmbench.pipelines.dedup.DedupPipeline": 200,
+    "llmbench.pipelines.quality.QualityPipeline": 750,
+    "llmbench.pipelines.parquet_writer.ParquetWriterPipeline": 900,
+}
+PARQUET_BATCH_ITEMS = 1000  # a parquet file is finalized every N items ...
+PARQUET_BATCH_SECONDS = 30.0  # ... or every N seconds, so a crash loses at most one batch
+FEED_EXPORTERS = {"parquet": "llmbench.exporters.ParquetItemExporter"}
+
+EXTENSIONS = {
+    "llmbench.extensions.summary.CrawlSummary": 500,
+    "llmbench.extensions.progress.Progress": 510,
+}
+PROGRESS_INTERVAL = 10.0  # seconds between progress lines (only on a terminal)
+
+HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# --- Browser (leaderboard spider only; opted into with custom_settings = PLAYWRIGHT_SETTINGS | {...}) --
+PLAYWRIGHT_SETTINGS = {
+    "DOWNLOAD_HANDLERS": {
+        "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+        "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    },
+    "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+    "PLAYWRIGHT_ABORT_REQUEST": "llmbench.browser_hygiene.abort_heavy_resources",
+    "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 60_000,
+    "PLAYWRIGHT_MAX_CONTEXTS": 1,
+    "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
+}
+LEADERBOARD_TIMEOUT = 120.0  # seconds to wait for the board's data or rows

@@ -1,0 +1,1 @@
+"""The crawlers: `hub` (API metadata), `leaderboard` (benchmark rows), `model_pages` (sizes)."""

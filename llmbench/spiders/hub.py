@@ -1,0 +1,173 @@
+"""`scrapy crawl hub`: model ids and metadata from the Hub API, one request per page of up to 500.
+
+    scrapy crawl hub                          # top 100 text-generation models by downloads
+    scrapy crawl hub -a limit=all             # every matching model (follows the Link header)
+    scrapy crawl hub -a search=llama -a author=meta-llama -a sort=likes
+
+Each list request asks with `expand` for every field the item needs (sizes included), so there is
+never a request per model. With `-s JOBDIR=...` the crawl checkpoints the next page after every
+batch on disk, so even a `kill -9` resumes without gaps; the dedup pipeline skips rows already written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Response
+
+from llmbench.failures import fail_crawl
+from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api, next_link
+from llmbench.pipelines.parquet_writer import batch_written
+
+SORTS = ("downloads", "likes", "createdAt", "lastModified", "trendingScore")
+CHECKPOINT_FILE = "hub_checkpoint.json"
+
+
+class HubSpider(scrapy.Spider):
+    name = "hub"
+    # The REST API is a documented interface for programs; its RateLimit headers govern us, not robots.txt.
+    custom_settings = {"ROBOTSTXT_OBEY": False}
+
+    def __init__(self, limit: str = "100", pipeline_tag: str = "text-generation", sort: str = "downloads",
+                 search: str | None = None, author: str | None = None, page_size: str = "500",
+                 *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # huggingface.js asks for min(remaining, 500); larger pages have produced 5xx (hub.md §3).
+        self.page_size = max(1, min(1000, int(page_size)))
+        self.limit = None if str(limit).lower() == "all" else int(limit)
+        if self.limit is not None and self.limit <= 0:
+            raise ValueError("limit must be a positive number or 'all'")
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {SORTS}")
+        self.query = {"pipeline_tag": pipeline_tag or None, "sort": sort, "search": search, "author": author}
+        self.models_seen = 0
+        self.pages = 0
+        self.pending_pages: list[dict[str, Any]] = []  # per page: ids not yet on disk, next URL
+        self.progress_total = self.limit
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> HubSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._on_batch_written, signal=batch_written)
+        crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
+        return spider
+
+    # -- requests -----------------------------------------------------------------------------
+    def first_page_url(self) -> str:
+        endpoint = self.settings.get("HUB_ENDPOINT").rstrip("/")
+        size = self.page_size if self.limit is None else min(self.limit, self.page_size)
+        params = [(k, v) for k, v in self.query.items() if v]
+        params.append(("limit", str(size)))
+        params += [("expand", prop) for prop in API_EXPAND]
+        return f"{endpoint}/api/models?{urlencode(params)}"
+
+    def page_request(self, url: str) -> scrapy.Request:
+        # dont_filter: cursors never repeat, and a crash-stale dupefilter must not hide a page on resume.
+        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True)
+
+    async def start(self):
+        checkpoint = self._read_checkpoint()
+        if checkpoint is None:
+            yield self.page_request(self.first_page_url())
+            return
+        self.models_seen = checkpoint["models_done"]
+        scheduler = self.crawler.engine.scheduler
+        if scheduler is not None and scheduler.has_pending_requests():
+            self.logger.info("resuming from JOBDIR: the saved request queue continues the crawl")
+        elif checkpoint["next_url"]:
+            self.logger.info("resuming after %d models from checkpoint %s", self.models_seen, checkpoint["next_url"])
+            yield self.page_request(checkpoint["next_url"])
+        else:
+            self.logger.info("JOBDIR checkpoint says this crawl already finished; nothing to do")
+
+    # -- parsing ------------------------------------------------------------------------------
+    def parse_page(self, response: Response):
+        self.pages += 1
+        self.crawler.stats.inc_value("hub/pages")
+        try:
+            entries = json.loads(response.text)
+        except ValueError as exc:
+            fail_crawl(self.crawler, "hub/malformed_pages", f"malformed JSON from {response.url}: {exc}")
+            raise CloseSpider("malformed_page") from exc
+        if not isinstance(entries, list):
+            fail_crawl(self.crawler, "hub/unexpected_shape",
+                       f"expected a JSON list from {response.url}, got {type(entries).__name__}")
+            raise CloseSpider("unexpected_shape")
+        crawled_at = datetime.now(UTC)
+        endpoint = self.settings.get("HUB_ENDPOINT")
+        page = {"ids": set(), "next_url": None, "models_done": None, "complete": False}
+        self.pending_pages.append(page)
+        bad = 0
+        for entry in entries:
+            if self.limit is not None and self.models_seen >= self.limit:
+                break
+            try:
+                item = item_from_api(entry, endpoint=endpoint, crawled_at=crawled_at)
+            except HubShapeError as exc:
+                bad += 1
+                self.crawler.stats.inc_value("hub/bad_entries")
+                if bad == 1:
+                    self.logger.error("%s (%s); further bad entries on this page are only counted", exc, response.url)
+                continue
+            self.models_seen += 1
+            page["ids"].add(item.model_id)  # before the yield: the batch may reach disk at once
+            yield item
+        if entries and bad == len(entries):
+            fail_crawl(self.crawler, "hub/unexpected_shape", f"no usable model entry on {response.url}")
+            raise CloseSpider("unexpected_shape")
+        self.crawler.stats.set_value("hub/models_seen", self.models_seen)
+        url = next_link(response.headers.get("Link", b"").decode("latin-1"))
+        done = url is None or (self.limit is not None and self.models_seen >= self.limit)
+        page.update(next_url=None if done else url, models_done=self.models_seen, complete=True)
+        self._advance_checkpoint()
+        if not done:
+            yield self.page_request(url)
+        elif self.models_seen == 0:
+            self.logger.warning("the Hub listed no model for %s", self.query)
+
+    def page_failed(self, failure):
+        request = failure.request
+        fail_crawl(self.crawler, "hub/failed_pages", f"list page failed for good: {request.url}: {failure.value!r}")
+
+    # -- checkpoints for JOBDIR resume --------------------------------------------------------
+    def _checkpoint_path(self) -> Path | None:
+        jobdir = self.settings.get("JOBDIR")
+        return Path(jobdir) / CHECKPOINT_FILE if jobdir else None
+
+    def _read_checkpoint(self) -> dict[str, Any] | None:
+        path = self._checkpoint_path()
+        if path is None or not path.exists():
+            return None
+        return json.loads(path.read_text())
+
+    def _on_batch_written(self, items: list[Any]) -> None:
+        self._forget({getattr(item, "model_id", None) for item in items})
+
+    def _on_item_dropped(self, item: Any, response: Any = None, exception: Any = None, **kwargs: Any) -> None:
+        self._forget({getattr(item, "model_id", None)})
+
+    def _forget(self, ids: set[Any]) -> None:
+        """These ids are on disk (or were dropped): pages with nothing outstanding can be checkpointed."""
+        for page in self.pending_pages:
+            page["ids"] -= ids
+        self._advance_checkpoint()
+
+    def _advance_checkpoint(self) -> None:
+        path = self._checkpoint_path()
+        latest = None
+        while self.pending_pages and self.pending_pages[0]["complete"] and not self.pending_pages[0]["ids"]:
+            latest = self.pending_pages.pop(0)
+        if path is None or latest is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"next_url": latest["next_url"], "models_done": latest["models_done"]}))
+        os.replace(tmp, path)

@@ -1,0 +1,75 @@
+"""The data layout: DATA_DIR/<dataset>/crawl_date=YYYY-MM-DD/part-*.parquet, and how to read it back.
+
+Each crawl adds files to the partition of its start date, so repeated crawls keep dated snapshots side
+by side; readers take the latest partition unless told otherwise. Files are written under a temporary
+name and renamed into place, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+PARTITION = re.compile(r"^crawl_date=(\d{4}-\d{2}-\d{2})$")
+DATASETS = ("hub_models", "leaderboard", "model_sizes")
+
+
+class DatasetError(RuntimeError):
+    """A dataset that is missing, empty or unreadable; the message names the path."""
+
+
+def partition_dir(data_dir: str | os.PathLike, dataset: str, crawl_date: date) -> Path:
+    return Path(data_dir) / dataset / f"crawl_date={crawl_date.isoformat()}"
+
+
+def snapshots(data_dir: str | os.PathLike, dataset: str) -> list[str]:
+    """Crawl dates with at least one finished file, oldest first."""
+    root = Path(data_dir) / dataset
+    if not root.is_dir():
+        return []
+    out = []
+    for child in root.iterdir():
+        match = PARTITION.match(child.name)
+        if match and child.is_dir() and any(child.glob("*.parquet")):
+            out.append(match.group(1))
+    return sorted(out)
+
+
+def snapshot_files(data_dir: str | os.PathLike, dataset: str, crawl_date: str | None = None) -> list[Path]:
+    """The finished parquet files of one snapshot (the latest by default)."""
+    dates = snapshots(data_dir, dataset)
+    if not dates:
+        raise DatasetError(f"no `{dataset}` snapshot under {Path(data_dir) / dataset}: run `scrapy crawl` first")
+    chosen = crawl_date or dates[-1]
+    if chosen not in dates:
+        raise DatasetError(f"no `{dataset}` snapshot for {chosen} under {Path(data_dir) / dataset}; have {dates}")
+    return sorted(partition_dir(data_dir, dataset, date.fromisoformat(chosen)).glob("*.parquet"))
+
+
+def read_snapshot(data_dir: str | os.PathLike, dataset: str, crawl_date: str | None = None) -> pa.Table:
+    """All rows of one snapshot as one table; a corrupt file raises DatasetError naming it."""
+    tables = []
+    for path in snapshot_files(data_dir, dataset, crawl_date):
+        try:
+            tables.append(pq.read_table(path))
+        except (pa.ArrowException, OSError) as exc:
+            raise DatasetError(f"corrupt parquet file {path}: {exc}") from exc
+    table = pa.concat_tables(tables, promote_options="default") if len(tables) > 1 else tables[0]
+    if table.num_rows == 0:
+        raise DatasetError(f"`{dataset}` snapshot under {Path(data_dir) / dataset} has no rows")
+    return table
+
+
+def write_atomically(table: pa.Table, path: Path) -> None:
+    """Write `path` via a temporary name and rename: readers see the whole file or none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
