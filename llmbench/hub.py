@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from huggingface_hub import get_token
-from huggingface_hub.utils import build_hf_headers
 
 
 def bucket_of(path: str) -> str:
@@ -33,7 +32,11 @@ def hub_token() -> str | None:
 
 
 def auth_header(token: str | None) -> str | None:
-    """The `authorization` value huggingface_hub would send for this token."""
+    """The `authorization` value huggingface_hub sends for this token (`Bearer <token>`).
+
+    Not taken from `build_hf_headers`: in huggingface_hub 2.4 that call also fetches
+    `{ENDPOINT}/api/agent-harnesses` (telemetry) with a blocking request outside Scrapy's pacing.
+    """
     if not token:
         return None
-    return build_hf_headers(token=token).get("authorization")
+    return f"Bearer {token}"

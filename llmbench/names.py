@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-# huggingface_hub's REPO_ID_REGEX, with the namespace made mandatory (we key everything by owner/name).
-_PART = r"[A-Za-z0-9](?:[\w\-.]{0,94}[A-Za-z0-9_])?"
-REPO_ID = re.compile(rf"^(?P<owner>{_PART})/(?P<name>{_PART})$")
+# huggingface_hub's REPO_ID_REGEX (`\b[\w\-.]+\b`: starts and ends with a word character, so
+# `LeroyDyer/_Spydaz_Web_AI_BIBLE_002` is valid), with the namespace made mandatory.
+_PART = r"\w(?:[\w\-.]{0,94}\w)?"
+REPO_ID = re.compile(rf"^(?P<owner>{_PART})/(?P<name>{_PART})$", re.ASCII)
 MAX_LENGTH = 96
 
 

@@ -1,0 +1,128 @@
+"""`scrapy crawl hub` end to end against the replica (real CLI, real HTTP, real parquet)."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import time
+
+import pyarrow.parquet as pq
+
+from llmbench.replica.faults import FaultConfig
+from llmbench.replica.ratelimit import RateLimitConfig
+from tests.conftest import ROOT, crawl_command, crawl_env
+
+
+def text_generation(catalog) -> list:
+    return [r for r in catalog if r.api.get("pipeline_tag") == "text-generation"]
+
+
+def stat(output: str, name: str) -> int:
+    match = re.search(rf"'{re.escape(name)}': (\d+)", output)
+    return int(match.group(1)) if match else 0
+
+
+def list_requests(replica) -> list[str]:
+    return [r.path_qs for r in replica.log.records if r.path_qs.startswith("/api/models?")]
+
+
+def test_top_100_by_downloads(replica, catalog, run_crawl):
+    replica.log.clear()
+    result = run_crawl(replica, "hub")
+    assert result.returncode == 0, result.output[-3000:]
+    table = result.table("hub_models")
+    expected = sorted(text_generation(catalog), key=lambda r: (-r.api["downloads"], r.api["_id"]))[:100]
+    assert table.column("model_id").to_pylist() == [r.repo_id for r in expected]
+    assert len(list_requests(replica)) == 1, "one list request for 100 models"
+    assert "expand=safetensors" in list_requests(replica)[0] and "expand=gguf" in list_requests(replica)[0]
+    row = table.to_pylist()[0]
+    assert row["endpoint"] == replica.hub_url and row["crawled_at"] is not None
+
+
+def test_all_models_across_pages(replica, catalog, run_crawl):
+    replica.log.clear()
+    result = run_crawl(replica, "hub", {"limit": "all"})
+    assert result.returncode == 0, result.output[-3000:]
+    ids = result.table("hub_models").column("model_id").to_pylist()
+    expected = {r.repo_id for r in text_generation(catalog)}
+    assert len(ids) == len(set(ids)) == len(expected) and set(ids) == expected
+    pages = len(list_requests(replica))
+    assert pages == -(-len(expected) // 500)
+    sizes = result.table("hub_models").to_pydict()
+    quantized = [i for i, q in enumerate(sizes["quantized"]) if q]
+    assert quantized and all(sizes["params"][i] is None for i in quantized)
+    assert sum(1 for s in sizes["params_source"] if s == "gguf") > 0
+
+
+def test_search_and_author_filters(replica, catalog, run_crawl):
+    result = run_crawl(replica, "hub", {"limit": "all", "author": "Qwen", "search": "2.5"})
+    assert result.returncode == 0, result.output[-3000:]
+    ids = set(result.table("hub_models").column("model_id").to_pylist())
+    expected = {r.repo_id for r in text_generation(catalog) if r.repo_id.startswith("Qwen/") and "2.5" in r.repo_id}
+    assert ids == expected and ids
+
+
+def test_429_storm_loses_nothing(make_replica, catalog, run_crawl):
+    limits = RateLimitConfig(window=2.0, anonymous={"api": 3, "resolvers": 100, "pages": 100})
+    replica = make_replica(limits=limits)
+    result = run_crawl(replica, "hub", {"limit": "all", "page_size": "400"})
+    assert result.returncode == 0, result.output[-3000:]
+    ids = result.table("hub_models").column("model_id").to_pylist()
+    assert len(ids) == len(set(ids)) == len(text_generation(catalog))
+    assert stat(result.output, "ratelimit/429") + stat(result.output, "ratelimit/held") > 0
+    assert "retry/count" not in result.output, "429s must not go through RetryMiddleware"
+
+
+def test_malformed_page_fails_loudly_and_keeps_items(make_replica, run_crawl):
+    replica = make_replica(faults=FaultConfig(malformed_rate=1.0, path="^/api/models$", after=2))
+    result = run_crawl(replica, "hub", {"limit": "all", "page_size": "300"})
+    assert result.returncode == 1
+    assert re.search(r"malformed JSON from http://127\.0\.0\.1:\d+/api/models\?", result.output)
+    assert "failed" in result.output
+    assert result.table("hub_models").num_rows == 600  # the two good pages
+
+
+def test_changed_shape_fails_loudly(make_replica, run_crawl):
+    replica = make_replica(faults=FaultConfig(error_rate=1.0, error_status=503, path="^/api/models$"))
+    result = run_crawl(replica, "hub", settings={"RETRY_TIMES": "1"})
+    assert result.returncode == 1 and "list page failed" in result.output
+
+
+def test_token_goes_to_the_hub_only_and_never_into_output(replica, run_crawl):
+    token = "hf_llmbenchSECRETtoken0123456789"
+    replica.log.clear()
+    result = run_crawl(replica, "hub", {"limit": "50"}, token=token)
+    assert result.returncode == 0, result.output[-3000:]
+    hub_requests = [r for r in replica.log.records if r.origin == "hub"]
+    assert hub_requests and all(r.authorization == f"Bearer {token}" for r in hub_requests)
+    assert all(r.user_agent.startswith("llmbench/") for r in hub_requests)
+    assert token not in result.output
+    for path in result.data_dir.rglob("*"):
+        if path.is_file():
+            assert token.encode() not in path.read_bytes(), path
+
+
+def test_kill_9_then_jobdir_resume(make_replica, catalog, tmp_path):
+    replica = make_replica(faults=FaultConfig(latency=0.15))
+    data, jobdir = tmp_path / "data", tmp_path / "job"
+    settings = {"JOBDIR": str(jobdir), "PARQUET_BATCH_ITEMS": "100", "PARQUET_BATCH_SECONDS": "60"}
+    command = crawl_command("hub", {"limit": "all", "page_size": "100"}, settings)
+    env = crawl_env(replica, data)
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(data.rglob("part-*.parquet"))) < 5:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    files = list(data.rglob("part-*.parquet"))
+    assert len(files) >= 5
+    before = sum(pq.read_table(f).num_rows for f in files)  # every finished file is readable
+    expected = {r.repo_id for r in text_generation(catalog)}
+    assert 0 < before < len(expected)
+    resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "resuming after" in resumed.stderr
+    ids = [i for f in data.rglob("part-*.parquet") for i in pq.read_table(f).column("model_id").to_pylist()]
+    assert len(ids) == len(set(ids)), "no duplicates"
+    assert set(ids) == expected, "no gaps"
