@@ -1,0 +1,54 @@
+"""`python -m llmbench.demo`: the whole pipeline offline, against the replica on loopback.
+
+Starts the replica in this process, runs each crawl as a real `scrapy crawl` against it (exactly the
+commands a user runs against huggingface.co, pointed elsewhere by HF_ENDPOINT /
+LLMBENCH_LEADERBOARD_URL), and stops at the first stage that fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from llmbench.replica.server import ReplicaThread
+from llmbench.storage import snapshots
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def stages(limit: str) -> list[tuple[str, list[str]]]:
+    """(name, command) in pipeline order; each stage reads what the previous one wrote."""
+    scrapy = [sys.executable, "-m", "scrapy", "crawl"]
+    return [
+        ("hub", scrapy + ["hub", "-a", f"limit={limit}", "-s", "HUB_RATE_PACING=False"]),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m llmbench.demo", description=__doc__)
+    parser.add_argument("--data", default="data", help="DATA_DIR for the crawled datasets")
+    parser.add_argument("--limit", default="all", help="models for the hub crawl (a number or 'all')")
+    args = parser.parse_args(argv)
+    data_dir = Path(args.data).resolve()
+    with ReplicaThread() as replica:
+        env = {k: v for k, v in os.environ.items() if k not in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")}
+        env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_LEADERBOARD_URL=replica.leaderboard_url,
+                   LLMBENCH_DATA_DIR=str(data_dir), HF_HUB_DISABLE_IMPLICIT_TOKEN="1")
+        print(f"replica serving at {replica.hub_url} (leaderboard app {replica.app_url})", flush=True)
+        for name, command in stages(args.limit):
+            print(f"--- stage {name}: {' '.join(command[1:])}", flush=True)
+            if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
+                print(f"stage {name} failed; stopping (data so far is in {data_dir})", file=sys.stderr)
+                return 1
+    for dataset in ("hub_models", "leaderboard", "model_sizes"):
+        dates = snapshots(data_dir, dataset)
+        if dates:
+            print(f"{dataset}: {data_dir / dataset / ('crawl_date=' + dates[-1])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

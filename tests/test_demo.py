@@ -1,0 +1,24 @@
+"""The README's first quick-start command, with a small limit: the offline pipeline produces data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from llmbench.storage import read_snapshot
+from tests.conftest import ROOT
+
+
+def test_demo_pipeline(tmp_path):
+    data = tmp_path / "data"
+    proc = subprocess.run([sys.executable, "-m", "llmbench.demo", "--data", str(data), "--limit", "120"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "hub_models:" in proc.stdout
+    assert read_snapshot(data, "hub_models").num_rows == 120
+
+
+def test_every_spider_imports():
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "hub" in proc.stdout.split()
