@@ -24,6 +24,7 @@ def stages(limit: str) -> list[tuple[str, list[str]]]:
     scrapy = [sys.executable, "-m", "scrapy", "crawl"]
     return [
         ("hub", scrapy + ["hub", "-a", f"limit={limit}", "-s", "HUB_RATE_PACING=False"]),
+        ("leaderboard", scrapy + ["leaderboard"]),
     ]
 
 

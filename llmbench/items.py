@@ -53,7 +53,55 @@ class HubModelItem:
     endpoint: str = column(pa.string(), "Hub endpoint that served it.", required=True)
 
 
-ITEM_CLASSES: tuple[type, ...] = (HubModelItem,)
+@dataclass
+class LeaderboardItem:
+    """One Open LLM Leaderboard v2 row: a (model, precision, revision) evaluation (dataset `leaderboard`)."""
+
+    dataset: ClassVar[str] = "leaderboard"
+    key_fields: ClassVar[tuple[str, ...]] = ("model_id", "precision", "revision")
+
+    model_id: str = column(pa.string(), "Repo id `owner/name` (the row's Hub link text).", required=True)
+    precision: str = column(pa.string(), "`bfloat16`, `float16`, `4bit`, ...", required=True)
+    revision: str = column(pa.string(), "Evaluated commit sha; empty string when the board has none.")
+    type: str = column(pa.string(), "pretrained, continuously pretrained, fine-tuned, chat, merge, multimodal, other.")
+    type_symbol: str = column(pa.string(), "The board's symbol for the type (🟢 🟩 🔶 💬 🤝 🌸 ❓).")
+    weight_type: str = column(pa.string(), "`Original`, `Adapter` or `Delta`.")
+    architecture: str = column(pa.string(), "e.g. `LlamaForCausalLM`; null when the board has none.")
+    average: float = column(pa.float64(), "Mean of the six normalized scores (0-100).")
+    ifeval_raw: float = column(pa.float64(), "IFEval raw accuracy (0-1).")
+    ifeval: float = column(pa.float64(), "IFEval normalized score (0-100).")
+    bbh_raw: float = column(pa.float64(), "BBH raw (0-1).")
+    bbh: float = column(pa.float64(), "BBH normalized (0-100).")
+    math_raw: float = column(pa.float64(), "MATH Level 5 raw (0-1).")
+    math: float = column(pa.float64(), "MATH Level 5 normalized (0-100).")
+    gpqa_raw: float = column(pa.float64(), "GPQA raw (0-1).")
+    gpqa: float = column(pa.float64(), "GPQA normalized (0-100).")
+    musr_raw: float = column(pa.float64(), "MUSR raw (0-1).")
+    musr: float = column(pa.float64(), "MUSR normalized (0-100).")
+    mmlu_pro_raw: float = column(pa.float64(), "MMLU-PRO raw (0-1).")
+    mmlu_pro: float = column(pa.float64(), "MMLU-PRO normalized (0-100).")
+    params_billions: float = column(pa.float64(), "Parameters in billions; null where the board says 0 or -1.")
+    co2_kg: float = column(pa.float64(), "kg CO2 of the evaluation run (not training); null where <= 0.")
+    license: str = column(pa.string(), "Hub license as recorded by the board; null when empty.")
+    hearts: int = column(pa.int64(), "Hub likes as recorded by the board.")
+    is_merged: bool = column(pa.bool_(), "Merged model.")
+    is_moe: bool = column(pa.bool_(), "Mixture of experts.")
+    is_flagged: bool = column(pa.bool_(), "Flagged by the board.")
+    is_official_provider: bool = column(pa.bool_(), "Published by the model's official provider.")
+    available_on_hub: bool = column(pa.bool_(), "On the Hub (the board's misnamed `is_not_available_on_hub`).")
+    upload_date: str = column(pa.string(), "YYYY-MM-DD the model was uploaded; null when unknown.")
+    submission_date: str = column(pa.string(), "YYYY-MM-DD submitted to the board; null when unknown.")
+    generation: int = column(pa.int64(), "0 = base model, n = n steps from a base.")
+    base_model: str = column(pa.string(), "Base repo id; null when `Removed` or empty.")
+    base_model_is_merge: bool = column(pa.bool_(), "The board wrote `<repo> (Merge)`.")
+    has_chat_template: bool = column(pa.bool_(), "Evaluated with a chat template.")
+    source: str = column(pa.string(), "`json` (the app's data response), `dom` (rendered table) or `dataset`.",
+                         required=True)
+    crawled_at: Any = column(TIMESTAMP, "When this row was fetched.", required=True)
+    url: str = column(pa.string(), "Page or file the row came from.")
+
+
+ITEM_CLASSES: tuple[type, ...] = (HubModelItem, LeaderboardItem)
 
 
 def schema_of(item_class: type) -> pa.Schema:

@@ -16,9 +16,10 @@ def test_demo_pipeline(tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "hub_models:" in proc.stdout
     assert read_snapshot(data, "hub_models").num_rows == 120
+    assert read_snapshot(data, "leaderboard").num_rows == 4574
 
 
 def test_every_spider_imports():
     proc = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert "hub" in proc.stdout.split()
+    assert {"hub", "leaderboard"} <= set(proc.stdout.split())

@@ -1,0 +1,272 @@
+"""`scrapy crawl leaderboard`: every Open LLM Leaderboard row from one page load in Chromium.
+
+    scrapy crawl leaderboard                               # the whole board (4,576 rows)
+    scrapy crawl leaderboard -a models=org/a,org/b         # or a .txt/.csv/.parquet file, or `hub`
+    scrapy crawl leaderboard -a source=dataset             # the board's own parquet, no browser
+
+Path 1 (json): capture the app's own `/api/leaderboard/formatted` response. Path 2 (dom), when that
+response is never seen: scroll the virtualized table and read the rendered rows. The log says which
+path ran; if neither yields rows the crawl fails loudly (non-zero exit), never "finished, 0 items".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import scrapy
+from scrapy.http import Response
+
+from llmbench.browser import CHROMIUM_ARGS, find_chromium
+from llmbench.failures import fail_crawl
+from llmbench.names import normalize_repo_id
+from llmbench.parsing.leaderboard import (
+    LeaderboardShapeError,
+    item_from_cells,
+    item_from_formatted,
+    item_from_raw,
+)
+from llmbench.settings import PLAYWRIGHT_SETTINGS
+from llmbench.storage import DatasetError, read_snapshot
+
+DATA_SUFFIX = "/api/leaderboard/formatted"
+HUB_LINK = 'tbody tr td a[aria-label$=" on Hugging Face Hub"]'
+DOM_COLUMNS = ("model.precision,model.sha,model.architecture,model.average_score,"
+               + ",".join(f"evaluations.{b}.normalized_score" for b in ("ifeval", "bbh", "math", "gpqa", "musr",
+                                                                      "mmlu_pro"))
+               + ",metadata.co2_cost,metadata.params_billions,metadata.hub_license,metadata.hub_hearts,"
+               "features.is_not_available_on_hub,features.is_official_provider,features.is_moe,features.is_flagged,"
+               "metadata.upload_date,metadata.submission_date,metadata.generation,metadata.base_model,"
+               "model.has_chat_template")
+# Reads the rendered rows: header keys from <th data-column>, the model from its Hub link.
+READ_ROWS_JS = """() => {
+  const keys = [...document.querySelectorAll('thead th')].map(th => th.dataset.column);
+  return [...document.querySelectorAll('tbody tr.MuiTableRow-root')].map(tr => {
+    const out = {};
+    [...tr.children].forEach((td, i) => { out[keys[i]] = td.textContent.trim(); });
+    const link = tr.querySelector('a[aria-label$=" on Hugging Face Hub"]');
+    out.model_link = link ? link.textContent.trim() : null;
+    const type = tr.querySelector('[title]:not(a)');
+    out['model.type_title'] = type ? type.getAttribute('title') : null;
+    return out;
+  });
+}"""
+SCROLL_JS = """() => { const c = document.querySelector('.MuiTableContainer-root');
+  const before = c.scrollTop; c.scrollTop = before + c.clientHeight;
+  return [c.scrollTop, c.scrollHeight, c.clientHeight, before]; }"""
+
+
+def load_models(spec: str | None, data_dir: str) -> list[str] | None:
+    """`-a models=`: a comma list, a .txt/.csv/.parquet file, or `hub` (the latest hub_models snapshot)."""
+    if not spec:
+        return None
+    if spec == "hub":
+        return read_snapshot(data_dir, "hub_models").column("model_id").to_pylist()
+    path = Path(spec)
+    if path.suffix == ".parquet" and path.exists():
+        table = pq.read_table(path)
+        column = "model_id" if "model_id" in table.column_names else table.column_names[0]
+        return [str(v) for v in table.column(column).to_pylist() if v]
+    if path.suffix in (".txt", ".csv") and path.exists():
+        lines = [line.split(",")[0].strip() for line in path.read_text().splitlines()]
+        return [line for line in lines if line and line not in ("model_id", "model")]
+    return [part.strip() for part in spec.split(",") if part.strip()]
+
+
+class LeaderboardSpider(scrapy.Spider):
+    name = "leaderboard"
+    custom_settings = PLAYWRIGHT_SETTINGS | {"CONCURRENT_REQUESTS": 1}
+
+    def __init__(self, models: str | None = None, source: str = "browser", *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if source not in ("browser", "dataset"):
+            raise ValueError("source must be 'browser' or 'dataset'")
+        self.models_spec = models
+        self.source = source
+        self.wanted: dict[str, str] | None = None
+        self.payloads: list[Any] = []
+        self.data_seen = False
+
+    @classmethod
+    def update_settings(cls, settings) -> None:
+        super().update_settings(settings)
+        options = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
+        if "executable_path" not in options:
+            try:
+                options["executable_path"] = find_chromium(settings.get("CHROMIUM_EXECUTABLE") or None)
+            except RuntimeError:
+                options.pop("executable_path", None)  # the dataset source needs no browser; browser runs fail later
+        options.setdefault("headless", True)
+        options.setdefault("args", CHROMIUM_ARGS)
+        options.setdefault("timeout", 30_000)
+        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
+
+    async def start(self):
+        try:
+            models = load_models(self.models_spec, self.settings.get("DATA_DIR"))
+        except DatasetError as exc:
+            fail_crawl(self.crawler, "leaderboard/bad_models_argument", str(exc))
+            return
+        if models is not None:
+            self.wanted = {normalize_repo_id(m): m for m in models}
+        if self.source == "dataset":
+            endpoint = self.settings.get("HUB_ENDPOINT").rstrip("/")
+            yield scrapy.Request(f"{endpoint}/api/datasets/open-llm-leaderboard/contents",
+                                 callback=self.parse_dataset_info)
+            return
+        if not self.settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS").get("executable_path"):
+            find_chromium(self.settings.get("CHROMIUM_EXECUTABLE") or None)  # raises with the install hint
+        yield scrapy.Request(self.settings.get("LEADERBOARD_URL"), callback=self.parse_board, errback=self.board_failed,
+                             dont_filter=True,
+                             meta={"playwright": True, "playwright_include_page": True,
+                                   "playwright_context_kwargs": {"viewport": {"width": 1600, "height": 4000}},
+                                   "playwright_page_event_handlers": {"response": "capture_response"}})
+
+    async def capture_response(self, response: Any) -> None:
+        if response.url.split("?", 1)[0].endswith(DATA_SUFFIX):
+            self.data_seen = True
+            try:
+                self.payloads.append(await response.json())
+            except Exception as exc:  # noqa: BLE001 - Playwright raises several kinds; count and fall back
+                self.crawler.stats.inc_value("leaderboard/bad_data_response")
+                self.logger.error("data response %s was not JSON: %r", response.url, exc)
+
+    # -- browser path -------------------------------------------------------------------------
+    async def parse_board(self, response: Response):
+        page = response.meta["playwright_page"]
+        timeout = self.settings.getfloat("LEADERBOARD_TIMEOUT") * 1000
+        try:
+            frame = page.main_frame
+            if await page.locator("iframe").count():
+                handle = await page.locator("iframe").first.element_handle()
+                frame = await handle.content_frame()
+            try:
+                await frame.wait_for_selector(HUB_LINK, timeout=timeout)
+            except Exception:  # noqa: BLE001 - a Playwright TimeoutError: no rows rendered
+                self.logger.error("no leaderboard rows rendered at %s within %.0f s", frame.url, timeout / 1000)
+            for _ in range(50):
+                if not self.data_seen or self.payloads:
+                    break
+                await asyncio.sleep(0.1)
+            items = list(self.rows_from_payloads(frame.url))
+            if items:
+                self.crawler.stats.set_value("leaderboard/path", "json")
+                self.logger.info("leaderboard path: json (captured %s)", DATA_SUFFIX)
+            else:
+                self.logger.warning("leaderboard data response not seen at %s; falling back to the rendered table",
+                                    frame.url)
+                items = await self.rows_from_dom(frame)
+                if items:
+                    self.crawler.stats.set_value("leaderboard/path", "dom")
+                    self.logger.info("leaderboard path: dom (%d rows read by scrolling)", len(items))
+        finally:
+            await page.close()
+        if not items:
+            fail_crawl(self.crawler, "leaderboard/no_rows",
+                       f"neither the data response nor the table yielded rows at {response.url}: layout changed?")
+            return
+        for item in self.select(items):
+            yield item
+
+    async def board_failed(self, failure):
+        page = failure.request.meta.get("playwright_page")
+        if page is not None:
+            await page.close()
+        fail_crawl(self.crawler, "leaderboard/page_failed", f"could not load {failure.request.url}: {failure.value!r}")
+        self.logger.debug("page failure", exc_info=failure.value)
+
+    def rows_from_payloads(self, url: str):
+        crawled_at = datetime.now(UTC)
+        for payload in self.payloads:
+            if not isinstance(payload, list):
+                fail_crawl(self.crawler, "leaderboard/unexpected_shape", f"data response at {url} is not a list")
+                continue
+            for row in payload:
+                try:
+                    yield item_from_formatted(row, source="json", url=url, crawled_at=crawled_at)
+                except LeaderboardShapeError as exc:
+                    self.crawler.stats.inc_value("leaderboard/bad_rows")
+                    self.logger.debug("%s", exc)
+
+    async def rows_from_dom(self, frame: Any) -> list[Any]:
+        if not await frame.locator(HUB_LINK).count():
+            return []
+        await frame.evaluate(f"() => {{ location.hash = '#/?columns={DOM_COLUMNS}'; }}")
+        await frame.wait_for_selector('thead th[data-column="metadata.co2_cost"]')
+        collected: dict[tuple, Any] = {}
+        crawled_at = datetime.now(UTC)
+        for _ in range(100_000):
+            for cells in await frame.evaluate(READ_ROWS_JS):
+                try:
+                    item = item_from_cells(cells, url=frame.url, crawled_at=crawled_at)
+                except LeaderboardShapeError:
+                    self.crawler.stats.inc_value("leaderboard/bad_rows")
+                    continue
+                collected.setdefault((item.model_id, item.precision, item.revision), item)
+            top, height, client, before = await frame.evaluate(SCROLL_JS)
+            if top == before or top + client >= height + client:
+                break
+            await frame.wait_for_timeout(30)
+        for cells in await frame.evaluate(READ_ROWS_JS):
+            item = item_from_cells(cells, url=frame.url, crawled_at=crawled_at)
+            collected.setdefault((item.model_id, item.precision, item.revision), item)
+        return list(collected.values())
+
+    # -- dataset path -------------------------------------------------------------------------
+    def parse_dataset_info(self, response: Response):
+        siblings = json.loads(response.text).get("siblings", [])
+        files = [s["rfilename"] for s in siblings if s.get("rfilename", "").endswith(".parquet")]
+        if not files:
+            fail_crawl(self.crawler, "leaderboard/unexpected_shape", f"no parquet file listed at {response.url}")
+            return
+        endpoint = self.settings.get("HUB_ENDPOINT").rstrip("/")
+        for name in files:
+            yield scrapy.Request(f"{endpoint}/datasets/open-llm-leaderboard/contents/resolve/main/{name}",
+                                 callback=self.parse_dataset_file)
+
+    def parse_dataset_file(self, response: Response):
+        import io
+
+        try:
+            table = pq.read_table(io.BytesIO(response.body))
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds
+            fail_crawl(self.crawler, "leaderboard/corrupt_parquet", f"unreadable parquet at {response.url}: {exc}")
+            return
+        crawled_at = datetime.now(UTC)
+        items = []
+        for row in table.to_pylist():
+            try:
+                items.append(item_from_raw(row, url=response.url, crawled_at=crawled_at))
+            except LeaderboardShapeError as exc:
+                self.crawler.stats.inc_value("leaderboard/bad_rows")
+                self.logger.debug("%s", exc)
+        self.crawler.stats.set_value("leaderboard/path", "dataset")
+        if not items:
+            fail_crawl(self.crawler, "leaderboard/no_rows", f"no usable row in {response.url}")
+        yield from self.select(items)
+
+    # -- restriction to requested models ------------------------------------------------------
+    def select(self, items: list[Any]):
+        self.crawler.stats.set_value("leaderboard/rows_on_board", len(items))
+        if self.wanted is None:
+            yield from items
+            return
+        found: set[str] = set()
+        for item in items:
+            key = normalize_repo_id(item.model_id)
+            if key in self.wanted:
+                found.add(key)
+                yield item
+        missing = sorted(self.wanted[k] for k in set(self.wanted) - found)
+        self.crawler.stats.set_value("leaderboard/requested", len(self.wanted))
+        self.crawler.stats.set_value("leaderboard/requested_not_on_board", len(missing))
+        if missing:
+            self.logger.warning("%d requested models are not on the leaderboard: %s", len(missing),
+                                ", ".join(missing[:20]) + (" ..." if len(missing) > 20 else ""))
+            path = Path(self.settings.get("DATA_DIR")) / "leaderboard_missing.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(missing) + "\n")

@@ -1,0 +1,95 @@
+"""`scrapy crawl leaderboard` end to end in real Chromium against the replica."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from llmbench.replica.faults import FaultConfig
+from llmbench.replica.leaderboard_data import formatted_rows
+from tests.browser import chromium_or_skip
+
+KEY = ("model_id", "precision", "revision")
+SOME = "Qwen/Qwen2.5-72B-Instruct,meta-llama/Meta-Llama-3-8B-Instruct,01-ai/Yi-1.5-34B"
+
+
+@pytest.fixture(autouse=True)
+def _chromium():
+    chromium_or_skip()
+
+
+def rows_by_key(table):
+    return {tuple(r[k] for k in KEY): r for r in table.to_pylist()}
+
+
+def test_whole_board_from_one_page_load(replica, run_crawl):
+    replica.log.clear()
+    result = run_crawl(replica, "leaderboard")
+    assert result.returncode == 0, result.output[-3000:]
+    assert "leaderboard path: json" in result.output
+    rows = rows_by_key(result.table("leaderboard"))
+    assert len(rows) == 4576 - 2  # the two `gpt2` rows have no namespace: dropped by name validation
+    assert "validate/dropped/no_namespace': 2" in result.output
+    data_loads = [r for r in replica.log.records if r.path_qs == "/api/leaderboard/formatted"]
+    assert len(data_loads) == 1
+    source = [r for r in formatted_rows() if "/" in r["model"]["name"]]
+    for row in source[::97]:
+        got = rows[(row["model"]["name"], row["model"]["precision"], row["model"]["sha"])]
+        assert math.isclose(got["average"], row["model"]["average_score"], rel_tol=1e-12)
+        assert got["mmlu_pro_raw"] == row["evaluations"]["mmlu_pro"]["value"]
+        assert got["hearts"] == row["metadata"]["hub_hearts"] and got["source"] == "json"
+
+
+def test_restricted_list_with_missing_and_near_miss(replica, run_crawl):
+    models = SOME + ",nobody/not-on-the-board,qwen/qwen2.5-72b-instruc"
+    result = run_crawl(replica, "leaderboard", {"models": models})
+    assert result.returncode == 0, result.output[-3000:]
+    names = {r["model_id"] for r in result.table("leaderboard").to_pylist()}
+    assert names == set(SOME.split(","))  # the near miss "…-instruc" matches nothing
+    assert "'leaderboard/requested_not_on_board': 2" in result.output
+    missing = (result.data_dir / "leaderboard_missing.txt").read_text().split()
+    assert missing == ["nobody/not-on-the-board", "qwen/qwen2.5-72b-instruc"]
+
+
+def test_dom_fallback_matches_json_path(replica, make_replica, run_crawl, tmp_path):
+    via_json = rows_by_key(run_crawl(replica, "leaderboard", {"models": SOME},
+                                     data_dir=tmp_path / "json").table("leaderboard"))
+    renamed = make_replica(faults=FaultConfig(leaderboard_mode="endpoint-renamed"))
+    result = run_crawl(renamed, "leaderboard", data_dir=tmp_path / "dom")
+    assert result.returncode == 0, result.output[-3000:]
+    assert "leaderboard path: dom" in result.output
+    via_dom = rows_by_key(result.table("leaderboard"))
+    assert len(via_dom) == 4569 - 2  # the app's default type filter hides the 7 "❓other" rows
+    for key, expected in via_json.items():
+        got = via_dom[key]
+        for column in ("average", "ifeval", "bbh", "math", "gpqa", "musr", "mmlu_pro", "co2_kg"):
+            assert got[column] == round(expected[column], 2), (key, column)
+        assert got["params_billions"] == expected["params_billions"] and got["type"] == expected["type"]
+
+
+def test_layout_changed_fails_loudly(make_replica, run_crawl):
+    changed = make_replica(faults=FaultConfig(leaderboard_mode="layout-changed"))
+    result = run_crawl(changed, "leaderboard", settings={"LEADERBOARD_TIMEOUT": "5"})
+    assert result.returncode == 1
+    assert "neither the data response nor the table yielded rows" in result.output
+    assert not list(result.data_dir.rglob("*.parquet"))
+
+
+def test_entry_through_the_app_url_directly(replica, run_crawl):
+    result = run_crawl(replica, "leaderboard", {"models": SOME}, settings={"LEADERBOARD_URL": replica.app_url})
+    assert result.returncode == 0, result.output[-3000:]
+    assert set(result.table("leaderboard").column("model_id").to_pylist()) == set(SOME.split(","))
+
+
+def test_dataset_source_gives_the_same_rows(replica, run_crawl, tmp_path):
+    browser = rows_by_key(run_crawl(replica, "leaderboard", {"models": SOME},
+                                    data_dir=tmp_path / "b").table("leaderboard"))
+    result = run_crawl(replica, "leaderboard", {"models": SOME, "source": "dataset"}, data_dir=tmp_path / "d")
+    assert result.returncode == 0, result.output[-3000:]
+    dataset = rows_by_key(result.table("leaderboard"))
+    assert set(dataset) == set(browser)
+    for key, row in dataset.items():
+        for column, value in row.items():
+            if column not in ("source", "url", "crawled_at"):
+                assert value == browser[key][column], (key, column)
