@@ -88,11 +88,14 @@ class Replica:
             return response
         return log_requests
 
-    @web.middleware
-    async def _hub_faults_and_limits(self, request: web.Request, handler):
+    async def _latency(self) -> None:
         delay = self.faults.delay()
         if delay:
             await asyncio.sleep(delay)
+
+    @web.middleware
+    async def _hub_faults_and_limits(self, request: web.Request, handler):
+        await self._latency()
         decision = None
         if self.limits.enabled:
             authenticated = request.headers.get("Authorization", "").startswith("Bearer ")
@@ -122,9 +125,7 @@ class Replica:
 
     @web.middleware
     async def _app_latency(self, request: web.Request, handler):
-        delay = self.faults.delay()
-        if delay:
-            await asyncio.sleep(delay)
+        await self._latency()
         return await handler(request)
 
     # -- apps ----------------------------------------------------------------------------------
