@@ -110,3 +110,5 @@ PLAYWRIGHT_SETTINGS = {
     "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
 }
 LEADERBOARD_TIMEOUT = 120.0  # seconds to wait for the board's data or rows
+LEADERBOARD_SEARCH_MAX = 200  # DOM fallback: up to this many requested models, search each; else scroll all
+LEADERBOARD_DOM_PAGES = 3  # DOM fallback: browser pages searching in parallel

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import re
 
 import pytest
 
@@ -28,6 +30,8 @@ def test_whole_board_from_one_page_load(replica, run_crawl):
     result = run_crawl(replica, "leaderboard")
     assert result.returncode == 0, result.output[-3000:]
     assert "leaderboard path: json" in result.output
+    assert re.search(r"'playwright/request_count/aborted': [1-9]", result.output), "the logo image is aborted"
+    assert not [r for r in replica.log.records if r.path_qs.endswith(".svg")]
     rows = rows_by_key(result.table("leaderboard"))
     assert len(rows) == 4576 - 2  # the two `gpt2` rows have no namespace: dropped by name validation
     assert "validate/dropped/no_namespace': 2" in result.output
@@ -52,7 +56,29 @@ def test_restricted_list_with_missing_and_near_miss(replica, run_crawl):
     assert missing == ["nobody/not-on-the-board", "qwen/qwen2.5-72b-instruc"]
 
 
-def test_dom_fallback_matches_json_path(replica, make_replica, run_crawl, tmp_path):
+def assert_same_as_json(via_dom, via_json):
+    for key, expected in via_json.items():
+        got = via_dom[key]
+        for column in ("average", "ifeval", "bbh", "math", "gpqa", "musr", "mmlu_pro", "co2_kg"):
+            assert got[column] == round(expected[column], 2), (key, column)
+        assert got["params_billions"] == expected["params_billions"] and got["type"] == expected["type"]
+
+
+def test_dom_fallback_by_search_matches_json_path(replica, make_replica, run_crawl, tmp_path):
+    models = SOME + ",nobody/not-on-the-board"
+    via_json = rows_by_key(run_crawl(replica, "leaderboard", {"models": models},
+                                     data_dir=tmp_path / "json").table("leaderboard"))
+    renamed = make_replica(faults=FaultConfig(leaderboard_mode="endpoint-renamed"))
+    result = run_crawl(renamed, "leaderboard", {"models": models}, data_dir=tmp_path / "dom")
+    assert result.returncode == 0, result.output[-3000:]
+    assert "leaderboard path: dom" in result.output and "'leaderboard/dom_searches': 4" in result.output
+    via_dom = rows_by_key(result.table("leaderboard"))
+    assert set(via_dom) == set(via_json)
+    assert_same_as_json(via_dom, via_json)
+    assert "'leaderboard/requested_not_on_board': 1" in result.output
+
+
+def test_dom_fallback_whole_board_by_scrolling(replica, make_replica, run_crawl, tmp_path):
     via_json = rows_by_key(run_crawl(replica, "leaderboard", {"models": SOME},
                                      data_dir=tmp_path / "json").table("leaderboard"))
     renamed = make_replica(faults=FaultConfig(leaderboard_mode="endpoint-renamed"))
@@ -61,11 +87,7 @@ def test_dom_fallback_matches_json_path(replica, make_replica, run_crawl, tmp_pa
     assert "leaderboard path: dom" in result.output
     via_dom = rows_by_key(result.table("leaderboard"))
     assert len(via_dom) == 4569 - 2  # the app's default type filter hides the 7 "❓other" rows
-    for key, expected in via_json.items():
-        got = via_dom[key]
-        for column in ("average", "ifeval", "bbh", "math", "gpqa", "musr", "mmlu_pro", "co2_kg"):
-            assert got[column] == round(expected[column], 2), (key, column)
-        assert got["params_billions"] == expected["params_billions"] and got["type"] == expected["type"]
+    assert_same_as_json(via_dom, via_json)
 
 
 def test_layout_changed_fails_loudly(make_replica, run_crawl):
@@ -93,3 +115,12 @@ def test_dataset_source_gives_the_same_rows(replica, run_crawl, tmp_path):
         for column, value in row.items():
             if column not in ("source", "url", "crawled_at"):
                 assert value == browser[key][column], (key, column)
+
+
+def test_verify_against_the_dataset(replica, run_crawl):
+    result = run_crawl(replica, "leaderboard", {"models": SOME, "verify": "dataset"})
+    assert result.returncode == 0, result.output[-3000:]
+    report = json.loads((result.data_dir / "leaderboard_verify.json").read_text())
+    assert report["rows_compared"] == result.table("leaderboard").num_rows >= 3
+    assert report["differences"] == [] and report["missing_in_dataset"] == []
+    assert "'leaderboard/verify/differences': 0" in result.output

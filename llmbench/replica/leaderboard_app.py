@@ -95,6 +95,11 @@ def make_app_routes(app: web.Application) -> None:
     async def raw(request: web.Request) -> web.Response:
         return _json_bytes(raw_json())
 
+    async def logo(request: web.Request) -> web.Response:
+        return web.Response(body=_static("hf-logo.svg"), content_type="image/svg+xml",
+                            headers={"Cache-Control": "public, max-age=31536000"})
+
+    app.router.add_get("/static/media/hf-logo.svg", logo)
     app.router.add_get("/static/js/main.js", script)
     app.router.add_get("/static/css/main.css", stylesheet)
     app.router.add_get(FORMATTED_PATH, formatted)

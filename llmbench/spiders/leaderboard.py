@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pyarrow.parquet as pq
 import scrapy
@@ -55,9 +57,43 @@ READ_ROWS_JS = """() => {
     return out;
   });
 }"""
+# Sets the hash and resolves once the app has re-rendered (or after 3 s if the hash did not change).
+SET_HASH_JS = """(hash) => new Promise(resolve => {
+  const done = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
+  window.addEventListener('hashchange', done, {once: true});
+  setTimeout(() => resolve(false), 3000);
+  location.hash = hash;
+})"""
 SCROLL_JS = """() => { const c = document.querySelector('.MuiTableContainer-root');
   const before = c.scrollTop; c.scrollTop = before + c.clientHeight;
   return [c.scrollTop, c.scrollHeight, c.clientHeight, before]; }"""
+
+
+def compare_rows(found: dict[tuple, Any], reference: dict[tuple, Any]) -> dict[str, Any]:
+    """Field-by-field differences between crawled rows and the dataset's rows with the same key.
+    Fields the crawled row lacks (null: raw scores on the DOM path) are not compared; DOM rows show
+    two decimals, so their floats are compared after rounding the reference."""
+    differences, fields_count, missing = [], {}, []
+    for key, row in found.items():
+        other = reference.get(key)
+        if other is None:
+            missing.append(list(key))
+            continue
+        for name, value in row.__dict__.items():
+            if name in ("source", "url", "crawled_at") or value is None:
+                continue
+            expected = getattr(other, name)
+            if isinstance(value, float) and isinstance(expected, float):
+                if row.source == "dom":
+                    expected = round(expected, 2)
+                same = math.isclose(value, expected, rel_tol=1e-9, abs_tol=1e-12)
+            else:
+                same = value == expected
+            if not same:
+                fields_count[name] = fields_count.get(name, 0) + 1
+                differences.append({"key": list(key), "field": name, "crawled": value, "dataset": expected})
+    return {"rows_compared": len(found) - len(missing), "fields": fields_count, "differences": differences,
+            "missing_in_dataset": missing}
 
 
 def load_models(spec: str | None, data_dir: str) -> list[str] | None:
@@ -81,12 +117,17 @@ class LeaderboardSpider(scrapy.Spider):
     name = "leaderboard"
     custom_settings = PLAYWRIGHT_SETTINGS | {"CONCURRENT_REQUESTS": 1}
 
-    def __init__(self, models: str | None = None, source: str = "browser", *args: Any, **kwargs: Any) -> None:
+    def __init__(self, models: str | None = None, source: str = "browser", verify: str | None = None,
+                 *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if source not in ("browser", "dataset"):
             raise ValueError("source must be 'browser' or 'dataset'")
+        if verify not in (None, "", "dataset"):
+            raise ValueError("verify takes only 'dataset'")
         self.models_spec = models
         self.source = source
+        self.verify = bool(verify) and source == "browser"
+        self.browser_rows: dict[tuple, Any] = {}
         self.wanted: dict[str, str] | None = None
         self.payloads: list[Any] = []
         self.data_seen = False
@@ -114,9 +155,7 @@ class LeaderboardSpider(scrapy.Spider):
         if models is not None:
             self.wanted = {normalize_repo_id(m): m for m in models}
         if self.source == "dataset":
-            endpoint = self.settings.get("HUB_ENDPOINT").rstrip("/")
-            yield scrapy.Request(f"{endpoint}/api/datasets/open-llm-leaderboard/contents",
-                                 callback=self.parse_dataset_info)
+            yield self.dataset_info_request(verify=False)
             return
         if not self.settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS").get("executable_path"):
             find_chromium(self.settings.get("CHROMIUM_EXECUTABLE") or None)  # raises with the install hint
@@ -170,7 +209,11 @@ class LeaderboardSpider(scrapy.Spider):
                        f"neither the data response nor the table yielded rows at {response.url}: layout changed?")
             return
         for item in self.select(items):
+            if self.verify:
+                self.browser_rows[(item.model_id, item.precision, item.revision)] = item
             yield item
+        if self.verify:
+            yield self.dataset_info_request(verify=True)
 
     async def board_failed(self, failure):
         page = failure.request.meta.get("playwright_page")
@@ -195,6 +238,46 @@ class LeaderboardSpider(scrapy.Spider):
     async def rows_from_dom(self, frame: Any) -> list[Any]:
         if not await frame.locator(HUB_LINK).count():
             return []
+        if self.wanted is not None and len(self.wanted) <= self.settings.getint("LEADERBOARD_SEARCH_MAX"):
+            return await self.rows_by_search(frame)
+        return await self.rows_by_scrolling(frame)
+
+    async def rows_by_search(self, frame: Any) -> list[Any]:
+        """The app's own `#/?search=` filter, one model at a time, on a few pages of one browser."""
+        names = sorted(self.wanted.values())
+        workers = max(1, min(self.settings.getint("LEADERBOARD_DOM_PAGES"), len(names)))
+        frames = [frame]
+        extra_pages = []
+        try:
+            for _ in range(workers - 1):
+                page = await frame.page.context.new_page()
+                extra_pages.append(page)
+                await page.goto(frame.url.split("#", 1)[0])
+                await page.wait_for_selector(HUB_LINK, timeout=self.settings.getfloat("LEADERBOARD_TIMEOUT") * 1000)
+                frames.append(page.main_frame)
+            crawled_at = datetime.now(UTC)
+            collected: dict[tuple, Any] = {}
+
+            async def work(worker_frame: Any, share: list[str]) -> None:
+                for name in share:
+                    hash_ = "#/?" + urlencode({"search": name, "columns": DOM_COLUMNS})
+                    await worker_frame.evaluate(SET_HASH_JS, hash_)
+                    for cells in await worker_frame.evaluate(READ_ROWS_JS):
+                        try:
+                            item = item_from_cells(cells, url=worker_frame.url, crawled_at=crawled_at)
+                        except LeaderboardShapeError:
+                            self.crawler.stats.inc_value("leaderboard/bad_rows")
+                            continue
+                        collected.setdefault((item.model_id, item.precision, item.revision), item)
+
+            await asyncio.gather(*(work(f, names[i::workers]) for i, f in enumerate(frames)))
+            self.crawler.stats.set_value("leaderboard/dom_searches", len(names))
+            return list(collected.values())
+        finally:
+            for page in extra_pages:
+                await page.close()
+
+    async def rows_by_scrolling(self, frame: Any) -> list[Any]:
         await frame.evaluate(f"() => {{ location.hash = '#/?columns={DOM_COLUMNS}'; }}")
         await frame.wait_for_selector('thead th[data-column="metadata.co2_cost"]')
         collected: dict[tuple, Any] = {}
@@ -217,7 +300,12 @@ class LeaderboardSpider(scrapy.Spider):
         return list(collected.values())
 
     # -- dataset path -------------------------------------------------------------------------
-    def parse_dataset_info(self, response: Response):
+    def dataset_info_request(self, *, verify: bool) -> scrapy.Request:
+        endpoint = self.settings.get("HUB_ENDPOINT").rstrip("/")
+        return scrapy.Request(f"{endpoint}/api/datasets/open-llm-leaderboard/contents",
+                              callback=self.parse_dataset_info, cb_kwargs={"verify": verify}, dont_filter=True)
+
+    def parse_dataset_info(self, response: Response, verify: bool = False):
         siblings = json.loads(response.text).get("siblings", [])
         files = [s["rfilename"] for s in siblings if s.get("rfilename", "").endswith(".parquet")]
         if not files:
@@ -226,9 +314,9 @@ class LeaderboardSpider(scrapy.Spider):
         endpoint = self.settings.get("HUB_ENDPOINT").rstrip("/")
         for name in files:
             yield scrapy.Request(f"{endpoint}/datasets/open-llm-leaderboard/contents/resolve/main/{name}",
-                                 callback=self.parse_dataset_file)
+                                 callback=self.parse_dataset_file, cb_kwargs={"verify": verify})
 
-    def parse_dataset_file(self, response: Response):
+    def parse_dataset_file(self, response: Response, verify: bool = False):
         import io
 
         try:
@@ -244,10 +332,30 @@ class LeaderboardSpider(scrapy.Spider):
             except LeaderboardShapeError as exc:
                 self.crawler.stats.inc_value("leaderboard/bad_rows")
                 self.logger.debug("%s", exc)
+        if verify:
+            self.report_differences(items, response.url)
+            return
         self.crawler.stats.set_value("leaderboard/path", "dataset")
         if not items:
             fail_crawl(self.crawler, "leaderboard/no_rows", f"no usable row in {response.url}")
         yield from self.select(items)
+
+    def report_differences(self, dataset_items: list[Any], url: str) -> None:
+        """`-a verify=dataset`: every field where a browser row and its dataset row disagree."""
+        reference = {(i.model_id, i.precision, i.revision): i for i in dataset_items}
+        report = compare_rows(self.browser_rows, reference)
+        stats = self.crawler.stats
+        stats.set_value("leaderboard/verify/rows_compared", report["rows_compared"])
+        stats.set_value("leaderboard/verify/missing_in_dataset", len(report["missing_in_dataset"]))
+        stats.set_value("leaderboard/verify/differences", len(report["differences"]))
+        for field_name, count in report["fields"].items():
+            stats.set_value(f"leaderboard/verify/fields/{field_name}", count)
+        path = Path(self.settings.get("DATA_DIR")) / "leaderboard_verify.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(report, indent=1, default=str))
+        self.logger.info("verify=dataset against %s: %d rows compared, %d differing fields %s, %d not in the "
+                         "dataset; details in %s", url, report["rows_compared"], len(report["differences"]),
+                         report["fields"] or "", len(report["missing_in_dataset"]), path)
 
     # -- restriction to requested models ------------------------------------------------------
     def select(self, items: list[Any]):

@@ -197,6 +197,7 @@
     let timer = null;
     input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(() => writeSearch(input.value), 150); });
     const header = el("header", { class: "lb-header" }, [
+      el("img", { class: "lb-logo", src: "/static/media/hf-logo.svg", alt: "Hugging Face", width: "32", height: "32" }),
       el("h1", { text: "Open LLM Leaderboard" }),
       el("p", { class: "lb-subtitle", text: "Comparing Large Language Models in an open and reproducible way" }),
       el("nav", {}, [el("a", { href: "#/", text: "Leaderboard" }), el("a", { href: "#/add", text: "Submit model" }),
