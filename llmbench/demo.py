@@ -25,6 +25,7 @@ def stages(limit: str) -> list[tuple[str, list[str]]]:
     return [
         ("hub", scrapy + ["hub", "-a", f"limit={limit}", "-s", "HUB_RATE_PACING=False"]),
         ("leaderboard", scrapy + ["leaderboard"]),
+        ("model_pages", scrapy + ["model_pages", "-s", "HUB_RATE_PACING=False"]),
     ]
 
 

@@ -101,7 +101,25 @@ class LeaderboardItem:
     url: str = column(pa.string(), "Page or file the row came from.")
 
 
-ITEM_CLASSES: tuple[type, ...] = (HubModelItem, LeaderboardItem)
+@dataclass
+class ModelSizeItem:
+    """The parameter count of one model whose Hub metadata had none (`model_pages` → `model_sizes`)."""
+
+    dataset: ClassVar[str] = "model_sizes"
+    key_fields: ClassVar[tuple[str, ...]] = ("model_id",)
+
+    model_id: str = column(pa.string(), "Repo id `owner/name`.", required=True)
+    params: int = column(pa.int64(), "The winning parameter count; null when no source could tell.")
+    params_source: str = column(pa.string(), "model_page_json, model_page_text, base_model, config, readme or name.")
+    exact: bool = column(pa.bool_(), "True only for counts read from tensor metadata (page JSON, base model's); "
+                         "rounded texts, config arithmetic, card statements and names are estimates.")
+    reason: str = column(pa.string(), "Why `params` is null (every source tried, each one's answer).")
+    candidates: list = column(pa.list_(pa.string()), "Every source considered, in precedence order, with its answer.")
+    hub_params_reported: int = column(pa.int64(), "The Hub's own (rejected or missing) total, for comparison.")
+    crawled_at: Any = column(TIMESTAMP, "When this row was resolved.", required=True)
+
+
+ITEM_CLASSES: tuple[type, ...] = (HubModelItem, LeaderboardItem, ModelSizeItem)
 
 
 def schema_of(item_class: type) -> pa.Schema:

@@ -17,9 +17,11 @@ def test_demo_pipeline(tmp_path):
     assert "hub_models:" in proc.stdout
     assert read_snapshot(data, "hub_models").num_rows == 120
     assert read_snapshot(data, "leaderboard").num_rows == 4574
+    unsized = sum(1 for p in read_snapshot(data, "hub_models").column("params").to_pylist() if p is None)
+    assert read_snapshot(data, "model_sizes").num_rows == unsized
 
 
 def test_every_spider_imports():
     proc = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    assert {"hub", "leaderboard"} <= set(proc.stdout.split())
+    assert set(proc.stdout.split()) == {"hub", "leaderboard", "model_pages"}

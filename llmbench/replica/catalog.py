@@ -81,10 +81,10 @@ def model_type_of(architecture: str) -> str | None:
             break
     out = ""
     for i, ch in enumerate(base):
-        if ch.isupper() and i and base[i - 1].islower():
+        if ch.isupper() and i and (base[i - 1].islower() or base[i - 1].isdigit()):
             out += "_"
         out += ch.lower()
-    return {"qwen2_moe": "qwen2_moe", "gpt_neo_x": "gpt_neox", "gpt2": "gpt2"}.get(out, out)
+    return {"gptneo_x": "gpt_neox", "gptj": "gptj"}.get(out, out)
 
 
 def exact_params(params_billions: float, rng: random.Random) -> int | None:

@@ -25,6 +25,7 @@ from scrapy.http import Response
 
 from llmbench.browser import CHROMIUM_ARGS, find_chromium
 from llmbench.failures import fail_crawl
+from llmbench.model_lists import load_models
 from llmbench.names import normalize_repo_id
 from llmbench.parsing.leaderboard import (
     LeaderboardShapeError,
@@ -33,7 +34,7 @@ from llmbench.parsing.leaderboard import (
     item_from_raw,
 )
 from llmbench.settings import PLAYWRIGHT_SETTINGS
-from llmbench.storage import DatasetError, read_snapshot
+from llmbench.storage import DatasetError
 
 DATA_SUFFIX = "/api/leaderboard/formatted"
 HUB_LINK = 'tbody tr td a[aria-label$=" on Hugging Face Hub"]'
@@ -94,23 +95,6 @@ def compare_rows(found: dict[tuple, Any], reference: dict[tuple, Any]) -> dict[s
                 differences.append({"key": list(key), "field": name, "crawled": value, "dataset": expected})
     return {"rows_compared": len(found) - len(missing), "fields": fields_count, "differences": differences,
             "missing_in_dataset": missing}
-
-
-def load_models(spec: str | None, data_dir: str) -> list[str] | None:
-    """`-a models=`: a comma list, a .txt/.csv/.parquet file, or `hub` (the latest hub_models snapshot)."""
-    if not spec:
-        return None
-    if spec == "hub":
-        return read_snapshot(data_dir, "hub_models").column("model_id").to_pylist()
-    path = Path(spec)
-    if path.suffix == ".parquet" and path.exists():
-        table = pq.read_table(path)
-        column = "model_id" if "model_id" in table.column_names else table.column_names[0]
-        return [str(v) for v in table.column(column).to_pylist() if v]
-    if path.suffix in (".txt", ".csv") and path.exists():
-        lines = [line.split(",")[0].strip() for line in path.read_text().splitlines()]
-        return [line for line in lines if line and line not in ("model_id", "model")]
-    return [part.strip() for part in spec.split(",") if part.strip()]
 
 
 class LeaderboardSpider(scrapy.Spider):

@@ -1,0 +1,183 @@
+"""Parameter counts from every place a repo can state one (hub.md §7-10), each with its provenance.
+
+- `ModelHeader` JSON on the model page: safetensors or gguf totals (exact).
+- The page's visible "Model size 7.24B params" text (rounded: an estimate).
+- `config.json`: dimensions of a common decoder family → a computed estimate.
+- The model card README: explicit statements such as "7B parameters" (an estimate).
+- The model name: llama.cpp's size-label rule (`8x7B`, `1.5B`, `350M`, `7b1`), nominal (an estimate).
+Nothing here guesses: every function returns None with the reason when it cannot tell.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from parsel import Selector
+
+UNITS = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+PACKED_DTYPES = {"I32", "U32", "U8", "I8"}
+
+
+@dataclass(frozen=True)
+class SizeFinding:
+    """A parameter count (or None) from one source, whether it is exact, and why when it is None."""
+
+    source: str
+    params: int | None
+    exact: bool = False
+    note: str = ""
+
+    def describe(self) -> str:
+        if self.params is None:
+            return f"{self.source}: none ({self.note})"
+        kind = "exact" if self.exact else "estimate"
+        return f"{self.source}: {self.params} ({kind}{'; ' + self.note if self.note else ''})"
+
+
+# -- model name --------------------------------------------------------------------------------
+_LABEL = re.compile(r"^(?:(?P<active>A)|(?P<experts>\d+)x)?(?P<int>\d+)(?:[._](?P<frac>\d+))?(?P<unit>[KMBT])"
+                    r"(?P<tail>\d)?$", re.IGNORECASE)
+_WORD_LABEL = re.compile(r"^(small|mini|medium|large|x?xl)$", re.IGNORECASE)
+# K/M labels that are context lengths, not sizes (phi-3-mini-4k, internlm2_5-7b-chat-1m).
+CONTEXT_LABELS = {"1K", "2K", "4K", "8K", "16K", "32K", "64K", "128K", "200K", "256K", "512K", "1M", "2M", "4M"}
+
+
+def size_labels(model_id: str) -> list[str]:
+    """The size labels of a repo name, per llama.cpp's `get_model_id_components` (total_params=0)."""
+    name = model_id.rsplit("/", 1)[-1]
+    parts = name.split("-")
+    labels = []
+    for part in parts[1:]:
+        if _LABEL.match(part) or _WORD_LABEL.match(part):
+            labels.append(part)
+    return labels
+
+
+def label_count(label: str) -> int | None:
+    """`8x7B` → 56e9 (nominal), `7b1` → 7.1e9, `1_6B` → 1.6e9; active (`A3B`) and word labels → None."""
+    match = _LABEL.match(label)
+    if not match or match.group("active"):
+        return None
+    unit = match.group("unit").upper()
+    digits = match.group("int")
+    frac = match.group("frac") or match.group("tail") or ""
+    value = float(f"{digits}.{frac}" if frac else digits) * UNITS[unit]
+    if match.group("experts"):
+        value *= int(match.group("experts"))
+    return int(round(value))
+
+
+def size_from_name(model_id: str) -> SizeFinding:
+    """The first numeric size label that is not a context length, as a nominal count."""
+    labels = size_labels(model_id)
+    for label in labels:
+        if label.upper() in CONTEXT_LABELS:
+            continue
+        count = label_count(label)
+        if count is not None:
+            note = "nominal: experts × size" if "x" in label.lower() else f"label {label}"
+            return SizeFinding("name", count, exact=False, note=note)
+    if labels:
+        return SizeFinding("name", None, note=f"labels {labels} carry no total (active, context or word sizes)")
+    return SizeFinding("name", None, note="no size label in the name")
+
+
+# -- model page --------------------------------------------------------------------------------
+def model_header(html: str) -> dict[str, Any] | None:
+    raw = Selector(text=html).css('div[data-target="ModelHeader"]::attr(data-props)').get()
+    if not raw:
+        return None
+    try:
+        props = json.loads(raw)
+    except ValueError:
+        return None
+    return props.get("model") if isinstance(props, dict) else None
+
+
+def quantized_page(model: dict[str, Any]) -> bool:
+    dtypes = set((model.get("safetensors") or {}).get("parameters", {}))
+    tags = {t.lower() for t in model.get("tags", [])}
+    return bool(model.get("isQuantized")) or bool(dtypes & PACKED_DTYPES) or bool(tags & {"4-bit", "8-bit", "gptq",
+                                                                                         "awq"})
+
+
+def size_from_page_json(html: str) -> SizeFinding:
+    model = model_header(html)
+    if model is None:
+        return SizeFinding("model_page_json", None, note="no ModelHeader data on the page")
+    if quantized_page(model):
+        total = (model.get("safetensors") or {}).get("total")
+        return SizeFinding("model_page_json", None, note=f"quantized repo: reported total {total} under-counts")
+    for key in ("safetensors", "gguf"):
+        block = model.get(key)
+        if isinstance(block, dict) and isinstance(block.get("total"), int) and block["total"] > 0:
+            return SizeFinding("model_page_json", block["total"], exact=True, note=f"{key}.total")
+    return SizeFinding("model_page_json", None, note="no safetensors or gguf metadata on the page")
+
+
+_SIZE_TEXT = re.compile(r"Model size\s*([\d.]+)\s*([KMBT])\s*params", re.IGNORECASE)
+
+
+def size_from_page_text(html: str) -> SizeFinding:
+    text = " ".join(Selector(text=html).css("body ::text").getall())
+    match = _SIZE_TEXT.search(re.sub(r"\s+", " ", text))
+    if not match:
+        return SizeFinding("model_page_text", None, note="no 'Model size … params' text")
+    model = model_header(html)
+    if model is not None and quantized_page(model):
+        return SizeFinding("model_page_text", None, note="quantized repo: the sidebar size under-counts")
+    count = int(round(float(match.group(1)) * UNITS[match.group(2).upper()]))
+    return SizeFinding("model_page_text", count, exact=False, note=f"rounded '{match.group(0)}'")
+
+
+# -- config.json -------------------------------------------------------------------------------
+GATED_MLP = {"llama", "mistral", "qwen2", "qwen3", "gemma", "gemma2", "gemma3", "phi3", "granite", "olmo", "olmo2",
+             "mixtral", "qwen2_moe", "cohere", "internlm2", "deepseek", "yi", "stablelm", "starcoder2_gated"}
+PLAIN_MLP = {"gpt2", "gpt_neox", "gptj", "opt", "falcon", "bloom", "phi", "starcoder2", "gpt_bigcode"}
+MOE_EXPERTS = ("num_local_experts", "num_experts")
+
+
+def size_from_config(config: dict[str, Any]) -> SizeFinding:
+    """Decoder parameter count from the config's dimensions (embeddings, attention, MLP, norms)."""
+    model_type = str(config.get("model_type") or "")
+    if model_type not in GATED_MLP | PLAIN_MLP:
+        return SizeFinding("config", None, note=f"model_type {model_type or 'missing'} is not a supported family")
+    hidden = config.get("hidden_size") or config.get("n_embd") or config.get("d_model")
+    layers = config.get("num_hidden_layers") or config.get("n_layer")
+    vocab = config.get("vocab_size")
+    if not all(isinstance(v, int) and v > 0 for v in (hidden, layers, vocab)):
+        return SizeFinding("config", None, note="config lacks hidden_size / num_hidden_layers / vocab_size")
+    heads = config.get("num_attention_heads") or config.get("n_head") or max(1, hidden // 128)
+    head_dim = config.get("head_dim") or hidden // heads
+    kv_heads = config.get("num_key_value_heads") or heads
+    inter = config.get("intermediate_size") or config.get("n_inner") or 4 * hidden
+    attention = hidden * heads * head_dim * 2 + hidden * kv_heads * head_dim * 2
+    mlp = (3 if model_type in GATED_MLP else 2) * hidden * inter
+    experts = next((config[k] for k in MOE_EXPERTS if isinstance(config.get(k), int)), 1)
+    if experts > 1:
+        mlp = mlp * experts + hidden * experts
+    per_layer = attention + mlp + 2 * hidden
+    tied = config.get("tie_word_embeddings", model_type in PLAIN_MLP)
+    embeddings = vocab * hidden * (1 if tied else 2)
+    total = embeddings + layers * per_layer + hidden
+    return SizeFinding("config", int(total), exact=False, note=f"{model_type} dimensions")
+
+
+# -- README ------------------------------------------------------------------------------------
+_STATEMENT = re.compile(
+    r"(?<![\w.])(\d+(?:\.\d+)?)\s*(billion|million|[BMK])\b[\s-]*(?:parameters|params|parameter)\b", re.IGNORECASE)
+_WORD_UNITS = {"billion": "B", "million": "M"}
+
+
+def size_from_readme(text: str) -> SizeFinding:
+    """An explicit statement in the card body ("7B parameters", "1.5 billion parameters")."""
+    body = text.split("---", 2)[-1] if text.startswith("---") else text
+    match = _STATEMENT.search(body)
+    if not match:
+        return SizeFinding("readme", None, note="no explicit parameter statement")
+    unit = _WORD_UNITS.get(match.group(2).lower(), match.group(2).upper())
+    count = int(round(float(match.group(1)) * UNITS[unit]))
+    return SizeFinding("readme", count, exact=False, note=f"'{match.group(0).strip()}'")

@@ -1,0 +1,109 @@
+"""`scrapy crawl model_pages` end to end against the replica."""
+
+from __future__ import annotations
+
+import pytest
+
+from llmbench.replica.catalog import BIN_ONLY, GGUF_ONLY, QUANT_PACKED, SAFETENSORS
+from llmbench.replica.ratelimit import RateLimitConfig
+from tests.test_hub_spider import stat
+
+
+@pytest.fixture(scope="module")
+def hub_data(replica, tmp_path_factory):
+    """One `hub -a limit=all` crawl whose output the model_pages tests start from."""
+    import subprocess
+
+    from tests.conftest import ROOT, crawl_command, crawl_env
+
+    data = tmp_path_factory.mktemp("hub") / "data"
+    proc = subprocess.run(crawl_command("hub", {"limit": "all"}), cwd=ROOT, env=crawl_env(replica, data),
+                          capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return data
+
+
+def copy_data(source, tmp_path):
+    import shutil
+
+    target = tmp_path / "data"
+    shutil.copytree(source, target)
+    return target
+
+
+def test_every_unsized_model_gets_a_size_or_a_reason(replica, catalog, hub_data, run_crawl, tmp_path):
+    data = copy_data(hub_data, tmp_path)
+    from llmbench.storage import read_snapshot
+
+    unsized = {r["model_id"] for r in read_snapshot(data, "hub_models").to_pylist() if r["params"] is None}
+    replica.log.clear()
+    result = run_crawl(replica, "model_pages", data_dir=data)
+    assert result.returncode == 0, result.output[-3000:]
+    rows = {r["model_id"]: r for r in result.table("model_sizes").to_pylist()}
+    assert set(rows) == unsized and len(unsized) > 300
+    for row in rows.values():
+        assert (row["params"] is None) != (row["reason"] is None)
+        assert row["candidates"] and (row["params"] is None or row["params_source"])
+    sized = [r for r in rows.values() if r["params"]]
+    assert len(sized) / len(rows) > 0.95
+    for row in sized:
+        truth = catalog.get(row["model_id"]).params
+        if row["exact"]:
+            assert row["params"] == truth, row
+    # quantized repos: the parent's exact count, not the under-reported total
+    quantized = [r for r in rows.values() if catalog.get(r["model_id"]).storage == QUANT_PACKED]
+    assert quantized and all(r["params_source"] in ("base_model", "config", "name", None) for r in quantized)
+    assert sum(r["params_source"] == "base_model" for r in quantized) > len(quantized) / 2
+    assert all(r["hub_params_reported"] < r["params"] for r in quantized if r["params"])
+    # politeness: the Pages bucket is never spent when the API already answered the question
+    pages = [r for r in replica.log.records if r.origin == "hub" and "/resolve/" not in r.path_qs
+             and "/raw/" not in r.path_qs and r.path_qs != "/robots.txt"]
+    assert pages == []
+
+
+def test_each_source_path_and_precedence(replica, catalog, run_crawl):
+    safetensors = next(r for r in catalog.real_records if r.storage == SAFETENSORS and r.params)
+    gguf = next(r for r in catalog.real_records if r.storage == GGUF_ONLY)
+    with_config = next(r for r in catalog.real_records if r.storage == BIN_ONLY and r.config_file
+                       and "hidden_size" in r.config_file)
+    readme_only = next(r for r in catalog.real_records if r.storage == BIN_ONLY and r.config_file is None
+                       and "parameters" in r.readme)
+    quantized = next(r for r in catalog.real_records if r.storage == QUANT_PACKED)
+    models = [safetensors.repo_id, gguf.repo_id, with_config.repo_id, readme_only.repo_id, quantized.repo_id,
+              "nobody/Mystery-7B-v2"]
+    result = run_crawl(replica, "model_pages", {"models": ",".join(models)})
+    assert result.returncode == 0, result.output[-3000:]
+    rows = {r["model_id"]: r for r in result.table("model_sizes").to_pylist()}
+    assert rows[safetensors.repo_id]["params_source"] == "model_page_json"
+    assert rows[safetensors.repo_id]["params"] == safetensors.params and rows[safetensors.repo_id]["exact"]
+    assert rows[gguf.repo_id]["params"] == gguf.params and rows[gguf.repo_id]["params_source"] == "model_page_json"
+    assert rows[with_config.repo_id]["params_source"] == "config" and not rows[with_config.repo_id]["exact"]
+    assert rows[with_config.repo_id]["candidates"][:2] == [
+        "model_page_json: none (no safetensors or gguf metadata on the page)",
+        "model_page_text: none (no 'Model size … params' text)"]
+    assert rows[readme_only.repo_id]["params_source"] == "readme"
+    assert "config: file not found (404)" in rows[readme_only.repo_id]["candidates"]
+    q = rows[quantized.repo_id]
+    assert q["candidates"][0].startswith("model_page_json: none (quantized repo")
+    assert q["params_source"] == "config"  # no hub row here, so no base-model shortcut
+    missing = rows["nobody/Mystery-7B-v2"]
+    assert missing["candidates"][0] == "model_page: repo not found (404)"
+    assert missing["params"] == 7_000_000_000 and missing["params_source"] == "name"
+    assert stat(result.output, "model_pages/repo_not_found") == 1
+
+
+def test_429_storm_on_the_pages_bucket(make_replica, catalog, run_crawl):
+    limits = RateLimitConfig(window=2.0, anonymous={"api": 100, "resolvers": 100, "pages": 2})
+    replica = make_replica(limits=limits)
+    models = [r.repo_id for r in catalog.real_records if r.storage == SAFETENSORS][:10]
+    result = run_crawl(replica, "model_pages", {"models": ",".join(models)})
+    assert result.returncode == 0, result.output[-3000:]
+    rows = result.table("model_sizes").to_pylist()
+    assert sorted(r["model_id"] for r in rows) == sorted(models)
+    assert all(r["params_source"] == "model_page_json" for r in rows)
+    assert stat(result.output, "ratelimit/429") + stat(result.output, "ratelimit/held") > 0
+
+
+def test_no_hub_dataset_fails_loudly(replica, run_crawl):
+    result = run_crawl(replica, "model_pages")
+    assert result.returncode == 1 and "no `hub_models` snapshot" in result.output
