@@ -1,4 +1,4 @@
-"""`python -m llmbench.demo`: the whole pipeline offline, against the replica on loopback.
+"""`python -m llmbench.demo`: the whole pipeline offline (three crawls, then the analysis) against the replica.
 
 Starts the replica in this process, runs each crawl as a real `scrapy crawl` against it (exactly the
 commands a user runs against huggingface.co, pointed elsewhere by HF_ENDPOINT /
@@ -19,28 +19,32 @@ from llmbench.storage import snapshots
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def stages(limit: str) -> list[tuple[str, list[str]]]:
+def stages(limit: str, data_dir: Path, out: Path) -> list[tuple[str, list[str]]]:
     """(name, command) in pipeline order; each stage reads what the previous one wrote."""
     scrapy = [sys.executable, "-m", "scrapy", "crawl"]
+    analysis = [sys.executable, "-m", "analysis", "--data", str(data_dir), "--out", str(out)]
     return [
         ("hub", scrapy + ["hub", "-a", f"limit={limit}", "-s", "HUB_RATE_PACING=False"]),
         ("leaderboard", scrapy + ["leaderboard"]),
         ("model_pages", scrapy + ["model_pages", "-s", "HUB_RATE_PACING=False"]),
+        ("analysis", analysis),
     ]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m llmbench.demo", description=__doc__)
     parser.add_argument("--data", default="data", help="DATA_DIR for the crawled datasets")
+    parser.add_argument("--out", default="report", help="where the analysis writes the report")
     parser.add_argument("--limit", default="all", help="models for the hub crawl (a number or 'all')")
     args = parser.parse_args(argv)
     data_dir = Path(args.data).resolve()
+    out = Path(args.out).resolve()
     with ReplicaThread() as replica:
         env = {k: v for k, v in os.environ.items() if k not in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")}
         env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_LEADERBOARD_URL=replica.leaderboard_url,
                    LLMBENCH_DATA_DIR=str(data_dir), HF_HUB_DISABLE_IMPLICIT_TOKEN="1")
         print(f"replica serving at {replica.hub_url} (leaderboard app {replica.app_url})", flush=True)
-        for name, command in stages(args.limit):
+        for name, command in stages(args.limit, data_dir, out):
             print(f"--- stage {name}: {' '.join(command[1:])}", flush=True)
             if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
                 print(f"stage {name} failed; stopping (data so far is in {data_dir})", file=sys.stderr)
@@ -49,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         dates = snapshots(data_dir, dataset)
         if dates:
             print(f"{dataset}: {data_dir / dataset / ('crawl_date=' + dates[-1])}")
+    print(f"Done. Open the report: {out / 'report.html'}")
     return 0
 
 

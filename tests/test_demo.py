@@ -1,4 +1,4 @@
-"""The README's first quick-start command, with a small limit: the offline pipeline produces data."""
+"""The README's first quick-start command, with a small hub limit: the offline pipeline ends in a report."""
 
 from __future__ import annotations
 
@@ -10,15 +10,17 @@ from tests.conftest import ROOT
 
 
 def test_demo_pipeline(tmp_path):
-    data = tmp_path / "data"
-    proc = subprocess.run([sys.executable, "-m", "llmbench.demo", "--data", str(data), "--limit", "120"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    data, out = tmp_path / "data", tmp_path / "report"
+    proc = subprocess.run([sys.executable, "-m", "llmbench.demo", "--data", str(data), "--out", str(out),
+                           "--limit", "400"], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "hub_models:" in proc.stdout
-    assert read_snapshot(data, "hub_models").num_rows == 120
+    assert read_snapshot(data, "hub_models").num_rows == 400
     assert read_snapshot(data, "leaderboard").num_rows == 4574
     unsized = sum(1 for p in read_snapshot(data, "hub_models").column("params").to_pylist() if p is None)
     assert read_snapshot(data, "model_sizes").num_rows == unsized
+    assert f"Open the report: {out / 'report.html'}" in proc.stdout
+    assert (out / "report.html").stat().st_size > 100_000 and (out / "results.json").exists()
 
 
 def test_every_spider_imports():

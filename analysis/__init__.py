@@ -1,0 +1,1 @@
+"""`python -m analysis`: join the crawled datasets, run the statistics, draw the figures, write the report."""

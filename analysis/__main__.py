@@ -1,0 +1,92 @@
+"""`python -m analysis`: the report from the crawled datasets.
+
+    python -m analysis                                # DATA_DIR setting → report/
+    python -m analysis --population leaderboard       # the whole board, not only the Hub ∩ board join
+    python -m analysis --data data --out report --snapshot 2026-11-25
+
+Writes report.html, results.json, figures/*.png|svg and models.parquet (the tidy table) into --out,
+built in a temporary directory and moved into place only when complete: bad input leaves nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.figures import draw_all
+from analysis.load import POPULATIONS, AnalysisInputError, build_table
+from analysis.report import results_document, write_html
+from analysis.stats import run_all
+from llmbench.settings import DATA_DIR
+from llmbench.storage import snapshots
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=DATA_DIR, help=f"DATA_DIR with the crawled datasets (default {DATA_DIR})")
+    parser.add_argument("--out", default="report", help="output directory (default report/)")
+    parser.add_argument("--population", choices=POPULATIONS, default="join",
+                        help="join: models on both the Hub crawl and the leaderboard (default); "
+                             "leaderboard: every leaderboard model")
+    parser.add_argument("--snapshot", default=None, help="crawl date YYYY-MM-DD (default: the latest)")
+    return parser
+
+
+def write_report(data: Path, out: Path, population: str, snapshot: str | None) -> dict:
+    table = build_table(data, population, snapshot)
+    usable = table["average"].notna() & table["params_b"].notna()
+    if usable.sum() < 3:
+        raise AnalysisInputError(f"only {int(usable.sum())} models under {data} have both a score and a size")
+    statistics = run_all(table)
+    results = {s["name"]: s for s in statistics}
+    meta = {"population": population, "data_dir": str(data),
+            "snapshots": {d: (snapshots(data, d) or [None])[-1] if snapshot is None else snapshot
+                          for d in ("hub_models", "leaderboard", "model_sizes")}}
+    document = results_document(table, statistics, meta)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    staging.chmod(0o755)
+    try:
+        draw_all(table, results, staging / "figures")
+        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), staging / "models.parquet")
+        (staging / "results.json").write_text(json.dumps(document, indent=1, allow_nan=False,
+                                                         default=_json_default), encoding="utf-8")
+        write_html(staging / "report.html", staging / "figures", results, document)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return document
+
+
+def _json_default(value):
+    return None if value != value else str(value)  # NaN → null
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    start = time.perf_counter()
+    try:
+        document = write_report(Path(args.data), Path(args.out), args.population, args.snapshot)
+    except AnalysisInputError as exc:
+        print(f"analysis: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out).resolve()
+    print(f"analysis: {document['n_models']:,} models ({args.population}) in {time.perf_counter() - start:.1f} s")
+    print(f"report: {out / 'report.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

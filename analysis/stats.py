@@ -1,0 +1,183 @@
+"""The statistics: each returns a plain dict with its method, n, statistic, p-value, effect size and
+a 95% confidence interval, ready for results.json.
+
+- Pearson r (CI: Fisher z, scipy) and Spearman rho (CI: Fisher z with the Bonett-Wright SE) of size
+  against average score, size both linear and log10.
+- OLS of average on log10 size (slope CI from the t distribution; R²).
+- Welch's t-test of open against restricted licenses (CI of the mean difference; Hedges' g) and the
+  Mann-Whitney U test (rank-biserial correlation, CI from its normal approximation).
+- Efficiency (score per billion parameters, per kg CO₂) with the Pareto frontier.
+- Per-type breakdown with Kruskal-Wallis (epsilon² effect size).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+Z95 = stats.norm.ppf(0.975)
+
+
+def _clean(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    mask = np.isfinite(x.to_numpy(dtype=float)) & np.isfinite(y.to_numpy(dtype=float))
+    return x.to_numpy(dtype=float)[mask], y.to_numpy(dtype=float)[mask]
+
+
+def pearson(x: pd.Series, y: pd.Series, label: str) -> dict[str, Any]:
+    a, b = _clean(x, y)
+    result = stats.pearsonr(a, b)
+    ci = result.confidence_interval(0.95)
+    return {"name": f"pearson {label}", "method": "Pearson correlation (scipy.stats.pearsonr), CI by Fisher z",
+            "n": int(len(a)), "statistic": float(result.statistic), "p_value": float(result.pvalue),
+            "effect_size": {"r": float(result.statistic), "r_squared": float(result.statistic ** 2)},
+            "ci95": [float(ci.low), float(ci.high)]}
+
+
+def spearman(x: pd.Series, y: pd.Series, label: str) -> dict[str, Any]:
+    a, b = _clean(x, y)
+    result = stats.spearmanr(a, b)
+    rho = float(result.statistic)
+    se = math.sqrt((1 + rho ** 2 / 2) / (len(a) - 3))  # Bonett & Wright (2000)
+    z = math.atanh(max(min(rho, 0.999999), -0.999999))
+    return {"name": f"spearman {label}", "method": "Spearman rank correlation (scipy.stats.spearmanr), "
+            "CI by Fisher z with the Bonett-Wright standard error", "n": int(len(a)), "statistic": rho,
+            "p_value": float(result.pvalue), "effect_size": {"rho": rho},
+            "ci95": [math.tanh(z - Z95 * se), math.tanh(z + Z95 * se)]}
+
+
+def ols(x: pd.Series, y: pd.Series, label: str) -> dict[str, Any]:
+    a, b = _clean(x, y)
+    fit = stats.linregress(a, b)
+    t = stats.t.ppf(0.975, len(a) - 2)
+    return {"name": f"ols {label}", "method": "OLS y = intercept + slope·x (scipy.stats.linregress); "
+            "CI of the slope from the t distribution", "n": int(len(a)), "statistic": float(fit.slope),
+            "p_value": float(fit.pvalue),
+            "effect_size": {"slope": float(fit.slope), "intercept": float(fit.intercept),
+                            "r_squared": float(fit.rvalue ** 2), "slope_stderr": float(fit.stderr),
+                            "intercept_stderr": float(fit.intercept_stderr)},
+            "ci95": [float(fit.slope - t * fit.stderr), float(fit.slope + t * fit.stderr)]}
+
+
+def prediction_band(x: np.ndarray, y: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fitted line and the 95% confidence band of the mean on `grid` (for the figures)."""
+    fit = stats.linregress(x, y)
+    n = len(x)
+    resid = y - (fit.intercept + fit.slope * x)
+    s = math.sqrt(float(np.sum(resid ** 2)) / (n - 2))
+    t = stats.t.ppf(0.975, n - 2)
+    mean_x = float(np.mean(x))
+    sxx = float(np.sum((x - mean_x) ** 2))
+    line = fit.intercept + fit.slope * grid
+    half = t * s * np.sqrt(1 / n + (grid - mean_x) ** 2 / sxx)
+    return line, line - half, line + half
+
+
+def welch(a: np.ndarray, b: np.ndarray, label: str) -> dict[str, Any]:
+    result = stats.ttest_ind(a, b, equal_var=False)
+    ci = result.confidence_interval(0.95)
+    n1, n2 = len(a), len(b)
+    pooled = math.sqrt(((n1 - 1) * np.var(a, ddof=1) + (n2 - 1) * np.var(b, ddof=1)) / (n1 + n2 - 2))
+    d = (np.mean(a) - np.mean(b)) / pooled
+    g = d * (1 - 3 / (4 * (n1 + n2) - 9))
+    return {"name": f"welch {label}", "method": "Welch's t-test (scipy.stats.ttest_ind, equal_var=False); "
+            "CI of the difference in means; Hedges' g", "n": int(n1 + n2), "n_groups": [int(n1), int(n2)],
+            "statistic": float(result.statistic), "p_value": float(result.pvalue),
+            "effect_size": {"mean_difference": float(np.mean(a) - np.mean(b)), "hedges_g": float(g)},
+            "ci95": [float(ci.low), float(ci.high)]}
+
+
+def mann_whitney(a: np.ndarray, b: np.ndarray, label: str) -> dict[str, Any]:
+    result = stats.mannwhitneyu(a, b, alternative="two-sided")
+    n1, n2 = len(a), len(b)
+    r = 2 * float(result.statistic) / (n1 * n2) - 1  # rank-biserial: P(a > b) − P(a < b)
+    se = math.sqrt((n1 + n2 + 1) / (3 * n1 * n2))
+    return {"name": f"mann_whitney {label}", "method": "Mann-Whitney U (scipy.stats.mannwhitneyu, two-sided); "
+            "rank-biserial correlation, CI from its normal approximation", "n": int(n1 + n2),
+            "n_groups": [int(n1), int(n2)], "statistic": float(result.statistic), "p_value": float(result.pvalue),
+            "effect_size": {"rank_biserial": r}, "ci95": [max(-1.0, r - Z95 * se), min(1.0, r + Z95 * se)]}
+
+
+def pareto_front(cost: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Indexes of the points no other point beats with a lower-or-equal cost and a higher score."""
+    order = np.lexsort((-score, cost))
+    front = []
+    best = -np.inf
+    for i in order:
+        if score[i] > best:
+            front.append(i)
+            best = score[i]
+    return np.array(front, dtype=int)
+
+
+def efficiency(table: pd.DataFrame, cost: str, ratio: str, label: str, top: int = 10) -> dict[str, Any]:
+    data = table[np.isfinite(table[cost]) & np.isfinite(table["average"]) & (table[cost] > 0)]
+    values = data[ratio].to_numpy(dtype=float)
+    front = pareto_front(data[cost].to_numpy(dtype=float), data["average"].to_numpy(dtype=float))
+    best = data.nlargest(top, ratio)
+    q1, median, q3 = np.percentile(values, [25, 50, 75]) if len(values) else (math.nan,) * 3
+    return {"name": f"efficiency {label}", "method": f"average score / {cost}; Pareto frontier of average "
+            f"against {cost} (no model has a lower {cost} and a higher score)", "n": int(len(data)),
+            "statistic": float(median), "p_value": None,
+            "effect_size": {"median": float(median), "q1": float(q1), "q3": float(q3)},
+            "ci95": _median_ci(values),
+            "top": [{"model_id": m, ratio: float(v), cost: float(c), "average": float(s)}
+                    for m, v, c, s in zip(best["model_id"], best[ratio], best[cost], best["average"], strict=True)],
+            "pareto": [{"model_id": m, cost: float(c), "average": float(s)}
+                       for m, c, s in zip(data["model_id"].to_numpy()[front], data[cost].to_numpy()[front],
+                                          data["average"].to_numpy()[front], strict=True)]}
+
+
+def _median_ci(values: np.ndarray) -> list[float]:
+    """Distribution-free 95% CI of the median from order statistics."""
+    n = len(values)
+    if n < 6:
+        return [math.nan, math.nan]
+    ordered = np.sort(values)
+    low = int(stats.binom.ppf(0.025, n, 0.5))
+    high = int(stats.binom.isf(0.025, n, 0.5))
+    return [float(ordered[max(low - 1, 0)]), float(ordered[min(high, n - 1)])]
+
+
+def by_type(table: pd.DataFrame) -> dict[str, Any]:
+    groups = {t: g["average"].dropna().to_numpy() for t, g in table.groupby("type") if g["average"].notna().sum()}
+    usable = {t: v for t, v in groups.items() if len(v) >= 2}
+    rows = []
+    for t, g in table.groupby("type"):
+        rows.append({"type": t, "n": int(len(g)), "mean_average": float(g["average"].mean()),
+                     "median_params_b": float(g["params_b"].median()) if g["params_b"].notna().any() else None,
+                     "median_score_per_b": float(g["score_per_b"].median()) if g["score_per_b"].notna().any()
+                     else None})
+    result: dict[str, Any] = {"name": "by_type", "method": "Kruskal-Wallis H across model types "
+                              "(scipy.stats.kruskal); epsilon² effect size", "groups": rows}
+    if len(usable) >= 2:
+        h = stats.kruskal(*usable.values())
+        n = sum(len(v) for v in usable.values())
+        result.update(n=int(n), statistic=float(h.statistic), p_value=float(h.pvalue),
+                      effect_size={"epsilon_squared": float(h.statistic * (n + 1) / (n ** 2 - 1))}, ci95=None)
+    else:
+        result.update(n=int(sum(len(v) for v in groups.values())), statistic=None, p_value=None,
+                      effect_size=None, ci95=None)
+    return result
+
+
+def run_all(table: pd.DataFrame) -> list[dict[str, Any]]:
+    results = [
+        pearson(table["params_b"], table["average"], "size_b vs average"),
+        pearson(table["log10_params_b"], table["average"], "log10 size_b vs average"),
+        spearman(table["params_b"], table["average"], "size_b vs average"),
+        spearman(table["log10_params_b"], table["average"], "log10 size_b vs average"),
+        ols(table["log10_params_b"], table["average"], "average ~ log10 size_b"),
+    ]
+    open_ = table.loc[table["license_class"] == "open", "average"].dropna().to_numpy()
+    restricted = table.loc[table["license_class"] == "restricted", "average"].dropna().to_numpy()
+    if len(open_) >= 2 and len(restricted) >= 2:
+        results += [welch(open_, restricted, "open vs restricted average"),
+                    mann_whitney(open_, restricted, "open vs restricted average")]
+    results += [efficiency(table, "params_b", "score_per_b", "score per billion parameters"),
+                efficiency(table, "co2_kg", "score_per_kg", "score per kg CO2"),
+                by_type(table)]
+    return results

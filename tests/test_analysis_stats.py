@@ -1,0 +1,103 @@
+"""Every statistic against an independent computation on fixed data."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis import stats as ours
+
+RNG = np.random.default_rng(20261125)
+N = 400
+SIZE = 10 ** RNG.uniform(-1, 2, N)
+SCORE = 10 + 8 * np.log10(SIZE) + RNG.normal(0, 5, N)
+TABLE = pd.DataFrame({
+    "model_id": [f"org/m{i}" for i in range(N)], "params_b": SIZE, "log10_params_b": np.log10(SIZE),
+    "average": SCORE, "co2_kg": RNG.uniform(0.1, 50, N), "type": RNG.choice(["chat", "merge", "pretrained"], N),
+    "license_class": RNG.choice(["open", "restricted", "unknown"], N),
+})
+TABLE["score_per_b"] = TABLE["average"] / TABLE["params_b"]
+TABLE["score_per_kg"] = TABLE["average"] / TABLE["co2_kg"]
+
+
+def test_pearson_matches_numpy_and_fisher_ci():
+    result = ours.pearson(TABLE["log10_params_b"], TABLE["average"], "x")
+    r = np.corrcoef(np.log10(SIZE), SCORE)[0, 1]
+    assert result["statistic"] == pytest.approx(r, abs=1e-12) and result["n"] == N
+    z, se = math.atanh(r), 1 / math.sqrt(N - 3)
+    assert result["ci95"] == pytest.approx([math.tanh(z - 1.959964 * se), math.tanh(z + 1.959964 * se)], abs=1e-6)
+
+
+def test_spearman_matches_ranked_pearson():
+    result = ours.spearman(TABLE["params_b"], TABLE["average"], "x")
+    ranked = np.corrcoef(stats.rankdata(SIZE), stats.rankdata(SCORE))[0, 1]
+    assert result["statistic"] == pytest.approx(ranked, abs=1e-12)
+    assert result["ci95"][0] < ranked < result["ci95"][1]
+
+
+def test_ols_matches_normal_equations():
+    result = ours.ols(TABLE["log10_params_b"], TABLE["average"], "x")
+    design = np.column_stack([np.ones(N), np.log10(SIZE)])
+    beta, *_ = np.linalg.lstsq(design, SCORE, rcond=None)
+    resid = SCORE - design @ beta
+    cov = resid @ resid / (N - 2) * np.linalg.inv(design.T @ design)
+    t = stats.t.ppf(0.975, N - 2)
+    assert result["effect_size"]["slope"] == pytest.approx(beta[1], rel=1e-10)
+    assert result["effect_size"]["intercept"] == pytest.approx(beta[0], rel=1e-10)
+    assert result["ci95"] == pytest.approx([beta[1] - t * math.sqrt(cov[1, 1]), beta[1] + t * math.sqrt(cov[1, 1])])
+
+
+def test_welch_matches_the_formula():
+    a, b = SCORE[:150], SCORE[150:] + 2
+    result = ours.welch(a, b, "x")
+    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
+    t = (a.mean() - b.mean()) / math.sqrt(va + vb)
+    df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1))
+    assert result["statistic"] == pytest.approx(t, rel=1e-10)
+    assert result["p_value"] == pytest.approx(2 * stats.t.sf(abs(t), df), rel=1e-8)
+    half = stats.t.ppf(0.975, df) * math.sqrt(va + vb)
+    assert result["ci95"] == pytest.approx([a.mean() - b.mean() - half, a.mean() - b.mean() + half], rel=1e-8)
+
+
+def test_mann_whitney_rank_biserial_counts_pairs():
+    a, b = SCORE[:60], SCORE[60:140] + 1
+    result = ours.mann_whitney(a, b, "x")
+    greater = sum((x > y) + 0.5 * (x == y) for x in a for y in b)
+    assert result["statistic"] == pytest.approx(greater)
+    assert result["effect_size"]["rank_biserial"] == pytest.approx(2 * greater / (len(a) * len(b)) - 1)
+    assert result["p_value"] == pytest.approx(stats.mannwhitneyu(a, b).pvalue)
+
+
+def test_pareto_front_by_brute_force():
+    cost, score = TABLE["params_b"].to_numpy(), TABLE["average"].to_numpy()
+    front = set(ours.pareto_front(cost, score).tolist())
+    dominated = {i for i in range(N) if any(cost[j] <= cost[i] and score[j] > score[i] for j in range(N))}
+    assert front == set(range(N)) - dominated
+
+
+def test_efficiency_median_and_top():
+    result = ours.efficiency(TABLE, "params_b", "score_per_b", "x")
+    assert result["statistic"] == pytest.approx(float(np.median(SCORE / SIZE)))
+    assert result["top"][0]["score_per_b"] == pytest.approx(float(np.max(SCORE / SIZE)))
+    assert result["ci95"][0] <= result["statistic"] <= result["ci95"][1]
+
+
+def test_by_type_kruskal():
+    result = ours.by_type(TABLE.assign(params_b=SIZE))
+    groups = [TABLE.loc[TABLE["type"] == t, "average"] for t in sorted(TABLE["type"].unique())]
+    assert result["statistic"] == pytest.approx(stats.kruskal(*groups).statistic)
+    assert {g["type"] for g in result["groups"]} == {"chat", "merge", "pretrained"}
+
+
+def test_run_all_names_every_statistic():
+    names = {r["name"] for r in ours.run_all(TABLE)}
+    assert {"pearson size_b vs average", "pearson log10 size_b vs average", "spearman size_b vs average",
+            "ols average ~ log10 size_b", "welch open vs restricted average",
+            "mann_whitney open vs restricted average", "efficiency score per billion parameters",
+            "efficiency score per kg CO2", "by_type"} <= names
+    for r in ours.run_all(TABLE):
+        assert "method" in r and "n" in r
