@@ -3,6 +3,7 @@
     python -m analysis                                # DATA_DIR setting → report/
     python -m analysis --population leaderboard       # the whole board, not only the Hub ∩ board join
     python -m analysis --data data --out report --snapshot 2026-11-25
+    python -m analysis --compare 2026-10-01           # growth since an older snapshot
 
 Writes report.html, results.json, figures/*.png|svg and models.parquet (the tidy table) into --out,
 built in a temporary directory and moved into place only when complete: bad input leaves nothing.
@@ -21,6 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.compare import compare_snapshots
 from analysis.figures import draw_all
 from analysis.load import POPULATIONS, AnalysisInputError, build_table
 from analysis.report import results_document, write_html
@@ -38,11 +40,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="join: models on both the Hub crawl and the leaderboard (default); "
                              "leaderboard: every leaderboard model")
     parser.add_argument("--snapshot", default=None, help="crawl date YYYY-MM-DD (default: the latest)")
+    parser.add_argument("--compare", default=None, metavar="OLDER",
+                        help="also compare hub_models of this older crawl date with the snapshot in use "
+                             "(downloads and likes growth, models added and removed)")
     return parser
 
 
-def write_report(data: Path, out: Path, population: str, snapshot: str | None) -> dict:
+def write_report(data: Path, out: Path, population: str, snapshot: str | None, compare: str | None = None) -> dict:
     table = build_table(data, population, snapshot)
+    comparison = None
+    if compare:
+        newer = snapshot or (snapshots(data, "hub_models") or [None])[-1]
+        if newer is None:
+            raise AnalysisInputError(f"--compare needs `hub_models` snapshots under {data}")
+        comparison = compare_snapshots(data, compare, newer)
     usable = table["average"].notna() & table["params_b"].notna()
     if usable.sum() < 3:
         raise AnalysisInputError(f"only {int(usable.sum())} models under {data} have both a score and a size")
@@ -51,7 +62,10 @@ def write_report(data: Path, out: Path, population: str, snapshot: str | None) -
     meta = {"population": population, "data_dir": str(data),
             "snapshots": {d: (snapshots(data, d) or [None])[-1] if snapshot is None else snapshot
                           for d in ("hub_models", "leaderboard", "model_sizes")}}
+    meta["snapshots_available"] = {d: snapshots(data, d) for d in ("hub_models", "leaderboard", "model_sizes")}
     document = results_document(table, statistics, meta)
+    if comparison is not None:
+        document["comparison"] = comparison
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     staging.chmod(0o755)
@@ -78,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     start = time.perf_counter()
     try:
-        document = write_report(Path(args.data), Path(args.out), args.population, args.snapshot)
+        document = write_report(Path(args.data), Path(args.out), args.population, args.snapshot, args.compare)
     except AnalysisInputError as exc:
         print(f"analysis: {exc}", file=sys.stderr)
         return 2

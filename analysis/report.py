@@ -106,6 +106,20 @@ def top_table(entries: list[dict[str, Any]], columns: list[str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def comparison_section(comparison: dict[str, Any] | None) -> str:
+    if not comparison:
+        return ""
+    c = comparison
+    summary = (f"<p>Snapshot {html.escape(c['newer'])} against {html.escape(c['older'])}: {c['models_in_both']:,} "
+               f"models in both, {c['n_added']:,} added, {c['n_removed']:,} removed; median change "
+               f"{_num(c['median_downloads_change'], 0)} downloads and {_num(c['median_likes_change'], 0)} likes "
+               f"per model (totals {_num(c['total_downloads_change'], 0)} and {_num(c['total_likes_change'], 0)}).</p>")
+    return ("<h2>Change between snapshots</h2>" + summary + "<h3>Largest growth in likes</h3>"
+            + top_table(c["top_likes_growth"], ["model_id", "likes_change"])
+            + "<h3>Largest growth in downloads</h3>"
+            + top_table(c["top_downloads_growth"], ["model_id", "downloads_change"]))
+
+
 def write_html(path: Path, figures_dir: Path, results: dict[str, dict[str, Any]], document: dict[str, Any]) -> None:
     figures = []
     for name, caption in FIGURE_CAPTIONS.items():
@@ -144,6 +158,7 @@ data {html.escape(str(document['data_dir']))}, snapshots
 {top_table(per_kg, ['model_id', 'score_per_kg', 'co2_kg', 'average'])}
 <h2>By model type</h2>
 {top_table(types, ['type', 'n', 'mean_average', 'median_params_b', 'median_score_per_b'])}
+{comparison_section(document.get('comparison'))}
 <h2>The table</h2>
 <pre>{html.escape(TABLE_DOC or '')}</pre>
 </body></html>

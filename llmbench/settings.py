@@ -29,6 +29,8 @@ LEADERBOARD_URL = os.environ.get(
 )
 # Crawled datasets land in DATA_DIR/<dataset>/crawl_date=YYYY-MM-DD/*.parquet (see DATA.md).
 DATA_DIR = os.environ.get("LLMBENCH_DATA_DIR", "data")
+# The snapshot (partition) a crawl writes to, YYYY-MM-DD. Empty = the crawl's start date in UTC.
+CRAWL_DATE = os.environ.get("LLMBENCH_CRAWL_DATE", "")
 # Chromium for the leaderboard spider. Empty = auto-detect: Playwright's own download
 # (`playwright install chromium`), else /usr/bin/chromium (Debian's `chromium` package).
 CHROMIUM_EXECUTABLE = os.environ.get("LLMBENCH_CHROMIUM", "")
@@ -86,6 +88,7 @@ PARQUET_BATCH_SECONDS = 30.0  # ... or every N seconds, so a crash loses at most
 FEED_EXPORTERS = {"parquet": "llmbench.exporters.ParquetItemExporter"}
 
 EXTENSIONS = {
+    "llmbench.extensions.jobdir_guard.JobdirGuard": 0,
     "llmbench.extensions.summary.CrawlSummary": 500,
     "llmbench.extensions.progress.Progress": 510,
 }

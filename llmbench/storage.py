@@ -9,18 +9,28 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from llmbench.items import ITEM_CLASSES
+
 PARTITION = re.compile(r"^crawl_date=(\d{4}-\d{2}-\d{2})$")
-DATASETS = ("hub_models", "leaderboard", "model_sizes")
+KEYS = {item_class.dataset: item_class.key_fields for item_class in ITEM_CLASSES}
+DATASETS = tuple(KEYS)
 
 
 class DatasetError(RuntimeError):
     """A dataset that is missing, empty or unreadable; the message names the path."""
+
+
+def crawl_date(configured: str | None = None) -> date:
+    """The partition a crawl writes to: CRAWL_DATE when set (backfills, tests), else today in UTC."""
+    if configured:
+        return date.fromisoformat(configured)
+    return datetime.now(UTC).date()
 
 
 def partition_dir(data_dir: str | os.PathLike, dataset: str, crawl_date: date) -> Path:
@@ -52,7 +62,11 @@ def snapshot_files(data_dir: str | os.PathLike, dataset: str, crawl_date: str | 
 
 
 def read_snapshot(data_dir: str | os.PathLike, dataset: str, crawl_date: str | None = None) -> pa.Table:
-    """All rows of one snapshot as one table; a corrupt file raises DatasetError naming it."""
+    """All rows of one snapshot as one table; a corrupt file raises DatasetError naming it.
+
+    A snapshot can hold several runs of the same day (a re-crawl, or a crawl resumed after a crash):
+    rows with the same key (items.py `key_fields`) are kept once, the most recently crawled.
+    """
     tables = []
     for path in snapshot_files(data_dir, dataset, crawl_date):
         try:
@@ -62,7 +76,29 @@ def read_snapshot(data_dir: str | os.PathLike, dataset: str, crawl_date: str | N
     table = pa.concat_tables(tables, promote_options="default") if len(tables) > 1 else tables[0]
     if table.num_rows == 0:
         raise DatasetError(f"`{dataset}` snapshot under {Path(data_dir) / dataset} has no rows")
-    return table
+    return latest_per_key(table, KEYS.get(dataset, ()))
+
+
+def latest_per_key(table: pa.Table, keys: tuple[str, ...]) -> pa.Table:
+    """One row per key, the one with the newest `crawled_at` (file order breaks ties)."""
+    if not keys or not set(keys) <= set(table.column_names) or "crawled_at" not in table.column_names:
+        return table
+    frame = table.select([*keys, "crawled_at"]).to_pandas()
+    frame["_row"] = range(len(frame))
+    newest = frame.sort_values(["crawled_at", "_row"], ascending=False, kind="stable").drop_duplicates(list(keys))
+    if len(newest) == table.num_rows:
+        return table
+    return table.take(pa.array(sorted(newest["_row"].tolist())))
+
+
+def partition_keys(data_dir: str | os.PathLike, dataset: str, day: date) -> set[tuple]:
+    """Keys of the rows already written to one partition (a crawl resumed after a crash)."""
+    keys = KEYS[dataset]
+    found: set[tuple] = set()
+    for path in sorted(partition_dir(data_dir, dataset, day).glob("*.parquet")):
+        table = pq.read_table(path, columns=list(keys))
+        found.update(zip(*(table.column(k).to_pylist() for k in keys), strict=True))
+    return found
 
 
 def write_atomically(table: pa.Table, path: Path) -> None:

@@ -38,7 +38,8 @@ def make_replica(catalog: Catalog):
 
     def start(**kwargs) -> Replica:
         kwargs.setdefault("limits", RateLimitConfig(enabled=False))
-        thread = ReplicaThread(catalog=catalog, **kwargs)
+        kwargs.setdefault("catalog", catalog)
+        thread = ReplicaThread(**kwargs)
         started.append(thread)
         return thread.start()
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
-import pyarrow.parquet as pq
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from llmbench.storage import partition_dir
+from llmbench.storage import crawl_date, partition_keys
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +19,7 @@ class DedupPipeline:
         self.crawler = crawler
         self.resuming = bool(crawler.settings.get("JOBDIR"))
         self.data_dir = crawler.settings.get("DATA_DIR")
+        self.crawl_date = crawl_date(crawler.settings.get("CRAWL_DATE"))
         self.seen: dict[type, set[tuple]] = {}
 
     @classmethod
@@ -33,12 +32,7 @@ class DedupPipeline:
         return self.seen[item_class]
 
     def _on_disk(self, item_class: type) -> set[tuple]:
-        """Keys already written to today's partition (a JOBDIR crawl resumed after a crash)."""
-        directory = partition_dir(self.data_dir, item_class.dataset, datetime.now(UTC).date())
-        keys: set[tuple] = set()
-        for path in sorted(directory.glob("*.parquet")):
-            table = pq.read_table(path, columns=list(item_class.key_fields))
-            keys.update(zip(*(table.column(k).to_pylist() for k in item_class.key_fields), strict=True))
+        keys = partition_keys(self.data_dir, item_class.dataset, self.crawl_date)
         if keys:
             logger.info("resuming: %d %s rows already on disk are skipped", len(keys), item_class.dataset)
         return keys

@@ -19,7 +19,7 @@ from scrapy.crawler import Crawler
 from twisted.internet import task
 
 from llmbench.items import schema_of
-from llmbench.storage import partition_dir, write_atomically
+from llmbench.storage import crawl_date, partition_dir, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class ParquetWriterPipeline:
         self.batch_items = settings.getint("PARQUET_BATCH_ITEMS")
         self.batch_seconds = settings.getfloat("PARQUET_BATCH_SECONDS")
         self.run_id = f"{datetime.now(UTC):%H%M%S}-{uuid.uuid4().hex[:8]}"
-        self.crawl_date = datetime.now(UTC).date()
+        self.crawl_date = crawl_date(settings.get("CRAWL_DATE"))
         self.buffers: dict[type, list[Any]] = {}
         self.first_buffered: dict[type, float] = {}
         self.sequence = 0

@@ -6,7 +6,8 @@
 
 Each list request asks with `expand` for every field the item needs (sizes included), so there is
 never a request per model. With `-s JOBDIR=...` the crawl checkpoints the next page after every
-batch on disk, so even a `kill -9` resumes without gaps; the dedup pipeline skips rows already written.
+batch on disk, so even a `kill -9` resumes without gaps (extensions/jobdir_guard.py sets aside
+Scrapy's unreliable queue after a hard kill); the dedup pipeline skips rows already written.
 """
 
 from __future__ import annotations

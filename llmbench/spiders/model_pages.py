@@ -32,7 +32,7 @@ from llmbench.parsing.sizes import (
     size_from_page_text,
     size_from_readme,
 )
-from llmbench.storage import DatasetError, read_snapshot
+from llmbench.storage import DatasetError, crawl_date, partition_keys, read_snapshot
 
 STEPS = ("model_page", "base_model", "config", "readme")
 
@@ -70,6 +70,12 @@ class ModelPagesSpider(scrapy.Spider):
         except DatasetError as exc:
             fail_crawl(self.crawler, "model_pages/no_input", f"{exc}; or pass -a models=...")
             return
+        if self.settings.get("JOBDIR"):
+            done = {key[0] for key in partition_keys(self.settings.get("DATA_DIR"), "model_sizes",
+                                                     crawl_date(self.settings.get("CRAWL_DATE")))}
+            if done:
+                self.logger.info("resuming: %d models already sized in this snapshot are skipped", len(done))
+                targets = [t for t in targets if t not in done]
         self.progress_total = len(targets)
         self.crawler.stats.set_value("model_pages/targets", len(targets))
         self.logger.info("sizing %d models", len(targets))

@@ -1,0 +1,82 @@
+"""`scrapy pipeline`: hub → leaderboard → model_pages in one process, in order.
+
+Each stage starts when the previous one finished: `model_pages` reads the `hub_models` snapshot the
+`hub` stage just wrote. A stage that fails loudly (see llmbench.failures), fails to start, or is
+interrupted stops the pipeline with a message naming it, and the command exits 1.
+
+    scrapy pipeline                      # hub top 100, the whole leaderboard, sizes for the unsized
+    scrapy pipeline --limit all -s JOBDIR=...   # (JOBDIR is per crawl: prefer separate runs for resume)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from twisted.internet.defer import Deferred
+
+from llmbench.failures import crawl_failed
+
+STAGES = ("hub", "leaderboard", "model_pages")
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "[options]"
+
+    def short_desc(self) -> str:
+        return "Run hub → leaderboard → model_pages in one process, in order"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--limit", default="100", help="hub spider: number of models or 'all' (default 100)")
+        parser.add_argument("--leaderboard-source", default="browser", choices=("browser", "dataset"),
+                            help="leaderboard spider: the rendered board (default) or the contents dataset")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if args:
+            raise UsageError("scrapy pipeline takes no spider names")
+        stages: list[tuple[str, dict[str, Any]]] = [
+            ("hub", {"limit": opts.limit}),
+            ("leaderboard", {"source": opts.leaderboard_source}),
+            ("model_pages", {}),
+        ]
+        assert self.crawler_process
+        asyncio.get_event_loop().create_task(self.run_stages(stages))
+        self.crawler_process.start(stop_after_crawl=False)
+
+    async def run_stages(self, stages: list[tuple[str, dict[str, Any]]]) -> None:
+        try:
+            for number, (name, kwargs) in enumerate(stages, 1):
+                print(f"llmbench pipeline: stage {number}/{len(stages)}: {name}", flush=True)
+                crawler = self.crawler_process.create_crawler(name)
+                running = self.crawler_process.crawl(crawler, **kwargs)
+                try:
+                    if isinstance(running, Deferred):
+                        await running.asFuture(asyncio.get_event_loop())
+                    else:
+                        await running
+                except Exception as exc:  # noqa: BLE001 - any start-up failure stops the pipeline
+                    self.stop_with(name, f"could not run: {exc!r}")
+                    return
+                reason = crawl_failed(crawler)
+                if reason is None and crawler.stats.get_value("finish_reason") == "shutdown":
+                    reason = "interrupted"
+                if reason:
+                    self.stop_with(name, reason)
+                    return
+            print("llmbench pipeline: all stages finished", flush=True)
+        finally:
+            from twisted.internet import reactor
+
+            if reactor.running:
+                reactor.callLater(0, reactor.stop)
+
+    def stop_with(self, stage: str, reason: str) -> None:
+        self.exitcode = 1
+        print(f"llmbench pipeline: stage {stage!r} failed ({reason}); later stages were not run", flush=True)

@@ -1,0 +1,66 @@
+"""Make `-s JOBDIR=...` safe after a crash or `kill -9`, not only after Ctrl-C.
+
+Scrapy's JOBDIR state is consistent only after a clean stop: the disk queues' indexes and the
+seen-requests file are written on close. After a hard kill the next run can replay stale requests
+(duplicates) and lose new ones pushed over them (gaps). This guard leaves a marker in JOBDIR while a
+crawl runs and removes it on any orderly close (finished, Ctrl-C, error). If the marker is still there
+at start-up, the previous run died: its request queue and seen-requests file are moved aside into
+JOBDIR/stale-<time>/, and the spiders resume from what is on disk instead (the hub spider's page
+checkpoint, model_pages' sized models, the dedup pipeline's rows already written).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.job import job_dir
+
+logger = logging.getLogger(__name__)
+
+MARKER = "llmbench.running"
+SCRAPY_STATE = ("requests.queue", "requests.seen")
+
+
+class JobdirGuard:
+    def __init__(self, crawler: Crawler, jobdir: Path) -> None:
+        self.crawler = crawler
+        self.marker = jobdir / MARKER
+        self.set_aside: Path | None = None
+        if self.marker.exists():
+            self.set_aside = self.discard_stale_state(jobdir)
+        jobdir.mkdir(parents=True, exist_ok=True)
+        self.marker.write_text(f"pid {os.getpid()} since {time.strftime('%Y-%m-%dT%H:%M:%S')}\n")
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> JobdirGuard:
+        jobdir = job_dir(crawler.settings)
+        if not jobdir:
+            raise NotConfigured
+        return cls(crawler, Path(jobdir))
+
+    @staticmethod
+    def discard_stale_state(jobdir: Path) -> Path:
+        target = jobdir / f"stale-{time.strftime('%Y%m%d-%H%M%S')}"
+        target.mkdir(parents=True, exist_ok=True)
+        for name in SCRAPY_STATE:
+            if (jobdir / name).exists():
+                (jobdir / name).rename(target / name)
+        logger.warning("JOBDIR %s: the previous run did not stop cleanly; its request queue is unreliable and was "
+                       "moved to %s; resuming from the data already on disk", jobdir, target)
+        return target
+
+    def spider_opened(self, spider: Any) -> None:
+        if self.set_aside is not None:
+            self.crawler.stats.set_value("jobdir/unclean_previous_run", 1)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        self.marker.unlink(missing_ok=True)

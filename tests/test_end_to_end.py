@@ -1,0 +1,162 @@
+"""The product end to end: the pipeline command, progress, dated snapshots and resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import signal
+import subprocess
+import sys
+import time
+
+import pyarrow.parquet as pq
+
+from llmbench.replica.catalog import Catalog
+from llmbench.replica.faults import FaultConfig
+from llmbench.storage import read_snapshot, snapshots
+from tests.conftest import ROOT, crawl_command, crawl_env
+from tests.test_hub_spider import text_generation
+
+
+def scrapy(replica, data, *args, extra_env=None, timeout=600):
+    env = crawl_env(replica, data) | (extra_env or {})
+    return subprocess.run([sys.executable, "-m", "scrapy", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_pipeline_command_runs_the_three_stages_in_order(replica, tmp_path):
+    data = tmp_path / "data"
+    proc = scrapy(replica, data, "pipeline", "--limit", "300", "--leaderboard-source", "dataset",
+                  "-s", "HUB_RATE_PACING=False")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    stages = [line for line in proc.stdout.splitlines() if line.startswith("llmbench pipeline: stage")]
+    assert stages == ["llmbench pipeline: stage 1/3: hub", "llmbench pipeline: stage 2/3: leaderboard",
+                      "llmbench pipeline: stage 3/3: model_pages"]
+    hub = read_snapshot(data, "hub_models")
+    assert hub.num_rows == 300 and read_snapshot(data, "leaderboard").num_rows == 4574
+    unsized = {m for m, p in zip(hub.column("model_id").to_pylist(), hub.column("params").to_pylist(),
+                                 strict=True) if p is None}
+    assert set(read_snapshot(data, "model_sizes").column("model_id").to_pylist()) == unsized  # read stage 1
+
+
+def test_pipeline_command_stops_at_a_failed_stage(make_replica, tmp_path):
+    chromium_or_skip = __import__("tests.browser", fromlist=["chromium_or_skip"]).chromium_or_skip
+    chromium_or_skip()
+    changed = make_replica(faults=FaultConfig(leaderboard_mode="layout-changed"))
+    data = tmp_path / "data"
+    proc = scrapy(changed, data, "pipeline", "--limit", "50", "-s", "HUB_RATE_PACING=False",
+                  "-s", "LEADERBOARD_TIMEOUT=5")
+    assert proc.returncode == 1
+    assert "stage 'leaderboard' failed" in proc.stdout and "later stages were not run" in proc.stdout
+    assert "stage 3/3" not in proc.stdout
+    assert snapshots(data, "hub_models") and not snapshots(data, "model_sizes")
+
+
+def run_in_terminal(command, env, timeout=120) -> str:
+    """Run with stdout on a pseudo-terminal, as a person at a shell would; returns what it printed."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=follower, stderr=subprocess.DEVNULL)
+    os.close(follower)
+    chunks = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=30)
+    os.close(leader)
+    return b"".join(chunks).decode(errors="replace")
+
+
+def test_progress_on_a_terminal_only(make_replica, tmp_path):
+    slow = make_replica(faults=FaultConfig(latency=0.25))
+    settings = {"PROGRESS_INTERVAL": "0.5"}
+    command = crawl_command("hub", {"limit": "1200", "page_size": "100"}, settings)
+    printed = run_in_terminal(command, crawl_env(slow, tmp_path / "tty"))
+    lines = [line for line in printed.splitlines() if line.startswith("[hub] ")]
+    assert lines and any("ETA" in line and "of 1,200" in line for line in lines), printed[-2000:]
+    piped = subprocess.run(command, cwd=ROOT, env=crawl_env(slow, tmp_path / "pipe"), capture_output=True,
+                           text=True, timeout=120)
+    assert piped.returncode == 0 and "[hub] " not in piped.stdout + piped.stderr
+    quiet = run_in_terminal(crawl_command("hub", {"limit": "600", "page_size": "100"},
+                                          settings | {"LOG_LEVEL": "WARNING"}), crawl_env(slow, tmp_path / "q"))
+    assert "[hub] " not in quiet
+
+
+def test_dated_snapshots_side_by_side_and_compared(make_replica, tmp_path):
+    data = tmp_path / "data"
+    first = make_replica()
+    assert scrapy(first, data, "crawl", "hub", "-a", "limit=all", "-s", "HUB_RATE_PACING=False",
+                  extra_env={"LLMBENCH_CRAWL_DATE": "2026-10-01"}).returncode == 0
+    second = make_replica(catalog=Catalog(seed=1))
+    for _ in range(2):  # a re-crawl on the same day keeps one row per model
+        proc = scrapy(second, data, "crawl", "hub", "-a", "limit=all", "-s", "HUB_RATE_PACING=False",
+                      extra_env={"LLMBENCH_CRAWL_DATE": "2026-11-01"})
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    assert snapshots(data, "hub_models") == ["2026-10-01", "2026-11-01"]
+    runs = {p.name.rsplit("-", 1)[0] for p in data.glob("hub_models/crawl_date=2026-11-01/*.parquet")}
+    assert len(runs) == 2  # both runs' files stay in the partition
+    latest = read_snapshot(data, "hub_models")
+    ids = latest.column("model_id").to_pylist()
+    assert len(ids) == len(set(ids)) == len(text_generation(second.catalog))
+    assert scrapy(second, data, "crawl", "leaderboard", "-a", "source=dataset").returncode == 0
+    out = tmp_path / "report"
+    proc = subprocess.run([sys.executable, "-m", "analysis", "--data", str(data), "--out", str(out),
+                           "--compare", "2026-10-01"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    comparison = json.loads((out / "results.json").read_text())["comparison"]
+    assert comparison["older"] == "2026-10-01" and comparison["newer"] == "2026-11-01"
+    old = {r["model_id"]: r["downloads"] for r in read_snapshot(data, "hub_models", "2026-10-01").to_pylist()}
+    new = {r["model_id"]: r["downloads"] for r in latest.to_pylist()}
+    both = set(old) & set(new)  # the seeds derive different quantized repos: some come and go
+    assert comparison["models_in_both"] == len(both) > 2000
+    assert comparison["n_added"] == len(set(new) - set(old)) > 0
+    assert comparison["n_removed"] == len(set(old) - set(new)) > 0
+    assert comparison["total_downloads_change"] == sum(new[m] - old[m] for m in both)
+    assert "Change between snapshots" in (out / "report.html").read_text()
+
+
+def test_ctrl_c_then_jobdir_resume(make_replica, catalog, tmp_path):
+    replica = make_replica(faults=FaultConfig(latency=0.2))
+    data, jobdir = tmp_path / "data", tmp_path / "job"
+    command = crawl_command("hub", {"limit": "all", "page_size": "100"},
+                            {"JOBDIR": str(jobdir), "PARQUET_BATCH_ITEMS": "300"})
+    env = crawl_env(replica, data)
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(data.rglob("part-*.parquet"))) < 2:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)  # one Ctrl-C: graceful stop, queue saved in JOBDIR
+    _, stderr = proc.communicate(timeout=120)
+    assert "shutdown" in stderr
+    before = sum(pq.read_table(f).num_rows for f in data.rglob("part-*.parquet"))
+    expected = {r.repo_id for r in text_generation(catalog)}
+    assert 0 < before < len(expected)
+    resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "the saved request queue continues the crawl" in resumed.stderr
+    ids = [i for f in data.rglob("part-*.parquet") for i in pq.read_table(f).column("model_id").to_pylist()]
+    assert len(ids) == len(set(ids)) and set(ids) == expected
+
+
+def test_model_pages_resume_skips_what_is_done(replica, tmp_path):
+    data, jobdir = tmp_path / "data", tmp_path / "job"
+    assert scrapy(replica, data, "crawl", "hub", "-a", "limit=all", "-s", "HUB_RATE_PACING=False").returncode == 0
+    settings = ["-s", "HUB_RATE_PACING=False", "-s", f"JOBDIR={jobdir}", "-s", "PARQUET_BATCH_ITEMS=50"]
+    slow = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "model_pages", *settings], cwd=ROOT,
+                            env=crawl_env(replica, data), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(data.glob("model_sizes/*/*.parquet")):
+        time.sleep(0.02)
+    slow.send_signal(signal.SIGKILL)
+    slow.wait()
+    proc = scrapy(replica, data, "crawl", "model_pages", *settings)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    unsized = {r["model_id"] for r in read_snapshot(data, "hub_models").to_pylist() if r["params"] is None}
+    ids = [i for f in data.glob("model_sizes/*/*.parquet") for i in pq.read_table(f).column("model_id").to_pylist()]
+    assert len(ids) == len(set(ids)) and set(ids) == unsized
