@@ -94,6 +94,12 @@ def test_bad_rows_raise():
         item_from_raw({"fullname": "a/b"}, url="u", crawled_at=NOW)
     with pytest.raises(LeaderboardShapeError):
         item_from_cells({"model_link": None}, url="u", crawled_at=NOW)
+    with pytest.raises(LeaderboardShapeError, match="does not match its target"):
+        item_from_cells({"model_link": "org/model", "model_href": "https://huggingface.co/org/model-v2"},
+                        url="u", crawled_at=NOW)
+    ok = item_from_cells({"model_link": "org/model", "model_href": "https://huggingface.co/org/model"},
+                         url="u", crawled_at=NOW)
+    assert ok.model_id == "org/model"
 
 
 def test_cell_formats():

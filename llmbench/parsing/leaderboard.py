@@ -133,6 +133,9 @@ def item_from_cells(cells: dict[str, str], *, url: str, crawled_at: datetime) ->
     name = cells.get("model_link")
     if not name:
         raise LeaderboardShapeError(f"rendered row without a Hub link: {cells}")
+    href = cells.get("model_href")
+    if href is not None and href.rstrip("/").rsplit("/", 2)[-2:] != name.split("/"):
+        raise LeaderboardShapeError(f"link text {name!r} does not match its target {href!r}")
     kind, symbol = type_of(cells.get("model.type_title") or "")
     raw_base = (cells.get("metadata.base_model") or "").strip()
     base, merge = base_model_of(None if raw_base in ("", "-") else raw_base)

@@ -53,6 +53,7 @@ READ_ROWS_JS = """() => {
     [...tr.children].forEach((td, i) => { out[keys[i]] = td.textContent.trim(); });
     const link = tr.querySelector('a[aria-label$=" on Hugging Face Hub"]');
     out.model_link = link ? link.textContent.trim() : null;
+    out.model_href = link ? link.getAttribute('href') : null;
     const type = tr.querySelector('[title]:not(a)');
     out['model.type_title'] = type ? type.getAttribute('title') : null;
     return out;
@@ -246,13 +247,7 @@ class LeaderboardSpider(scrapy.Spider):
                 for name in share:
                     hash_ = "#/?" + urlencode({"search": name, "columns": DOM_COLUMNS})
                     await worker_frame.evaluate(SET_HASH_JS, hash_)
-                    for cells in await worker_frame.evaluate(READ_ROWS_JS):
-                        try:
-                            item = item_from_cells(cells, url=worker_frame.url, crawled_at=crawled_at)
-                        except LeaderboardShapeError:
-                            self.crawler.stats.inc_value("leaderboard/bad_rows")
-                            continue
-                        collected.setdefault((item.model_id, item.precision, item.revision), item)
+                    await self.collect_rendered(worker_frame, collected, crawled_at)
 
             await asyncio.gather(*(work(f, names[i::workers]) for i, f in enumerate(frames)))
             self.crawler.stats.set_value("leaderboard/dom_searches", len(names))
@@ -267,21 +262,24 @@ class LeaderboardSpider(scrapy.Spider):
         collected: dict[tuple, Any] = {}
         crawled_at = datetime.now(UTC)
         for _ in range(100_000):
-            for cells in await frame.evaluate(READ_ROWS_JS):
-                try:
-                    item = item_from_cells(cells, url=frame.url, crawled_at=crawled_at)
-                except LeaderboardShapeError:
-                    self.crawler.stats.inc_value("leaderboard/bad_rows")
-                    continue
-                collected.setdefault((item.model_id, item.precision, item.revision), item)
+            await self.collect_rendered(frame, collected, crawled_at)
             top, height, client, before = await frame.evaluate(SCROLL_JS)
             if top == before or top + client >= height + client:
                 break
             await frame.wait_for_timeout(30)
-        for cells in await frame.evaluate(READ_ROWS_JS):
-            item = item_from_cells(cells, url=frame.url, crawled_at=crawled_at)
-            collected.setdefault((item.model_id, item.precision, item.revision), item)
+        await self.collect_rendered(frame, collected, crawled_at)
         return list(collected.values())
+
+    async def collect_rendered(self, frame: Any, collected: dict[tuple, Any], crawled_at: datetime) -> None:
+        """Add the rows the table renders right now; a row that cannot be read is counted, not kept."""
+        for cells in await frame.evaluate(READ_ROWS_JS):
+            try:
+                item = item_from_cells(cells, url=frame.url, crawled_at=crawled_at)
+            except LeaderboardShapeError as exc:
+                self.crawler.stats.inc_value("leaderboard/bad_rows")
+                self.logger.debug("%s", exc)
+                continue
+            collected.setdefault((item.model_id, item.precision, item.revision), item)
 
     # -- dataset path -------------------------------------------------------------------------
     def dataset_info_request(self, *, verify: bool) -> scrapy.Request:
