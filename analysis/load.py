@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.licenses import license_class
+from llmbench.parsing.leaderboard import BENCHMARKS
 from llmbench.storage import DatasetError, read_snapshot
 
-BENCHMARKS = ("ifeval", "bbh", "math", "gpqa", "musr", "mmlu_pro")
 PRECISION_ORDER = {"bfloat16": 0, "float16": 1, "8bit": 2, "4bit": 3, "GPTQ": 4}
 POPULATIONS = ("join", "leaderboard")
 

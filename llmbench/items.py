@@ -133,6 +133,3 @@ def schema_of(item_class: type) -> pa.Schema:
         metadata={"dataset": item_class.dataset},
     )
 
-
-def required_fields(item_class: type) -> list[str]:
-    return [f.name for f in fields(item_class) if f.metadata.get("required")]

@@ -19,7 +19,6 @@ from llmbench.items import ITEM_CLASSES
 
 PARTITION = re.compile(r"^crawl_date=(\d{4}-\d{2}-\d{2})$")
 KEYS = {item_class.dataset: item_class.key_fields for item_class in ITEM_CLASSES}
-DATASETS = tuple(KEYS)
 
 
 class DatasetError(RuntimeError):

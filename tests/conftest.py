@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from llmbench.replica.catalog import Catalog
@@ -46,6 +47,11 @@ def make_replica(catalog: Catalog):
     yield start
     for thread in started:
         thread.stop()
+
+
+def written_ids(data_dir: Path, pattern: str = "**/part-*.parquet") -> list[str]:
+    """Every model_id in every finished parquet file under `data_dir`, duplicates included."""
+    return [i for f in sorted(data_dir.glob(pattern)) for i in pq.read_table(f).column("model_id").to_pylist()]
 
 
 @dataclass

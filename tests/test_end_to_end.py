@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 from llmbench.replica.catalog import Catalog
 from llmbench.replica.faults import FaultConfig
 from llmbench.storage import read_snapshot, snapshots
-from tests.conftest import ROOT, crawl_command, crawl_env
+from tests.conftest import ROOT, crawl_command, crawl_env, written_ids
 from tests.test_hub_spider import text_generation
 
 
@@ -140,7 +140,7 @@ def test_ctrl_c_then_jobdir_resume(make_replica, catalog, tmp_path):
     resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "the saved request queue continues the crawl" in resumed.stderr
-    ids = [i for f in data.rglob("part-*.parquet") for i in pq.read_table(f).column("model_id").to_pylist()]
+    ids = written_ids(data)
     assert len(ids) == len(set(ids)) and set(ids) == expected
 
 
@@ -158,5 +158,5 @@ def test_model_pages_resume_skips_what_is_done(replica, tmp_path):
     proc = scrapy(replica, data, "crawl", "model_pages", *settings)
     assert proc.returncode == 0, proc.stderr[-2000:]
     unsized = {r["model_id"] for r in read_snapshot(data, "hub_models").to_pylist() if r["params"] is None}
-    ids = [i for f in data.glob("model_sizes/*/*.parquet") for i in pq.read_table(f).column("model_id").to_pylist()]
+    ids = written_ids(data, "model_sizes/*/*.parquet")
     assert len(ids) == len(set(ids)) and set(ids) == unsized

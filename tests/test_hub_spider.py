@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
-from tests.conftest import ROOT, crawl_command, crawl_env
+from tests.conftest import ROOT, crawl_command, crawl_env, written_ids
 
 
 def text_generation(catalog) -> list:
@@ -123,6 +123,6 @@ def test_kill_9_then_jobdir_resume(make_replica, catalog, tmp_path):
     resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "resuming after" in resumed.stderr
-    ids = [i for f in data.rglob("part-*.parquet") for i in pq.read_table(f).column("model_id").to_pylist()]
+    ids = written_ids(data)
     assert len(ids) == len(set(ids)), "no duplicates"
     assert set(ids) == expected, "no gaps"

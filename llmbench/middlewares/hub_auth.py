@@ -29,10 +29,6 @@ class HubAuthMiddleware:
     def from_crawler(cls, crawler: Crawler) -> HubAuthMiddleware:
         return cls(crawler)
 
-    @property
-    def authenticated(self) -> bool:
-        return self._authorization is not None
-
     def process_request(self, request: Request) -> None:
         if same_origin(request.url, self.endpoint):
             if self._authorization:

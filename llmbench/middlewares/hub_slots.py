@@ -36,9 +36,6 @@ class HubSlotMiddleware:
     def from_crawler(cls, crawler: Crawler) -> HubSlotMiddleware:
         return cls(crawler)
 
-    def slot_delay(self, bucket: str) -> float:
-        return self.slots[bucket][1]
-
     def process_request(self, request: Request) -> None:
         if not self.enabled or not same_origin(request.url, self.endpoint):
             return

@@ -14,20 +14,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from llmbench.parsing.leaderboard import BENCHMARKS, RAW_BENCH_COLUMNS
+
 SNAPSHOT_FILE = "open_llm_leaderboard_v2_formatted_2025-03-21.csv.gz"
 
-BENCHMARKS = ("ifeval", "bbh", "math", "gpqa", "musr", "mmlu_pro")
-BENCHMARK_RAW_NAMES = {
-    "ifeval": "IFEval",
-    "bbh": "BBH",
-    "math": "MATH Lvl 5",
-    "gpqa": "GPQA",
-    "musr": "MUSR",
-    "mmlu_pro": "MMLU-PRO",
-}
 MODEL_KEYS = ("name", "sha", "precision", "type", "weight_type", "architecture")
 FEATURE_KEYS = ("is_not_available_on_hub", "is_merged", "is_moe", "is_flagged", "is_official_provider")
-METADATA_STR = ("upload_date", "submission_date", "base_model", "hub_license")
 
 # Raw `Type` strings by formatted type (leaderboard.md §7).
 RAW_TYPES = {
@@ -135,7 +127,7 @@ def raw_from_formatted(row: dict[str, Any]) -> dict[str, Any]:
         "CO₂ cost (kg)": meta["co2_cost"],
     }
     for bench in BENCHMARKS:
-        name = BENCHMARK_RAW_NAMES[bench]
+        name = RAW_BENCH_COLUMNS[bench]
         out[f"{name} Raw"] = evals[bench]["value"]
         out[name] = evals[bench]["normalized_score"]
     out.update(

@@ -12,6 +12,7 @@ path ran; if neither yields rows the crawl fails loudly (non-zero exit), never "
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import math
 from datetime import UTC, datetime
@@ -299,8 +300,6 @@ class LeaderboardSpider(scrapy.Spider):
                                  callback=self.parse_dataset_file, cb_kwargs={"verify": verify})
 
     def parse_dataset_file(self, response: Response, verify: bool = False):
-        import io
-
         try:
             table = pq.read_table(io.BytesIO(response.body))
         except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds
