@@ -11,10 +11,20 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from llmbench.hub import bucket_of
-
 ANONYMOUS = {"api": 500, "resolvers": 3000, "pages": 100}
 FREE_USER = {"api": 1000, "resolvers": 5000, "pages": 200}
+
+
+def bucket_of(path: str) -> str:
+    """The Hub's quota for a path: `/api/…` is "api", file downloads are "resolvers", the rest "pages".
+
+    The replica's own statement of the server rule, deliberately not shared with the client's copy.
+    """
+    if path.startswith("/api/"):
+        return "api"
+    if "/resolve/" in path or "/raw/" in path:
+        return "resolvers"
+    return "pages"
 
 
 @dataclass
