@@ -37,3 +37,7 @@ def test_the_scan_sees_a_crossing_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("from llmbench.hub import bucket_of\nimport llmbench.items\nfrom .catalog import Catalog\n")
     assert [name for _, name in imported_modules(sample)] == ["llmbench.hub", "llmbench.items"]
+
+
+def test_replica_modules_stay_small():
+    assert {p.name: n for p in REPLICA.rglob("*.py") if (n := len(p.read_text().splitlines())) >= 250} == {}

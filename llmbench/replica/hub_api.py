@@ -10,14 +10,9 @@ from typing import Any
 from aiohttp import web
 
 from .appkeys import CATALOG
-from .catalog import (
-    DEFAULT_LIST_FIELDS,
-    EXPAND_PROPERTIES,
-    FULL_EXTRA_FIELDS,
-    SORT_FIELDS,
-    Catalog,
-    ModelRecord,
-)
+from .catalog import Catalog
+from .fields import DEFAULT_LIST_FIELDS, EXPAND_PROPERTIES, FULL_EXTRA_FIELDS, SORT_FIELDS
+from .records import ModelRecord
 
 MAX_LIMIT = 1000
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)([KMBT]?)$", re.I)

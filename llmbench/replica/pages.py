@@ -9,7 +9,8 @@ from typing import Any
 from aiohttp import web
 
 from .appkeys import CATALOG, REPLICA
-from .catalog import GGUF_ONLY, Catalog, ModelRecord
+from .catalog import Catalog
+from .records import GGUF_ONLY, ModelRecord
 
 NOT_FOUND_HTML = """<!doctype html>
 <html class=""><head><meta charset="utf-8"><title>404 – Hugging Face</title></head>
