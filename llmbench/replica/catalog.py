@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any
 
-from . import pagination
+from . import evals_catalog, pagination
 from .fields import DEFAULT_LIST_FIELDS, EXPAND_PROPERTIES, FULL_EXTRA_FIELDS, SORT_FIELDS
 from .ids import LEGACY_CANONICAL
 from .leaderboard_data import formatted_rows
@@ -32,6 +32,7 @@ class Catalog:
         self._by_id: dict[str, int] = {}
         self._sort_cache: dict[str | None, tuple[list[tuple[Any, str]], list[int]]] = {}
         self._build_from_leaderboard()
+        self.community_evals = evals_catalog.attach(self)  # evalResults on records, observed 2026 models
         self._real_count = len(self._records)
 
     def _build_from_leaderboard(self) -> None:

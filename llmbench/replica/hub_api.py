@@ -162,7 +162,8 @@ async def model_info(request: web.Request) -> web.Response:
     if error is not None:
         return error
     api = record.api
-    body = shape_item(api, expand=expand) if expand else {k: v for k, v in api.items()}
+    # evalResults only when asked for with `expand` (hub-2026.md §4).
+    body = shape_item(api, expand=expand) if expand else {k: v for k, v in api.items() if k != "evalResults"}
     return web.Response(text=json.dumps(body), content_type="application/json")
 
 

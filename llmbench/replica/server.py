@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from . import hub_api, leaderboard_app, pages
+from . import evals, hub_api, leaderboard_app, pages
 from .appkeys import CATALOG, REPLICA
 from .catalog import Catalog
 from .faults import FaultConfig
@@ -135,6 +135,7 @@ class Replica:
         app[REPLICA] = self
         hub_api.add_routes(app)
         leaderboard_app.add_dataset_routes(app)
+        evals.add_routes(app)
         app.router.add_get(SPACE_PATH, pages.space_page)
         app.router.add_get("/{path:.+}", pages.repo_route)
         return app
