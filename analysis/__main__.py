@@ -5,17 +5,17 @@
     python -m analysis --data data --out report --snapshot 2026-11-25
     python -m analysis --compare 2026-10-01           # growth since an older snapshot
 
-Writes report.html, results.json, figures/*.png|svg and models.parquet (the tidy table) into --out,
-built in a temporary directory and moved into place only when complete: bad input leaves nothing.
+Writes report.html, results.json, figures/*.png (and *.svg with --svg) and models.parquet (the tidy
+table) into --out, built in a staging directory and moved into place only when complete: bad input
+leaves nothing. An existing --out is replaced only when it is an llmbench report or empty, never when
+it holds or is the data (analysis/output.py has the rules); a refusal exits 2 and touches nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 from analysis.compare import compare_snapshots
 from analysis.figures import draw_all
 from analysis.load import POPULATIONS, AnalysisInputError, build_table
+from analysis.output import OutputRefused, check_output, publish
 from analysis.report import results_document, write_html
 from analysis.stats import run_all
 from llmbench.settings import DATA_DIR
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def write_report(data: Path, out: Path, population: str, snapshot: str | None, compare: str | None = None) -> dict:
+    target = check_output(out, data)
     table = build_table(data, population, snapshot)
     comparison = None
     if compare:
@@ -66,21 +68,15 @@ def write_report(data: Path, out: Path, population: str, snapshot: str | None, c
     document = results_document(table, statistics, meta)
     if comparison is not None:
         document["comparison"] = comparison
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    staging.chmod(0o755)
-    try:
+
+    def build(staging: Path) -> None:
         draw_all(table, results, staging / "figures")
         pq.write_table(pa.Table.from_pandas(table, preserve_index=False), staging / "models.parquet")
         (staging / "results.json").write_text(json.dumps(document, indent=1, allow_nan=False,
                                                          default=_json_default), encoding="utf-8")
         write_html(staging / "report.html", staging / "figures", results, document)
-        if out.exists():
-            shutil.rmtree(out)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+    publish(target, build)
     return document
 
 
@@ -92,11 +88,15 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     start = time.perf_counter()
     try:
-        document = write_report(Path(args.data), Path(args.out), args.population, args.snapshot, args.compare)
-    except AnalysisInputError as exc:
+        document = write_report(Path(args.data).expanduser(), Path(args.out), args.population, args.snapshot,
+                                args.compare)
+    except (AnalysisInputError, OutputRefused) as exc:
         print(f"analysis: {exc}", file=sys.stderr)
         return 2
-    out = Path(args.out).resolve()
+    except OSError as exc:  # an unwritable --out, a full disk: one line, not a traceback
+        print(f"analysis: {exc.strerror or exc}: {exc.filename or args.out}", file=sys.stderr)
+        return 2
+    out = Path(args.out).expanduser().resolve()
     print(f"analysis: {document['n_models']:,} models ({args.population}) in {time.perf_counter() - start:.1f} s")
     print(f"report: {out / 'report.html'}")
     return 0

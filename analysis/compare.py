@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.load import AnalysisInputError, read
+from analysis.read import AnalysisInputError, read_columns
 
 
 def _frame(data_dir: Path, dataset: str, snapshot: str) -> pd.DataFrame:
-    frame = read(data_dir, dataset, snapshot)
+    frame = read_columns(data_dir, dataset, ["downloads", "likes"], snapshot)
     return frame.assign(_key=frame["model_id"].str.lower()).drop_duplicates("_key").set_index("_key")
 
 

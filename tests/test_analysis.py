@@ -16,6 +16,7 @@ import pytest
 from scipy import stats
 
 from analysis.load import build_table, one_row_per_model
+from analysis.output import MARKER
 from llmbench.items import HubModelItem, LeaderboardItem, ModelSizeItem, schema_of
 from llmbench.pipelines.parquet_writer import to_row
 from llmbench.replica.leaderboard_data import formatted_rows
@@ -177,10 +178,12 @@ def test_corrupt_parquet_names_the_file(crawled, tmp_path):
     bad.write_bytes(b"PAR1 this is not parquet")
     out = tmp_path / "report"
     out.mkdir()
-    (out / "old.txt").write_text("previous report")
+    (out / MARKER).write_text("{}")
+    (out / "report.html").write_text("previous report")
     proc = analyse(data, out)
     assert proc.returncode == 2 and f"corrupt parquet file {bad}" in proc.stderr
-    assert [p.name for p in out.iterdir()] == ["old.txt"]  # nothing half-written, the old report untouched
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "report.html"]  # the old report untouched
+    assert (out / "report.html").read_text() == "previous report"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report-")]
 
 

@@ -1,0 +1,100 @@
+"""Read only the columns the analysis uses from a snapshot, checking each file's schema first.
+
+A file whose column has the wrong type (or a type that differs between files of one snapshot) is a
+user-facing error naming the file and the column, never a traceback. Columns the analysis can do
+without (`optional`) are filled with nulls when an older crawl did not write them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from llmbench.items import ITEM_CLASSES, schema_of
+from llmbench.storage import DatasetError, latest_per_key, snapshot_files
+
+SCHEMAS = {item_class.dataset: schema_of(item_class) for item_class in ITEM_CLASSES}
+KEYS = {item_class.dataset: item_class.key_fields for item_class in ITEM_CLASSES}
+
+
+class AnalysisInputError(RuntimeError):
+    """Input that cannot be analysed; the message names the file or dataset and what is wrong."""
+
+
+def _compatible(found: pa.DataType, expected: pa.DataType) -> bool:
+    if found == expected or pa.types.is_null(found):
+        return True
+    groups = (pa.types.is_string, pa.types.is_large_string), (pa.types.is_integer, pa.types.is_floating), \
+        (pa.types.is_timestamp,), (pa.types.is_boolean,), (pa.types.is_list, pa.types.is_large_list)
+    return any(any(g(expected) for g in group) and any(g(found) for g in group) for group in groups)
+
+
+def _read_file(path: Path, dataset: str, columns: list[str], required: set[str]) -> pa.Table:
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise AnalysisInputError(f"corrupt parquet file {path}: {exc}") from exc
+    expected = SCHEMAS[dataset]
+    present = []
+    for name in columns:
+        if name not in schema.names:
+            if name in required:
+                raise AnalysisInputError(f"{path}: no column `{name}` (not a `{dataset}` file of llmbench?)")
+            continue
+        found, want = schema.field(name).type, expected.field(name).type
+        if not _compatible(found, want):
+            raise AnalysisInputError(f"{path}: column `{name}` is {found}, expected {want}")
+        present.append(name)
+    try:
+        table = pq.read_table(path, columns=present)
+    except (pa.ArrowException, OSError) as exc:
+        raise AnalysisInputError(f"corrupt parquet file {path}: {exc}") from exc
+    arrays, fields = [], []
+    for name in columns:
+        field = expected.field(name)
+        if name in present:
+            try:
+                arrays.append(table.column(name).cast(field.type))
+            except (pa.ArrowException, ValueError) as exc:
+                raise AnalysisInputError(f"{path}: column `{name}` cannot be read as {field.type}: {exc}") from exc
+        else:
+            arrays.append(pa.nulls(table.num_rows, field.type))
+        fields.append(pa.field(name, field.type))
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def read_columns(data_dir: str | Path, dataset: str, columns: list[str], snapshot: str | None = None,
+                 required: bool = True, optional: tuple[str, ...] = ()) -> pd.DataFrame | None:
+    """The snapshot's rows (latest per key) with `columns` only; None when absent and not `required`."""
+    try:
+        files = snapshot_files(data_dir, dataset, snapshot)
+    except DatasetError as exc:
+        if required:
+            raise AnalysisInputError(str(exc)) from exc
+        return None
+    keys = list(KEYS[dataset])
+    wanted = list(dict.fromkeys([*keys, *columns, "crawled_at"]))
+    must = set(wanted) - set(optional)
+    tables = [_read_file(path, dataset, wanted, must) for path in files]
+    table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
+    if table.num_rows == 0:
+        if required:
+            raise AnalysisInputError(f"`{dataset}` snapshot under {Path(data_dir) / dataset} has no rows")
+        return None
+    if _has_repeats(table, keys):
+        table = latest_per_key(table, tuple(keys))
+    return table.select(list(dict.fromkeys([*keys, *columns]))).to_pandas()
+
+
+def _has_repeats(table: pa.Table, keys: list[str]) -> bool:
+    """Whether any key repeats (cheap, in Arrow): the sort in `latest_per_key` runs only then."""
+    if len(keys) == 1:
+        combined = table.column(keys[0])
+    else:
+        combined = pc.binary_join_element_wise(*[pc.fill_null(table.column(k).cast(pa.string()), "")
+                                                 for k in keys], "\x1f")
+    return pc.count_distinct(combined, mode="all").as_py() != table.num_rows
