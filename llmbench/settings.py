@@ -52,7 +52,8 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# The Hub's fixed-window quotas per 5 minutes (hub.md §5): anonymous, and with an HF token.
+# The Hub's fixed-window quotas per 5 minutes (hub.md §5): anonymous, and with an HF token. The
+# HubPoliteness add-on (ADDONS below) turns them into one download slot per bucket (DOWNLOAD_SLOTS).
 HUB_RATE_PACING = True
 HUB_RATE_WINDOW = 300
 HUB_RATE_BUDGETS = {"api": 500, "resolvers": 3000, "pages": 100}
@@ -70,17 +71,35 @@ RATELIMIT_MARGIN = 1.0  # seconds added to the advertised reset
 RATELIMIT_BACKOFF = 5.0  # first wait when a 429 carries no header; doubles per attempt
 RATELIMIT_MAX_WAIT = 360.0
 
+ADDONS = {
+    # Runs before any component is built: computes DOWNLOAD_SLOTS once from the HUB_RATE_* settings
+    # (after the spider's custom_settings and -s options). The only add-on, so its order is moot.
+    "llmbench.politeness.addon.HubPoliteness": 0,
+}
+
 DOWNLOADER_MIDDLEWARES = {
+    # Requests pass in ascending order, responses in descending order (Scrapy's built-ins: robots.txt
+    # 100, UserAgent 500, Retry 550, Redirect 600, Cookies 700, DownloaderStats 850, HttpCache 900).
+    # 540: tag the request's download slot before Retry (550) and everything after it, so a request
+    # re-scheduled by retry keeps its bucket's slot.
     "llmbench.middlewares.hub_slots.HubSlotMiddleware": 540,
+    # 560: after the slot is known (540) on the way out; on the way back it sees a 429 after Redirect
+    # (600) and before Retry (550), so 429s are held and re-scheduled here, never retried blindly.
     "llmbench.middlewares.ratelimit.RateLimitMiddleware": 560,
+    # 950: last before the download handler, after HttpCache (900) and DownloaderStats (850): the token
+    # is added at the last moment, so no other component stores, logs or re-schedules it.
     "llmbench.middlewares.hub_auth.HubAuthMiddleware": 950,
 }
 
 # --- Items and output -------------------------------------------------------------------------------
 ITEM_PIPELINES = {
+    # 100: first, drop items whose name is not a valid repo id before anything counts or stores them.
     "llmbench.pipelines.validate_name.ValidateNamePipeline": 100,
+    # 200: then drop repeats (including rows already on disk on a resume), so later stages see each key once.
     "llmbench.pipelines.dedup.DedupPipeline": 200,
+    # 750: count missing/invalid fields of the items that will be written, dropping nothing.
     "llmbench.pipelines.quality.QualityPipeline": 750,
+    # 900: last, write what survived every stage above.
     "llmbench.pipelines.parquet_writer.ParquetWriterPipeline": 900,
 }
 PARQUET_BATCH_ITEMS = 1000  # a parquet file is finalized every N items ...
@@ -88,8 +107,11 @@ PARQUET_BATCH_SECONDS = 30.0  # ... or every N seconds, so a crash loses at most
 FEED_EXPORTERS = {"parquet": "llmbench.exporters.ParquetItemExporter"}
 
 EXTENSIONS = {
+    # 0: first, so a dead run's JOBDIR state is set aside before the scheduler and spiders open it.
     "llmbench.extensions.jobdir_guard.JobdirGuard": 0,
+    # 500: Scrapy's default slot for extensions; it only reads stats when the crawl closes.
     "llmbench.extensions.summary.CrawlSummary": 500,
+    # 510: after the summary; independent of it, numbered apart only to keep the order stable.
     "llmbench.extensions.progress.Progress": 510,
 }
 PROGRESS_INTERVAL = 10.0  # seconds between progress lines (only on a terminal)

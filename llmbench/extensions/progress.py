@@ -14,7 +14,8 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from twisted.internet import task
+from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
+from twisted.internet.task import LoopingCall
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ class Progress:
         self.crawler = crawler
         self.interval = crawler.settings.getfloat("PROGRESS_INTERVAL")
         self.started = time.monotonic()
-        self.loop: task.LoopingCall | None = None
+        self.loop: AsyncioLoopingCall | LoopingCall | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -46,7 +47,7 @@ class Progress:
 
     def spider_opened(self, spider: Any) -> None:
         self.started = time.monotonic()
-        self.loop = task.LoopingCall(self.report, spider)
+        self.loop = create_looping_call(self.report, spider)
         self.loop.start(self.interval, now=False)
 
     def spider_closed(self, spider: Any) -> None:

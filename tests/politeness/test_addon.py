@@ -1,0 +1,70 @@
+"""The HubPoliteness add-on and the slot-tagging middleware on a real crawler (get_crawler)."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+
+import llmbench.settings
+from llmbench.middlewares.hub_slots import HubSlotMiddleware
+
+HUB = "http://127.0.0.1:9"
+PROJECT = {name: value for name, value in vars(llmbench.settings).items() if name.isupper()}
+
+
+def crawler_with(**settings):
+    return get_crawler(Spider, PROJECT | {"HUB_ENDPOINT": HUB} | settings)
+
+
+@pytest.fixture(autouse=True)
+def anonymous(monkeypatch, tmp_path):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "no-token"))
+
+
+def test_one_slot_per_bucket_from_the_budgets():
+    slots = crawler_with().settings.getdict("DOWNLOAD_SLOTS")
+    assert set(slots) == {"hub-api", "hub-resolvers", "hub-pages"}
+    assert slots["hub-pages"]["concurrency"] == 1 and slots["hub-api"]["concurrency"] == 2
+    assert slots["hub-pages"]["delay"] == pytest.approx(300 / (100 * 0.9))
+
+
+def test_token_holders_get_their_quota(monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_unit_test_token")
+    slots = crawler_with().settings.getdict("DOWNLOAD_SLOTS")
+    assert slots["hub-pages"]["delay"] == pytest.approx(300 / (200 * 0.9))
+
+
+def test_the_users_own_slot_settings_win():
+    slots = crawler_with(DOWNLOAD_SLOTS={"hub-api": {"concurrency": 5, "delay": 0}}).settings.getdict("DOWNLOAD_SLOTS")
+    assert slots["hub-api"] == {"concurrency": 5, "delay": 0}
+    assert "hub-pages" in slots
+
+
+def test_pacing_off_means_no_slots_and_no_middleware():
+    crawler = crawler_with(HUB_RATE_PACING=False)
+    assert "hub-api" not in crawler.settings.getdict("DOWNLOAD_SLOTS")
+    with pytest.raises(NotConfigured):
+        HubSlotMiddleware.from_crawler(crawler)
+
+
+@pytest.mark.parametrize(("url", "slot"), [
+    (f"{HUB}/api/models?limit=5", "hub-api"),
+    (f"{HUB}/org/m/resolve/main/config.json", "hub-resolvers"),
+    (f"{HUB}/org/m", "hub-pages"),
+])
+def test_hub_requests_are_tagged_with_their_buckets_slot(url, slot):
+    middleware = HubSlotMiddleware.from_crawler(crawler_with())
+    request = Request(url)
+    middleware.process_request(request)
+    assert request.meta["download_slot"] == slot
+    assert request.meta["autothrottle_dont_adjust_delay"] is True
+
+
+def test_other_origins_are_left_to_scrapy():
+    middleware = HubSlotMiddleware.from_crawler(crawler_with())
+    request = Request("http://127.0.0.1:10/api/models")
+    middleware.process_request(request)
+    assert "download_slot" not in request.meta
