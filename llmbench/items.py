@@ -119,7 +119,73 @@ class ModelSizeItem:
     crawled_at: Any = column(TIMESTAMP, "When this row was resolved.", required=True)
 
 
-ITEM_CLASSES: tuple[type, ...] = (HubModelItem, LeaderboardItem, ModelSizeItem)
+@dataclass
+class EvalResultItem:
+    """One Community Evals result a model repo files (`.eval_results/*.yaml`, via `expand=evalResults`;
+    `hub` and `benchmarks` spiders → dataset `eval_results`). Error placeholders are not rows."""
+
+    dataset: ClassVar[str] = "eval_results"
+    key_fields: ClassVar[tuple[str, ...]] = ("model_id", "dataset_id", "task_id", "filename", "pull_request", "notes")
+
+    model_id: str = column(pa.string(), "Repo id of the model the result is filed on.", required=True)
+    dataset_id: str = column(pa.string(), "Benchmark dataset id, e.g. `Idavidrein/gpqa`.", required=True)
+    task_id: str = column(pa.string(), "Task id of the benchmark's eval.yaml, e.g. `diamond`.", required=True)
+    value: float = column(pa.float64(), "The value as filed, never rescaled: a percentage (88.1), a fraction "
+                          "(0.412) or a metric that is not a score (seconds, an error rate).", required=True)
+    verified: bool = column(pa.bool_(), "The Hub marks the result verified (it carries a valid verifyToken).")
+    date: str = column(pa.string(), "When the evaluation ran, as filed (ISO-8601 date or datetime); null if not given.")
+    source_url: str = column(pa.string(), "Attribution link (`source.url`); null when the entry has no source.")
+    source_name: str = column(pa.string(), "Attribution name (`source.name`), e.g. `Model Card`, `Eval Logs`.")
+    notes: str = column(pa.string(), "Evaluation setup notes, e.g. `chain-of-thought`; null if none.")
+    pull_request: int = column(pa.int64(), "Number of the open pull request the result sits in (a community "
+                               "result); null when it is on the main branch.")
+    filename: str = column(pa.string(), "The file in the model repo, e.g. `.eval_results/gpqa.yaml`.", required=True)
+    crawled_at: Any = column(TIMESTAMP, "When this row was fetched.", required=True)
+
+
+@dataclass
+class BenchmarkItem:
+    """One official benchmark (a dataset tagged `benchmark:official`) as its `eval.yaml` describes it
+    (`benchmarks` spider → dataset `benchmarks`)."""
+
+    dataset: ClassVar[str] = "benchmarks"
+    key_fields: ClassVar[tuple[str, ...]] = ("dataset_id",)
+
+    dataset_id: str = column(pa.string(), "Dataset repo id, e.g. `TIGER-Lab/MMLU-Pro`.", required=True)
+    name: str = column(pa.string(), "Display name (`name` in eval.yaml).")
+    framework: str = column(pa.string(), "`evaluation_framework` in eval.yaml, e.g. `inspect-ai`.")
+    tasks: list = column(pa.list_(pa.string()), "Task ids (`tasks[].id` in eval.yaml), in file order.")
+    crawled_at: Any = column(TIMESTAMP, "When this row was fetched.", required=True)
+
+
+@dataclass
+class BenchmarkLeaderboardItem:
+    """One row of a benchmark's leaderboard, fetched with `base_model=false` so derivative models are
+    included (`benchmarks` spider → dataset `benchmark_leaderboards`)."""
+
+    dataset: ClassVar[str] = "benchmark_leaderboards"
+    key_fields: ClassVar[tuple[str, ...]] = ("dataset_id", "task_id", "rank", "model_id", "value")
+
+    dataset_id: str = column(pa.string(), "Benchmark dataset id.", required=True)
+    task_id: str = column(pa.string(), "Task id where known: the benchmark's only task, else the model's filed "
+                          "result with the same value and file; null otherwise (rows carry no task).")
+    rank: int = column(pa.int64(), "Rank on the leaderboard as served (1 = first).")
+    model_id: str = column(pa.string(), "Repo id of the model.", required=True)
+    value: float = column(pa.float64(), "The value as filed, never rescaled (see eval_results.value).")
+    verified: bool = column(pa.bool_(), "Verified result.")
+    source_url: str = column(pa.string(), "Attribution link; null when the row has no `source`.")
+    source_name: str = column(pa.string(), "Attribution name; null when the row has no `source`.")
+    source_is_external: bool = column(pa.bool_(), "The source is outside the Hub (`source.isExternal`).")
+    author: str = column(pa.string(), "The model's author (`author.name`).")
+    author_type: str = column(pa.string(), "`org` or `user`.")
+    pull_request: int = column(pa.int64(), "Open pull request holding the result (community); null if merged.")
+    notes: str = column(pa.string(), "Evaluation setup notes; null if none.")
+    filename: str = column(pa.string(), "The result file in the model repo.")
+    crawled_at: Any = column(TIMESTAMP, "When this row was fetched.", required=True)
+
+
+ITEM_CLASSES: tuple[type, ...] = (HubModelItem, LeaderboardItem, ModelSizeItem, EvalResultItem, BenchmarkItem,
+                                  BenchmarkLeaderboardItem)
 
 
 def schema_of(item_class: type) -> pa.Schema:

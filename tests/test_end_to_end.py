@@ -134,13 +134,13 @@ def test_ctrl_c_then_jobdir_resume(make_replica, catalog, tmp_path):
     proc.send_signal(signal.SIGINT)  # one Ctrl-C: graceful stop, queue saved in JOBDIR
     _, stderr = proc.communicate(timeout=120)
     assert "shutdown" in stderr
-    before = sum(pq.read_table(f).num_rows for f in data.rglob("part-*.parquet"))
+    before = sum(pq.read_table(f).num_rows for f in (data / "hub_models").rglob("part-*.parquet"))
     expected = {r.repo_id for r in text_generation(catalog)}
     assert 0 < before < len(expected)
     resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "the saved request queue continues the crawl" in resumed.stderr
-    ids = written_ids(data)
+    ids = written_ids(data, "hub_models/**/part-*.parquet")
     assert len(ids) == len(set(ids)) and set(ids) == expected
 
 

@@ -111,11 +111,11 @@ def test_kill_9_then_jobdir_resume(make_replica, catalog, tmp_path):
     env = crawl_env(replica, data)
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(data.rglob("part-*.parquet"))) < 5:
+    while time.monotonic() < deadline and len(list((data / "hub_models").rglob("part-*.parquet"))) < 5:
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    files = list(data.rglob("part-*.parquet"))
+    files = list((data / "hub_models").rglob("part-*.parquet"))
     assert len(files) >= 5
     before = sum(pq.read_table(f).num_rows for f in files)  # every finished file is readable
     expected = {r.repo_id for r in text_generation(catalog)}
@@ -123,6 +123,6 @@ def test_kill_9_then_jobdir_resume(make_replica, catalog, tmp_path):
     resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "resuming after" in resumed.stderr
-    ids = written_ids(data)
+    ids = written_ids(data, "hub_models/**/part-*.parquet")
     assert len(ids) == len(set(ids)), "no duplicates"
     assert set(ids) == expected, "no gaps"

@@ -18,7 +18,7 @@ from llmbench.items import HubModelItem
 
 API_EXPAND = (
     "author", "downloads", "downloadsAllTime", "likes", "tags", "createdAt", "lastModified", "pipeline_tag",
-    "library_name", "gated", "cardData", "config", "safetensors", "gguf", "baseModels",
+    "library_name", "gated", "cardData", "config", "safetensors", "gguf", "baseModels", "evalResults",
 )
 PACKED_DTYPES = {"I32", "U32", "U8", "I8"}
 FLOAT_DTYPES = {"F16", "BF16", "F32"}

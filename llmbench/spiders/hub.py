@@ -25,11 +25,20 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
 from llmbench.failures import fail_crawl
+from llmbench.items import HubModelItem
+from llmbench.parsing.eval_results import InvalidResultsReporter, parse_eval_results
 from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api, next_link
 from llmbench.pipelines.parquet_writer import batch_written
 
 SORTS = ("downloads", "likes", "createdAt", "lastModified", "trendingScore")
 CHECKPOINT_FILE = "hub_checkpoint.json"
+
+
+def pending_key(item: Any) -> Any:
+    """What a page waits for before it is checkpointed: its model rows and their eval results."""
+    if isinstance(item, HubModelItem):
+        return item.model_id
+    return (type(item).__name__, *(getattr(item, name, None) for name in getattr(item, "key_fields", ())))
 
 
 class HubSpider(scrapy.Spider):
@@ -53,12 +62,14 @@ class HubSpider(scrapy.Spider):
         self.pages = 0
         self.pending_pages: list[dict[str, Any]] = []  # per page: ids not yet on disk, next URL
         self.progress_total = self.limit
+        self.invalid_results: InvalidResultsReporter | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> HubSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._on_batch_written, signal=batch_written)
         crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
+        spider.invalid_results = InvalidResultsReporter(crawler, spider.logger, "hub/eval_results/invalid")
         return spider
 
     # -- requests -----------------------------------------------------------------------------
@@ -110,6 +121,8 @@ class HubSpider(scrapy.Spider):
         for entry in entries:
             if self.limit is not None and self.models_seen >= self.limit:
                 break
+            # Community Evals come in the same entry (expand=evalResults); parsed here, not by ModelInfo.
+            results = entry.pop("evalResults", None) if isinstance(entry, dict) else None
             try:
                 item = item_from_api(entry, endpoint=endpoint, crawled_at=crawled_at)
             except HubShapeError as exc:
@@ -121,6 +134,11 @@ class HubSpider(scrapy.Spider):
             self.models_seen += 1
             page["ids"].add(item.model_id)  # before the yield: the batch may reach disk at once
             yield item
+            if results is not None:
+                parsed = parse_eval_results(item.model_id, results, crawled_at=crawled_at)
+                self.invalid_results.report(item.model_id, parsed.invalid)
+                page["ids"].update(pending_key(result) for result in parsed.items)
+                yield from parsed.items
         if entries and bad == len(entries):
             fail_crawl(self.crawler, "hub/unexpected_shape", f"no usable model entry on {response.url}")
             raise CloseSpider("unexpected_shape")
@@ -150,10 +168,10 @@ class HubSpider(scrapy.Spider):
         return json.loads(path.read_text())
 
     def _on_batch_written(self, items: list[Any]) -> None:
-        self._forget({getattr(item, "model_id", None) for item in items})
+        self._forget({pending_key(item) for item in items})
 
     def _on_item_dropped(self, item: Any, response: Any = None, exception: Any = None, **kwargs: Any) -> None:
-        self._forget({getattr(item, "model_id", None)})
+        self._forget({pending_key(item)})
 
     def _forget(self, ids: set[Any]) -> None:
         """These ids are on disk (or were dropped): pages with nothing outstanding can be checkpointed."""
