@@ -130,6 +130,8 @@ PLAYWRIGHT_SETTINGS = {
     },
     "PLAYWRIGHT_BROWSER_TYPE": "chromium",
     "PLAYWRIGHT_ABORT_REQUEST": "llmbench.browser_hygiene.abort_heavy_resources",
+    # Scrapy's headers minus Authorization: the browser never carries the HF token (iframes, redirects).
+    "PLAYWRIGHT_PROCESS_REQUEST_HEADERS": "llmbench.middlewares.hub_auth.browser_headers",
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 60_000,
     "PLAYWRIGHT_MAX_CONTEXTS": 1,
     "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,

@@ -1,20 +1,55 @@
-"""Send the HF token to the Hub endpoint's origin only, and strip any Authorization elsewhere.
+"""The HF token goes to the Hub endpoint's origin only, for the length of one download, and never to disk.
 
-Runs last before the download handler (order 950), so redirected and re-scheduled requests are checked
-too. The token is read from huggingface_hub (HF_TOKEN / token file), never from settings, and is never
-logged or stored in stats.
+Runs last before the download handler (order 950) and adds `Authorization` there; `process_response`
+and `process_exception` take it off the request again before any other middleware sees the result.
+So a request that retry, 429 handling or a redirect copies, that JOBDIR pickles into its disk queue,
+that a log line or `scrapy shell` shows, never carries the token. The browser gets no token at all
+(`browser_headers`, the PLAYWRIGHT_PROCESS_REQUEST_HEADERS of the leaderboard spider): Chromium copies
+Scrapy's headers onto every navigation, including the Space's cross-origin iframe and any redirect.
+The token is refused over plain http to a non-loopback host. It is read from huggingface_hub (HF_TOKEN /
+token file), never from settings, and never logged or counted by value.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy_playwright.headers import use_scrapy_headers
 
 from llmbench.hub import auth_header, hub_token, same_origin
 
 logger = logging.getLogger(__name__)
+
+AUTHORIZATION = b"Authorization"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def token_transport_is_safe(endpoint: str) -> bool:
+    """HTTPS, or plain http to this machine (the offline replica); never plain http across a network."""
+    parts = urlsplit(endpoint)
+    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname or ""))
+
+
+async def browser_headers(*, browser_type_name: str, playwright_request: Any,
+                          scrapy_request_data: dict) -> dict[str, str]:
+    """scrapy-playwright's default header processing, minus any Authorization: the browser never gets it."""
+    headers = await use_scrapy_headers(browser_type_name=browser_type_name, playwright_request=playwright_request,
+                                       scrapy_request_data=scrapy_request_data)
+    return {name: value for name, value in headers.items() if name.lower() != "authorization"}
 
 
 class HubAuthMiddleware:
@@ -22,7 +57,12 @@ class HubAuthMiddleware:
         self.crawler = crawler
         self.endpoint = crawler.settings.get("HUB_ENDPOINT")
         self._authorization = auth_header(hub_token())
-        if self._authorization:
+        if self._authorization and not token_transport_is_safe(self.endpoint):
+            logger.warning("HF token NOT sent: HUB_ENDPOINT %s is plain http to a host that is not this machine",
+                           self.endpoint)
+            crawler.stats.set_value("hub_auth/refused_plain_http", 1)
+            self._authorization = None
+        elif self._authorization:
             logger.info("using an HF token for %s (higher rate limits)", self.endpoint)
 
     @classmethod
@@ -30,9 +70,22 @@ class HubAuthMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        if same_origin(request.url, self.endpoint):
-            if self._authorization:
-                request.headers[b"Authorization"] = self._authorization
-        elif b"Authorization" in request.headers:
-            del request.headers[b"Authorization"]
-            self.crawler.stats.inc_value("hub_auth/stripped_foreign_authorization")
+        if not same_origin(request.url, self.endpoint):
+            if AUTHORIZATION in request.headers:
+                del request.headers[AUTHORIZATION]
+                self.crawler.stats.inc_value("hub_auth/stripped_foreign_authorization")
+            return
+        if self._authorization and not request.meta.get("playwright"):
+            request.headers[AUTHORIZATION] = self._authorization
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self._forget(request)
+        return response
+
+    def process_exception(self, request: Request, exception: BaseException) -> None:
+        self._forget(request)
+
+    def _forget(self, request: Request) -> None:
+        """Take our token off the request: whatever copies or stores it next must not find it."""
+        if self._authorization and request.headers.get(AUTHORIZATION) == self._authorization.encode():
+            del request.headers[AUTHORIZATION]

@@ -1,0 +1,1 @@
+"""Hostile cases: faults, hard kills, leaks and bad inputs, each run against the real CLI."""
