@@ -58,7 +58,9 @@ HUB_RATE_PACING = True
 HUB_RATE_WINDOW = 300
 HUB_RATE_BUDGETS = {"api": 500, "resolvers": 3000, "pages": 100}
 HUB_RATE_BUDGETS_AUTHENTICATED = {"api": 1000, "resolvers": 5000, "pages": 200}
-# Use at most this share of a quota, leaving room for the user's other tools.
+# Use at most this share of a quota, leaving room for the user's other tools. Within a window requests go
+# out freely while more than twice the reserve (1 - share) is left, then spread over the rest of the
+# window, and stop once only the reserve is left, as the `RateLimit` headers tell (politeness/budget.py).
 HUB_RATE_SHARE = 0.9
 HUB_RATE_CONCURRENCY = {"api": 2, "resolvers": 2, "pages": 1}
 
@@ -69,7 +71,7 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
 RATELIMIT_MAX_RETRIES = 10  # 429s per request before giving up on it
 RATELIMIT_MARGIN = 1.0  # seconds added to the advertised reset
 RATELIMIT_BACKOFF = 5.0  # first wait when a 429 carries no header; doubles per attempt
-RATELIMIT_MAX_WAIT = 360.0
+RATELIMIT_MAX_WAIT = 360.0  # longest wait for a window; a request that would wait longer is given up
 
 ADDONS = {
     # Runs before any component is built: computes DOWNLOAD_SLOTS once from the HUB_RATE_* settings
@@ -86,6 +88,10 @@ DOWNLOADER_MIDDLEWARES = {
     # 560: after the slot is known (540) on the way out; on the way back it sees a 429 after Redirect
     # (600) and before Retry (550), so 429s are held and re-scheduled here, never retried blindly.
     "llmbench.middlewares.ratelimit.RateLimitMiddleware": 560,
+    # 570: after the 429 hold (560) on the way out, so a request is counted against its bucket only
+    # when it really leaves; on the way back it reads every response's RateLimit header first, the
+    # 429s included, before RateLimitMiddleware turns those into re-scheduled requests.
+    "llmbench.politeness.pacing.HubPacingMiddleware": 570,
     # 950: last before the download handler, after HttpCache (900) and DownloaderStats (850): the token
     # is added at the last moment, so no other component stores, logs or re-schedules it.
     "llmbench.middlewares.hub_auth.HubAuthMiddleware": 950,

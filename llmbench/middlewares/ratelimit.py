@@ -5,20 +5,30 @@ On a 429 the wait comes from `RateLimit` (`t=` seconds until reset, parsed by hu
 held until then (every request for that slot waits here before it is sent), the request is
 re-scheduled with `dont_filter`, and nothing counts as a failure until RATELIMIT_MAX_RETRIES 429s for
 one request. A 2xx that says `r=0` also holds the slot, so the next request does not earn a 429.
+
+No request waits longer than RATELIMIT_MAX_WAIT: a 429 whose advertised reset is further away gives
+the request up at once (no retries into a closed window), and so does a hold with more left than
+that; give-ups are counted (`ratelimit/gave_up`) and make the crawl exit non-zero. A backoff without
+header is capped at RATELIMIT_MAX_WAIT. When the crawl begins to close, held requests go back to the
+scheduler (saved in JOBDIR) instead of delaying the shutdown.
 Stats: ratelimit/429, ratelimit/wait_seconds (how long slots were held, parallel waits counted once),
 ratelimit/held (requests that waited), ratelimit/gave_up.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 
 from huggingface_hub.utils import parse_ratelimit_headers
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.httpobj import urlparse_cached
+
+from llmbench.failures import fail_crawl
+from llmbench.politeness.waiting import back_to_scheduler, sleep_unless_closing
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +43,11 @@ def retry_after_seconds(response: Response) -> float | None:
         return max(0.0, float(value.decode().strip()))
     except ValueError:  # HTTP-date form: not used by the Hub
         return None
+
+
+def slot_of(request: Request) -> str:
+    """The request's download slot: set by HubSlotMiddleware or, once downloaded, by Scrapy (its host)."""
+    return request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
 
 
 class RateLimitMiddleware:
@@ -50,26 +65,32 @@ class RateLimitMiddleware:
     def from_crawler(cls, crawler: Crawler) -> RateLimitMiddleware:
         return cls(crawler)
 
-    def _slot(self, request: Request) -> str:
-        return self.crawler.engine.downloader.get_slot_key(request)
+    def give_up(self, request: Request, why: str) -> str:
+        message = f"gave up on {request.url}: {why}"
+        fail_crawl(self.crawler, "ratelimit/gave_up", message)
+        return message
 
-    async def process_request(self, request: Request) -> None:
-        until = self.held_until.get(self._slot(request))
-        if until is None:
+    async def process_request(self, request: Request) -> Request | None:
+        until = self.held_until.get(slot_of(request))
+        wait = 0.0 if until is None else until - time.monotonic()
+        if wait <= 0:
             return None
-        wait = until - time.monotonic()
-        if wait > 0:
-            self.crawler.stats.inc_value("ratelimit/held")
-            await asyncio.sleep(wait)
+        if wait > self.max_wait:
+            raise IgnoreRequest(self.give_up(request, f"its slot is held for {wait:.0f} s more, more than "
+                                                      f"RATELIMIT_MAX_WAIT={self.max_wait:g}"))
+        self.crawler.stats.inc_value("ratelimit/held")
+        if not await sleep_unless_closing(self.crawler, wait):
+            return back_to_scheduler(request)
         return None
 
     def wait_for(self, response: Response, attempt: int) -> float:
+        """Seconds to hold the slot after `response` (a 429, or a 2xx saying `r=0`); may exceed max_wait."""
         info = parse_ratelimit_headers(response.headers.to_unicode_dict())
         if info is not None and (response.status == 429 or info.remaining == 0):
-            return min(self.max_wait, info.reset_in_seconds + self.margin)
+            return info.reset_in_seconds + self.margin
         retry_after = retry_after_seconds(response)
         if retry_after is not None:
-            return min(self.max_wait, retry_after + self.margin)
+            return retry_after + self.margin
         return min(self.max_wait, self.backoff * 2 ** (attempt - 1))
 
     def hold(self, slot: str, seconds: float) -> float:
@@ -83,7 +104,7 @@ class RateLimitMiddleware:
         return until - before
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        slot = self._slot(request)
+        slot = slot_of(request)
         if response.status != 429:
             info = parse_ratelimit_headers(response.headers.to_unicode_dict())
             if info is not None and info.remaining == 0:
@@ -94,10 +115,13 @@ class RateLimitMiddleware:
         stats.inc_value("ratelimit/429")
         attempt = request.meta.get(ATTEMPTS_KEY, 0) + 1
         if attempt > self.max_retries:
-            stats.inc_value("ratelimit/gave_up")
-            logger.error("gave up on %s after %d HTTP 429 responses", request.url, attempt - 1)
+            self.give_up(request, f"{attempt - 1} HTTP 429 responses (RATELIMIT_MAX_RETRIES)")
             return response
         wait = self.wait_for(response, attempt)
+        if wait > self.max_wait:
+            self.give_up(request, f"HTTP 429, the window resets in {wait:.0f} s, more than "
+                                  f"RATELIMIT_MAX_WAIT={self.max_wait:g}")
+            return response
         stats.inc_value("ratelimit/wait_seconds", round(self.hold(slot, wait), 3))
         if slot not in self._logged_slots:
             self._logged_slots.add(slot)

@@ -2,9 +2,9 @@
 
 The API, the model pages and the resolvers share one host but have separate quotas (docs: Hub rate
 limits), so each gets its own slot (`hub-api`, `hub-resolvers`, `hub-pages`) with its own concurrency
-(HUB_RATE_CONCURRENCY) and a delay that keeps a whole window's requests within HUB_RATE_SHARE of the
-quota (the token-holder's quota when an HF token is present: `budgets`). Slots the user set in
-DOWNLOAD_SLOTS are kept. `HubSlotMiddleware` then only tags each request with its slot.
+(HUB_RATE_CONCURRENCY) and no fixed delay; the add-on also settles, once, which quotas apply (the
+token-holder's when an HF token is present: `budgets`), which `HubPacingMiddleware` paces by. Slots
+the user set in DOWNLOAD_SLOTS are kept. `HubSlotMiddleware` then only tags each request with its slot.
 """
 
 from __future__ import annotations
@@ -18,13 +18,10 @@ from llmbench.politeness.buckets import budgets, slot_for
 
 
 def hub_download_slots(settings: BaseSettings, quotas: dict[str, int]) -> dict[str, dict[str, float]]:
-    """Concurrency per bucket, and a delay that spreads HUB_RATE_SHARE of each quota over the window."""
-    window = settings.getfloat("HUB_RATE_WINDOW")
-    share = settings.getfloat("HUB_RATE_SHARE")
+    """Concurrency per bucket; no fixed delay: HubPacingMiddleware paces by the window's state."""
     concurrency = settings.getdict("HUB_RATE_CONCURRENCY")
-    return {slot_for(bucket): {"concurrency": int(concurrency.get(bucket, 1)), "delay": window / (quota * share),
-                               "jitter": 0.0}
-            for bucket, quota in quotas.items()}
+    return {slot_for(bucket): {"concurrency": int(concurrency.get(bucket, 1)), "delay": 0.0, "jitter": 0.0}
+            for bucket in quotas}
 
 
 class HubPoliteness:

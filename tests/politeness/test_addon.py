@@ -9,6 +9,7 @@ from scrapy.utils.test import get_crawler
 
 import llmbench.settings
 from llmbench.middlewares.hub_slots import HubSlotMiddleware
+from llmbench.politeness.addon import HubPoliteness
 
 HUB = "http://127.0.0.1:9"
 PROJECT = {name: value for name, value in vars(llmbench.settings).items() if name.isupper()}
@@ -25,16 +26,17 @@ def anonymous(monkeypatch, tmp_path):
 
 
 def test_one_slot_per_bucket_from_the_budgets():
-    slots = crawler_with().settings.getdict("DOWNLOAD_SLOTS")
+    crawler = crawler_with()
+    slots = crawler.settings.getdict("DOWNLOAD_SLOTS")
     assert set(slots) == {"hub-api", "hub-resolvers", "hub-pages"}
     assert slots["hub-pages"]["concurrency"] == 1 and slots["hub-api"]["concurrency"] == 2
-    assert slots["hub-pages"]["delay"] == pytest.approx(300 / (100 * 0.9))
+    assert slots["hub-pages"]["delay"] == 0  # paced by the window's state, not evenly
+    assert crawler.get_addon(HubPoliteness).budgets == {"api": 500, "resolvers": 3000, "pages": 100}
 
 
 def test_token_holders_get_their_quota(monkeypatch):
     monkeypatch.setenv("HF_TOKEN", "hf_unit_test_token")
-    slots = crawler_with().settings.getdict("DOWNLOAD_SLOTS")
-    assert slots["hub-pages"]["delay"] == pytest.approx(300 / (200 * 0.9))
+    assert crawler_with().get_addon(HubPoliteness).budgets == {"api": 1000, "resolvers": 5000, "pages": 200}
 
 
 def test_the_users_own_slot_settings_win():

@@ -1,0 +1,146 @@
+"""HubPacingMiddleware and RateLimitMiddleware on a real crawler (get_crawler), answers as TextResponse."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import TextResponse
+from scrapy.utils.test import get_crawler
+
+import llmbench.settings
+from llmbench.failures import crawl_failed
+from llmbench.middlewares.hub_slots import HubSlotMiddleware
+from llmbench.middlewares.ratelimit import RateLimitMiddleware
+from llmbench.politeness.pacing import HubPacingMiddleware
+
+HUB = "http://127.0.0.1:9"
+PROJECT = {name: value for name, value in vars(llmbench.settings).items() if name.isupper()}
+
+
+@pytest.fixture(autouse=True)
+def anonymous(monkeypatch, tmp_path):
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "no-token"))
+
+
+def crawler_with(**settings):
+    crawler = get_crawler(Spider, PROJECT | {"HUB_ENDPOINT": HUB} | settings)
+    crawler.spider = crawler._create_spider("t")
+    return crawler
+
+
+def tagged(crawler, path: str) -> Request:
+    request = Request(HUB + path)
+    HubSlotMiddleware.from_crawler(crawler).process_request(request)
+    return request
+
+
+def answer(request: Request, bucket: str, remaining: int, reset: int, status: int = 200, quota: int = 100,
+           window: int = 300) -> TextResponse:
+    headers = {"ratelimit": f'"{bucket}";r={remaining};t={reset}',
+               "ratelimit-policy": f'"fixed window";"{bucket}";q={quota};w={window}'}
+    return TextResponse(request.url, status=status, headers=headers, body=b"{}", request=request)
+
+
+def test_robots_txt_does_not_delay_the_first_page():
+    crawler = crawler_with()
+    pacing = HubPacingMiddleware.from_crawler(crawler)
+
+    async def first_two() -> float:
+        robots = tagged(crawler, "/robots.txt")
+        assert await pacing.process_request(robots) is None
+        pacing.process_response(robots, answer(robots, "pages", 99, 290))
+        page = tagged(crawler, "/org/model")
+        started = time.monotonic()
+        assert await pacing.process_request(page) is None
+        return time.monotonic() - started
+
+    assert asyncio.run(first_two()) < 0.05
+    assert crawler.stats.get_value("pacing/pages/waits") is None
+
+
+def test_a_window_with_only_the_reserve_left_waits_for_its_reset():
+    crawler = crawler_with()
+    pacing = HubPacingMiddleware.from_crawler(crawler)
+
+    async def run() -> float:
+        first = tagged(crawler, "/api/models")
+        await pacing.process_request(first)
+        pacing.process_response(first, answer(first, "api", 50, 1, quota=500, window=2))  # the reserve: 50
+        second = tagged(crawler, "/api/models?p=2")
+        started = time.monotonic()
+        await pacing.process_request(second)
+        return time.monotonic() - started
+
+    assert asyncio.run(run()) >= 1.0  # t=1 plus the margin
+    assert crawler.stats.get_value("pacing/api/waits") == 1
+
+
+def test_a_wait_longer_than_max_wait_gives_up_loudly():
+    crawler = crawler_with(RATELIMIT_MAX_WAIT=1)
+    pacing = HubPacingMiddleware.from_crawler(crawler)
+
+    async def run() -> None:
+        first = tagged(crawler, "/org/m/resolve/main/config.json")
+        await pacing.process_request(first)
+        pacing.process_response(first, answer(first, "resolvers", 0, 250, status=429, quota=3000))
+        with pytest.raises(IgnoreRequest, match="RATELIMIT_MAX_WAIT=1"):
+            await pacing.process_request(tagged(crawler, "/org/n/resolve/main/config.json"))
+
+    started = time.monotonic()
+    asyncio.run(run())
+    assert time.monotonic() - started < 1
+    assert crawler.stats.get_value("ratelimit/gave_up") == 1 and crawl_failed(crawler)
+
+
+def test_no_pacing_middleware_when_pacing_is_off():
+    with pytest.raises(NotConfigured):
+        HubPacingMiddleware.from_crawler(crawler_with(HUB_RATE_PACING=False))
+
+
+def test_429_reschedules_without_counting_a_failure():
+    crawler = crawler_with()
+    limiter = RateLimitMiddleware.from_crawler(crawler)
+    request = tagged(crawler, "/api/models")
+    retry = limiter.process_response(request, answer(request, "api", 0, 3, status=429))
+    assert isinstance(retry, Request) and retry.dont_filter and retry.meta["ratelimit_attempts"] == 1
+    assert limiter.held_until["hub-api"] - time.monotonic() == pytest.approx(4, abs=0.1)
+    assert not crawl_failed(crawler)
+
+
+def test_429_at_r0_respects_max_wait():
+    # issue 10: 1,270 s waited with RATELIMIT_MAX_WAIT=1
+    crawler = crawler_with(RATELIMIT_MAX_WAIT=1)
+    limiter = RateLimitMiddleware.from_crawler(crawler)
+    request = tagged(crawler, "/api/models")
+    response = answer(request, "api", 0, 280, status=429)
+    assert limiter.process_response(request, response) is response  # given up at once, not retried
+    assert "hub-api" not in limiter.held_until
+    assert crawler.stats.get_value("ratelimit/gave_up") == 1 and crawl_failed(crawler)
+
+
+def test_a_2xx_at_r0_holds_the_slot_but_never_past_max_wait():
+    crawler = crawler_with(RATELIMIT_MAX_WAIT=1)
+    limiter = RateLimitMiddleware.from_crawler(crawler)
+    first = tagged(crawler, "/api/models")
+    assert limiter.process_response(first, answer(first, "api", 0, 280)).status == 200
+
+    async def next_request() -> None:
+        await limiter.process_request(tagged(crawler, "/api/models?p=2"))
+
+    started = time.monotonic()
+    with pytest.raises(IgnoreRequest, match="RATELIMIT_MAX_WAIT"):
+        asyncio.run(next_request())
+    assert time.monotonic() - started < 1
+
+
+def test_a_backoff_without_headers_is_capped_by_max_wait():
+    crawler = crawler_with(RATELIMIT_MAX_WAIT=3, RATELIMIT_BACKOFF=5)
+    limiter = RateLimitMiddleware.from_crawler(crawler)
+    request = tagged(crawler, "/api/models")
+    response = TextResponse(request.url, status=429, body=b"", request=request)
+    assert limiter.wait_for(response, attempt=4) == 3
