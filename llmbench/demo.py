@@ -24,7 +24,7 @@ def stages(limit: str, data_dir: Path, out: Path) -> list[tuple[str, list[str]]]
     # The replica is local: no need to pace requests to stay inside the real Hub's quotas.
     crawls = [sys.executable, "-m", "scrapy", "pipeline", "--limit", limit, "-s", "HUB_RATE_PACING=False"]
     analysis = [sys.executable, "-m", "analysis", "--data", str(data_dir), "--out", str(out)]
-    return [("crawls (hub → leaderboard → model_pages)", crawls), ("analysis", analysis)]
+    return [("crawls (hub → benchmarks → leaderboard → model_pages)", crawls), ("analysis", analysis)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
                 print(f"stage {name} failed; stopping (data so far is in {data_dir})", file=sys.stderr)
                 return 1
-    for dataset in ("hub_models", "leaderboard", "model_sizes"):
+    for dataset in ("hub_models", "eval_results", "benchmarks", "benchmark_leaderboards", "leaderboard", "model_sizes"):
         dates = snapshots(data_dir, dataset)
         if dates:
             print(f"{dataset}: {data_dir / dataset / ('crawl_date=' + dates[-1])}")

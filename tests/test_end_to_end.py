@@ -31,10 +31,13 @@ def test_pipeline_command_runs_the_three_stages_in_order(replica, tmp_path):
                   "-s", "HUB_RATE_PACING=False")
     assert proc.returncode == 0, proc.stderr[-3000:]
     stages = [line for line in proc.stdout.splitlines() if line.startswith("llmbench pipeline: stage")]
-    assert stages == ["llmbench pipeline: stage 1/3: hub", "llmbench pipeline: stage 2/3: leaderboard",
-                      "llmbench pipeline: stage 3/3: model_pages"]
+    assert stages == ["llmbench pipeline: stage 1/4: hub", "llmbench pipeline: stage 2/4: benchmarks",
+                      "llmbench pipeline: stage 3/4: leaderboard", "llmbench pipeline: stage 4/4: model_pages"]
     hub = read_snapshot(data, "hub_models")
-    assert hub.num_rows == 300 and read_snapshot(data, "leaderboard").num_rows == 4574
+    board_models = set(read_snapshot(data, "benchmark_leaderboards").column("model_id").to_pylist())
+    gone = set((data / "benchmark_models_gone.txt").read_text().split())
+    assert board_models - gone <= set(hub.column("model_id").to_pylist()), "every board model has metadata"
+    assert hub.num_rows > 300 and read_snapshot(data, "leaderboard").num_rows == 4574
     unsized = {m for m, p in zip(hub.column("model_id").to_pylist(), hub.column("params").to_pylist(),
                                  strict=True) if p is None}
     assert set(read_snapshot(data, "model_sizes").column("model_id").to_pylist()) == unsized  # read stage 1
@@ -49,7 +52,7 @@ def test_pipeline_command_stops_at_a_failed_stage(make_replica, tmp_path):
                   "-s", "LEADERBOARD_TIMEOUT=5")
     assert proc.returncode == 1
     assert "stage 'leaderboard' failed" in proc.stdout and "later stages were not run" in proc.stdout
-    assert "stage 3/3" not in proc.stdout
+    assert "stage 4/4" not in proc.stdout
     assert snapshots(data, "hub_models") and not snapshots(data, "model_sizes")
 
 

@@ -1,8 +1,9 @@
-"""`scrapy pipeline`: hub → leaderboard → model_pages in one process, in order.
+"""`scrapy pipeline`: hub → benchmarks → leaderboard → model_pages in one process, in order.
 
-Each stage starts when the previous one finished: `model_pages` reads the `hub_models` snapshot the
-`hub` stage just wrote. A stage that fails loudly (see llmbench.failures), fails to start, or is
-interrupted stops the pipeline with a message naming it, and the command exits 1.
+Each stage starts when the previous one finished: `benchmarks` adds to `hub_models` the board models
+the `hub` stage did not list, and `model_pages` sizes every model of that snapshot left unsized.
+A stage that fails loudly (see llmbench.failures), fails to start, or is interrupted stops the
+pipeline with a message naming it, and the command exits 1.
 
     scrapy pipeline                      # hub top 100, the whole leaderboard, sizes for the unsized
     scrapy pipeline --limit all -s JOBDIR=...   # (JOBDIR is per crawl: prefer separate runs for resume)
@@ -20,7 +21,7 @@ from twisted.internet.defer import Deferred
 
 from llmbench.failures import crawl_failed
 
-STAGES = ("hub", "leaderboard", "model_pages")
+STAGES = ("hub", "benchmarks", "leaderboard", "model_pages")
 
 
 class Command(ScrapyCommand):
@@ -30,7 +31,7 @@ class Command(ScrapyCommand):
         return "[options]"
 
     def short_desc(self) -> str:
-        return "Run hub → leaderboard → model_pages in one process, in order"
+        return "Run hub → benchmarks → leaderboard → model_pages in one process, in order"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
@@ -43,6 +44,7 @@ class Command(ScrapyCommand):
             raise UsageError("scrapy pipeline takes no spider names")
         stages: list[tuple[str, dict[str, Any]]] = [
             ("hub", {"limit": opts.limit}),
+            ("benchmarks", {}),
             ("leaderboard", {"source": opts.leaderboard_source}),
             ("model_pages", {}),
         ]
