@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
@@ -13,15 +11,7 @@ from llmbench.parsing.hub_models import next_link
 from llmbench.replica.catalog import EXPAND_PROPERTIES
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
-
-
-def get(url: str, headers: dict[str, str] | None = None):
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, dict(exc.headers), exc.read()
+from tests.replica_client import get
 
 
 def walk(url: str) -> tuple[list[dict], int]:
@@ -31,7 +21,7 @@ def walk(url: str) -> tuple[list[dict], int]:
         assert status == 200, body
         items += json.loads(body)
         pages += 1
-        url = next_link(headers.get("Link"))
+        url = next((next_link(line) for line in headers.getall("Link", []) if next_link(line)), None)
         if url:
             assert url.startswith("http://127.0.0.1:"), "Link must be absolute"
     return items, pages
@@ -48,7 +38,7 @@ def test_pagination_covers_every_model_exactly_once(replica, catalog):
 
 def test_link_header_keeps_every_parameter(replica):
     status, headers, _ = get(f"{replica.hub_url}/api/models?limit=5&search=qwen&expand=likes&expand=author")
-    link = next_link(headers["Link"])
+    link = next(next_link(line) for line in headers.getall("Link") if next_link(line))
     for part in ("limit=5", "search=qwen", "expand=likes", "expand=author", "cursor="):
         assert part in link
 
@@ -100,18 +90,19 @@ def test_model_info_and_404(replica):
     assert status == 200 and info["id"] == "Qwen/Qwen2.5-72B-Instruct"
     assert info["sha"] == "a13fff9ad76700c7ecff2769f75943ba8395b4a7"  # from the leaderboard row
     assert info["likes"] == 777 and info["cardData"]["license"] in ("other", ["other"])
-    status, headers, body = get(f"{replica.hub_url}/api/models/nobody/no-such-model")
+    status, headers, body = get(f"{replica.hub_url}/api/models/nobody/no-such-model",
+                                {"Authorization": "Bearer hf_user"})
     assert status == 404 and headers["X-Error-Code"] == "RepoNotFound"
     status, _, body = get(f"{replica.hub_url}/api/models/Qwen/Qwen2.5-72B-Instruct?expand=likes")
     assert set(json.loads(body)) == {"_id", "id", "likes"}
 
 
-def test_models_off_the_hub_are_404(replica):
+def test_models_off_the_hub_are_unknown(replica):
     from llmbench.replica.leaderboard_data import formatted_rows
 
     gone = next(r["model"]["name"] for r in formatted_rows() if not r["features"]["is_not_available_on_hub"])
     status, _, _ = get(f"{replica.hub_url}/api/models/{gone}")
-    assert status == 404
+    assert status == 401  # anonymous: "not found, or not yours"
 
 
 def test_rate_limit_429_with_headers_and_reset(make_replica):

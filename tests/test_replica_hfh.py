@@ -1,10 +1,24 @@
-"""huggingface_hub's own client as the judge of the replica's fidelity."""
+"""huggingface_hub's own client as the judge of the replica's fidelity: its calls work and its errors
+come out where the Hub's would (docs: hub-2026 §1–3)."""
 
 from __future__ import annotations
 
 import pytest
-from huggingface_hub import HfApi
-from huggingface_hub.errors import RepositoryNotFoundError
+from huggingface_hub import HfApi, hf_hub_download
+from huggingface_hub.errors import EntryNotFoundError, GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
+
+from llmbench.replica.fields import EXPAND_PROPERTIES
+from llmbench.replica.ids import LEGACY_CANONICAL, RENAMED
+from llmbench.replica.records import GGUF_ONLY
+
+
+@pytest.fixture(scope="module")
+def hub(catalog):
+    from llmbench.replica.ratelimit import RateLimitConfig
+    from llmbench.replica.server import ReplicaThread
+
+    with ReplicaThread(catalog=catalog, limits=RateLimitConfig(enabled=False), granted_tokens=["hf_granted"]) as hub:
+        yield hub
 
 
 def test_list_models_paginates_through_every_model(replica, catalog):
@@ -20,17 +34,77 @@ def test_list_models_paginates_through_every_model(replica, catalog):
     assert all(m.author == m.id.split("/")[0] for m in models)
 
 
+@pytest.mark.parametrize("prop", EXPAND_PROPERTIES)
+def test_list_models_with_each_accepted_expand(replica, prop):
+    api = HfApi(endpoint=replica.hub_url, token=False)
+    models = list(api.list_models(search="llama", limit=30, expand=[prop]))
+    assert len(models) == 30 and all(m.id for m in models)
+
+
 def test_list_models_with_limit_and_search(replica):
     api = HfApi(endpoint=replica.hub_url, token=False)
     models = list(api.list_models(search="Qwen2.5", limit=7))
     assert len(models) == 7 and all("qwen2.5" in m.id.lower() for m in models)
 
 
-def test_model_info(replica):
+def test_model_info(replica, catalog):
     api = HfApi(endpoint=replica.hub_url, token=False)
     info = api.model_info("meta-llama/Meta-Llama-3-8B-Instruct")
     assert info.id == "meta-llama/Meta-Llama-3-8B-Instruct"
     assert info.created_at is not None and info.card_data is not None
     assert info.safetensors is not None and info.safetensors.total > 7e9
+    gguf = api.model_info(next(r.repo_id for r in catalog if r.storage == GGUF_ONLY))
+    assert gguf.gguf["total"] > 0 and gguf.library_name is None and gguf.config == {}
+
+
+@pytest.mark.parametrize("asked,canonical", [*LEGACY_CANONICAL.items(), *RENAMED.items(),
+                                             ("OpenAI-Community/GPT2", "openai-community/gpt2")])
+def test_model_info_follows_the_redirect_of_legacy_ids(replica, asked, canonical):
+    info = HfApi(endpoint=replica.hub_url, token=False).model_info(asked, expand=["author", "baseModels"])
+    assert info.id == canonical
+
+
+def test_unknown_repo_errors(hub):
+    with pytest.raises(RepositoryNotFoundError):  # 404 RepoNotFound with a token
+        HfApi(endpoint=hub.hub_url, token="hf_user").model_info("nobody/does-not-exist")
+    # Anonymously the Hub answers 401 without an error code; huggingface_hub maps that to
+    # RepositoryNotFoundError only for https endpoints (REPO_API_REGEX), so over the replica's plain
+    # http it surfaces as a 401 HfHubHTTPError.
+    with pytest.raises(HfHubHTTPError) as caught:
+        HfApi(endpoint=hub.hub_url, token=False).model_info("nobody/does-not-exist")
+    assert caught.value.response.status_code == 401
+
+
+def test_hf_hub_download(hub, catalog, tmp_path):
+    record = next(r for r in catalog.real_records if not r.api["gated"] and r.config_file)
+    path = hf_hub_download(record.repo_id, "config.json", endpoint=hub.hub_url, token=False, cache_dir=tmp_path)
+    assert open(path).read().startswith("{")
+    weights = next(s["rfilename"] for s in record.api["siblings"] if s["rfilename"].endswith((".safetensors", ".bin")))
+    hub.log.clear()
+    path = hf_hub_download(record.repo_id, weights, endpoint=hub.hub_url, token="hf_user", cache_dir=tmp_path)
+    assert open(path, "rb").read().startswith(b"placeholder")
+    cdn = [r for r in hub.log.records if r.origin == "cdn"]
+    assert cdn and all(r.authorization is None for r in cdn), "the token never leaves the Hub origin"
+    path = hf_hub_download("gpt2", "config.json", endpoint=hub.hub_url, token=False, cache_dir=tmp_path)
+    assert "openai-community--gpt2" not in path and open(path).read().startswith("{")
+
+
+def test_hf_hub_download_errors(hub, catalog, tmp_path):
+    gated = next(r for r in catalog.real_records if r.api["gated"] and r.config_file)
+    for token in (False, "hf_user"):  # 401 anonymously, 403 for a token not granted
+        with pytest.raises(GatedRepoError):
+            hf_hub_download(gated.repo_id, "config.json", endpoint=hub.hub_url, token=token, cache_dir=tmp_path)
+    path = hf_hub_download(gated.repo_id, "config.json", endpoint=hub.hub_url, token="hf_granted", cache_dir=tmp_path)
+    assert open(path).read().startswith("{")
+    with pytest.raises(EntryNotFoundError):
+        hf_hub_download(gated.repo_id, "nope.json", endpoint=hub.hub_url, token="hf_granted", cache_dir=tmp_path)
     with pytest.raises(RepositoryNotFoundError):
-        api.model_info("nobody/does-not-exist")
+        hf_hub_download("nobody/nothing", "config.json", endpoint=hub.hub_url, token="hf_user", cache_dir=tmp_path)
+
+
+def test_contents_parquet_through_the_cdn(hub, tmp_path):
+    path = hf_hub_download("open-llm-leaderboard/contents", "data/train-00000-of-00001.parquet", repo_type="dataset",
+                           endpoint=hub.hub_url, token=False, cache_dir=tmp_path)
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(path).num_rows == 4576

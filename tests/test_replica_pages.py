@@ -9,11 +9,11 @@ import pyarrow.parquet as pq
 from parsel import Selector
 
 from llmbench.replica.catalog import BIN_ONLY, GGUF_ONLY, SAFETENSORS
-from tests.test_replica_api import get
+from tests.replica_client import get
 
 
 def first(catalog, storage):
-    return next(r for r in catalog if r.storage == storage and r.params)
+    return next(r for r in catalog if r.storage == storage and r.params and not r.api["gated"])
 
 
 def model_header(html: str) -> dict:
@@ -46,11 +46,12 @@ def test_gguf_page_and_bin_only_page(replica, catalog):
     assert status == 200 and readme.startswith(b"---")
 
 
-def test_unknown_repo_and_file_are_404(replica, catalog):
+def test_unknown_repo_page_is_404_and_missing_file_is_entry_not_found(replica, catalog):
     status, headers, body = get(f"{replica.hub_url}/nobody/nothing-here")
     assert status == 404 and b"404" in body
-    record = first(catalog, GGUF_ONLY)
-    assert get(f"{replica.hub_url}/{record.repo_id}/resolve/main/config.json")[0] == 404
+    record = next(r for r in catalog if r.storage == GGUF_ONLY and not r.api["gated"])
+    status, headers, _ = get(f"{replica.hub_url}/{record.repo_id}/resolve/main/config.json")
+    assert status == 404 and headers["X-Error-Code"] == "EntryNotFound"
 
 
 def test_space_page_embeds_the_app_on_another_origin(replica):
@@ -62,7 +63,10 @@ def test_space_page_embeds_the_app_on_another_origin(replica):
 def test_contents_dataset_parquet(replica):
     _, _, info = get(f"{replica.hub_url}/api/datasets/open-llm-leaderboard/contents")
     path = next(s["rfilename"] for s in json.loads(info)["siblings"] if s["rfilename"].endswith(".parquet"))
-    status, _, blob = get(f"{replica.hub_url}/datasets/open-llm-leaderboard/contents/resolve/main/{path}")
+    status, headers, _ = get(f"{replica.hub_url}/datasets/open-llm-leaderboard/contents/resolve/main/{path}")
+    assert status == 302 and not headers["Location"].startswith(replica.hub_url)  # LFS: served by the CDN
+    assert headers["Location"].startswith(replica.cdn_url) and int(headers["X-Linked-Size"]) > 100_000
+    status, _, blob = get(headers["Location"])
     table = pq.read_table(io.BytesIO(blob))
-    assert status == 200 and table.num_rows == 4576
+    assert status == 200 and table.num_rows == 4576 and len(blob) == int(headers["X-Linked-Size"])
     assert table.column_names[:3] == ["eval_name", "Precision", "Type"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import evals_catalog, pagination
 from .fields import DEFAULT_LIST_FIELDS, EXPAND_PROPERTIES, FULL_EXTRA_FIELDS, SORT_FIELDS
-from .ids import LEGACY_CANONICAL
+from .ids import canonical_id
 from .leaderboard_data import formatted_rows
 from .records import BIN_ONLY, GGUF_ONLY, QUANT_PACKED, SAFETENSORS, ModelRecord
 from .synthesis import derived_repos, extra_record, record_from_row
@@ -32,6 +32,8 @@ class Catalog:
         self._by_id: dict[str, int] = {}
         self._sort_cache: dict[str | None, tuple[list[tuple[Any, str]], list[int]]] = {}
         self._build_from_leaderboard()
+        self._count_children()
+        # Hook: modules that add repos or fields extend the catalog here, through `add`.
         self.community_evals = evals_catalog.attach(self)  # evalResults on records, observed 2026 models
         self._real_count = len(self._records)
 
@@ -48,18 +50,28 @@ class Catalog:
             record = record_from_row(row, self.seed)
             if record.repo_id.lower() in self._by_id:  # `gpt2` and `openai-community/gpt2` are one repo
                 continue
-            self._add(record)
+            self.add(record)
             derived.extend(derived_repos(record, self.seed))
         for record in derived:
             if record.repo_id not in self._by_id:
-                self._add(record)
+                self.add(record)
 
-    def _add(self, record: ModelRecord) -> None:
+    def _count_children(self) -> None:
+        """`childrenModelCount`: how many repos name each repo as their base model."""
+        for record in self._records:
+            for parent in (record.api.get("baseModels") or {}).get("models", []):
+                index = self._by_id.get(parent["id"].lower())
+                if index is not None:
+                    self._records[index].api["childrenModelCount"] += 1
+
+    def add(self, record: ModelRecord) -> None:
+        """Add a repo (before the server starts); its id is matched case-insensitively."""
         self._by_id[record.repo_id.lower()] = len(self._records)
-        for legacy, canonical in LEGACY_CANONICAL.items():
-            if canonical == record.repo_id:
-                self._by_id[legacy] = len(self._records)
         self._records.append(record)
+        self._real_count = len(self._records)
+        self._sort_cache.clear()
+
+    _add = add  # the name other modules used before `add` was public
 
     # -- lookup -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -71,17 +83,30 @@ class Catalog:
         return extra_record(index - self._real_count, self.seed)
 
     def get(self, repo_id: str) -> ModelRecord | None:
-        index = self._by_id.get(repo_id.lower())
+        """The repo answering to `repo_id`: its canonical id, a legacy or renamed id, or any letter case."""
+        canonical = canonical_id(repo_id, self._canonical_of)
+        return None if canonical is None else self._lookup(canonical.lower())
+
+    def canonical(self, repo_id: str) -> str | None:
+        """The id the Hub redirects `repo_id` to (itself when already canonical); None when unknown."""
+        return canonical_id(repo_id, self._canonical_of)
+
+    def _canonical_of(self, folded: str) -> str | None:
+        record = self._lookup(folded)
+        return None if record is None else record.repo_id
+
+    def _lookup(self, folded: str) -> ModelRecord | None:
+        index = self._by_id.get(folded)
         if index is not None:
             return self._records[index]
-        if repo_id.startswith("synthetic-org-") and "/synthetic-model-" in repo_id:
+        if folded.startswith("synthetic-org-") and "/synthetic-model-" in folded:
             try:
-                extra = int(repo_id.rsplit("-", 1)[1])
+                extra = int(folded.rsplit("-", 1)[1])
             except ValueError:
                 return None
             if 0 <= extra < self.extra_models:
                 record = extra_record(extra, self.seed)
-                if record.repo_id == repo_id:
+                if record.repo_id == folded:
                     return record
         return None
 

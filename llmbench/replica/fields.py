@@ -1,14 +1,22 @@
-"""Which fields the Hub's model endpoints return: the accepted `expand` values, the default list
-fields, the extras of `full=true`, and the sort keys (hub.md §2–4)."""
+"""Which fields the Hub's model endpoints return (hub-2026.md §3): the accepted `expand` values in the
+order of the Hub's own 400 message, the default fields of model info and of list items, the extras of
+`full=true`, and the sort keys."""
 
 from __future__ import annotations
 
 EXPAND_PROPERTIES = (
-    "author", "baseModels", "cardData", "childrenModelCount", "config", "createdAt", "disabled",
-    "downloads", "downloadsAllTime", "evalResults", "gated", "gguf", "inference",
-    "inferenceProviderMapping", "lastModified", "library_name", "likes", "mask_token", "model-index",
-    "pipeline_tag", "private", "resourceGroup", "safetensors", "sha", "siblings", "spaces", "tags",
-    "transformersInfo", "trendingScore", "usedStorage", "widgetData",
+    "author", "baseModels", "cardData", "config", "createdAt", "disabled", "downloads", "downloadsAllTime",
+    "evalResults", "gated", "inference", "inferenceProviderMapping", "lastModified", "library_name", "likes",
+    "mask_token", "model-index", "pipeline_tag", "private", "safetensors", "sha", "siblings", "spaces", "tags",
+    "transformersInfo", "trendingScore", "widgetData", "gguf", "resourceGroup", "xetEnabled",
+    "childrenModelCount", "usedStorage",
+)
+# `/api/models/{id}` without `expand`: no downloadsAllTime, trendingScore, childrenModelCount, baseModels,
+# evalResults (recorded: model_info_*.json). Fields a repo lacks (gguf, safetensors, …) stay absent.
+MODEL_INFO_FIELDS = (
+    "_id", "id", "modelId", "author", "sha", "lastModified", "private", "disabled", "gated", "pipeline_tag",
+    "tags", "downloads", "library_name", "widgetData", "likes", "model-index", "config", "cardData",
+    "transformersInfo", "spaces", "siblings", "createdAt", "safetensors", "gguf", "usedStorage",
 )
 DEFAULT_LIST_FIELDS = (
     "_id", "id", "likes", "trendingScore", "private", "downloads", "tags", "pipeline_tag",
@@ -18,3 +26,5 @@ FULL_EXTRA_FIELDS = ("author", "sha", "lastModified", "gated", "disabled", "sibl
                      "gguf", "baseModels", "transformersInfo", "spaces", "widgetData", "model-index",
                      "inference", "usedStorage")
 SORT_FIELDS = ("downloads", "likes", "createdAt", "lastModified", "trendingScore")
+# Besides `rel="next"`, list answers carry a catalogue link (hub-2026.md §3: several `Link` lines).
+CATALOG_LINK = '</.well-known/ai-catalog.json>; rel="ai-catalog"'

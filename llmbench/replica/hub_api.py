@@ -1,4 +1,8 @@
-"""`/api/models` and `/api/models/{repo_id}` as the real Hub serves them (hub.md §2–4)."""
+"""`/api/models` and `/api/models/{repo_id}` as the real Hub serves them (hub.md §2–4, hub-2026.md §1–3).
+
+Values a module adds to a record's `api` dict (Community Evals' `evalResults`) are served through
+`expand` like any other field; model info without `expand` carries only `MODEL_INFO_FIELDS`.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,17 @@ from typing import Any
 
 from aiohttp import web
 
+from .access import json_error, repo_not_found
 from .appkeys import CATALOG
 from .catalog import Catalog
-from .fields import DEFAULT_LIST_FIELDS, EXPAND_PROPERTIES, FULL_EXTRA_FIELDS, SORT_FIELDS
+from .fields import (
+    CATALOG_LINK,
+    DEFAULT_LIST_FIELDS,
+    EXPAND_PROPERTIES,
+    FULL_EXTRA_FIELDS,
+    MODEL_INFO_FIELDS,
+    SORT_FIELDS,
+)
 from .records import ModelRecord
 
 MAX_LIMIT = 1000
@@ -19,9 +31,11 @@ _SIZE = re.compile(r"^(\d+(?:\.\d+)?)([KMBT]?)$", re.I)
 _UNITS = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 
 
-def json_error(status: int, message: str, *, error_code: str | None = None) -> web.Response:
-    headers = {"X-Error-Code": error_code} if error_code else None
-    return web.json_response({"error": message}, status=status, headers=headers)
+def redirect(request: web.Request, path: str) -> web.Response:
+    """The Hub's 307 with a relative `Location`, the query kept (hub-2026.md §2)."""
+    location = path + (f"?{request.query_string}" if request.query_string else "")
+    return web.Response(status=307, text=f"Temporary Redirect. Redirecting to {location}",
+                        headers={"Location": location})
 
 
 def _truthy(value: str | None) -> bool:
@@ -139,21 +153,29 @@ async def list_models(request: web.Request) -> web.Response:
     except ValueError:
         return json_error(400, "invalid cursor")
     items = [shape_item(r.api, expand=expand, full=full, config=config, card=card) for r in records]
-    headers = {}
+    response = web.Response(text=json.dumps(items), content_type="application/json")
+    # The catalogue line goes first so that clients still reading only the last `Link` line keep
+    # paginating until they read every line (#11.5); put it after `rel="next"` to catch such clients.
+    response.headers.add("Link", CATALOG_LINK)
     if next_cursor:
         pairs = [(k, v) for k, v in query.items() if k != "cursor"] + [("cursor", next_cursor)]
-        headers["Link"] = f'<{request.url.with_query(pairs)}>; rel="next"'
-    return web.Response(text=json.dumps(items), content_type="application/json", headers=headers)
+        response.headers.add("Link", f'<{request.url.with_query(pairs)}>; rel="next"')
+    return response
 
 
 async def model_info(request: web.Request) -> web.Response:
     catalog: Catalog = request.app[CATALOG]
-    repo_id = request.match_info["repo"]
+    repo_id, revision, suffix = request.match_info["repo"], "", ""
     if "/revision/" in repo_id:
-        repo_id = repo_id.split("/revision/", 1)[0]
-    record = catalog.get(repo_id)
-    if record is None:
-        return json_error(404, "Repository not found", error_code="RepoNotFound")
+        repo_id, revision = repo_id.split("/revision/", 1)
+        suffix = f"/revision/{revision}"
+    canonical = catalog.canonical(repo_id)
+    if canonical is None:
+        return repo_not_found(request)
+    if canonical != repo_id:
+        return redirect(request, f"/api/models/{canonical}{suffix}")
+    record = catalog.get(canonical)
+    assert record is not None
     expand = _expand_values(request.query)
     error = _check_expand(expand, conflicts={
         "securityStatus": _truthy(request.query.get("securityStatus")),
@@ -162,8 +184,7 @@ async def model_info(request: web.Request) -> web.Response:
     if error is not None:
         return error
     api = record.api
-    # evalResults only when asked for with `expand` (hub-2026.md §4).
-    body = shape_item(api, expand=expand) if expand else {k: v for k, v in api.items() if k != "evalResults"}
+    body = shape_item(api, expand=expand) if expand else {k: api[k] for k in MODEL_INFO_FIELDS if k in api}
     return web.Response(text=json.dumps(body), content_type="application/json")
 
 

@@ -18,12 +18,14 @@ import pyarrow.parquet as pq
 from aiohttp import web
 
 from .appkeys import REPLICA
+from .files import file_answer
 from .leaderboard_data import formatted_rows, raw_from_formatted
 
 FORMATTED_PATH = "/api/leaderboard/formatted"
 RENAMED_PATH = "/api/v2/leaderboard/entries"
 CONTENTS_REPO = "open-llm-leaderboard/contents"
 CONTENTS_FILE = "data/train-00000-of-00001.parquet"
+CONTENTS_SHA = "c4f1ad06e3de2c1bb5d6a6e8ae5a4f1a28f3b1c9"
 
 _INDEX = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -116,7 +118,7 @@ def add_dataset_routes(app: web.Application) -> None:
             "_id": "6679b2e6e5de1ec11b2f2fa5",
             "id": CONTENTS_REPO,
             "author": "open-llm-leaderboard",
-            "sha": "c4f1ad06e3de2c1bb5d6a6e8ae5a4f1a28f3b1c9",
+            "sha": CONTENTS_SHA,
             "private": False,
             "gated": False,
             "disabled": False,
@@ -132,9 +134,10 @@ def add_dataset_routes(app: web.Application) -> None:
                                    "oid": "d1c3a5e8f0b2"}])
 
     async def resolve(request: web.Request) -> web.Response:
-        if request.match_info["file"] != CONTENTS_FILE:
-            return web.Response(status=404, text="Entry not found", headers={"X-Error-Code": "EntryNotFound"})
-        return web.Response(body=contents_parquet(), content_type="application/octet-stream")
+        """The parquet is an LFS file: a 302 to the CDN origin with `X-Linked-*` headers (files.py)."""
+        content = contents_parquet() if request.match_info["file"] == CONTENTS_FILE else None
+        return file_answer(request, commit=CONTENTS_SHA, filename=request.match_info["file"], content=content,
+                           cdn=request.app[REPLICA].cdn)
 
     app.router.add_get(f"/api/datasets/{CONTENTS_REPO}", dataset_info)
     app.router.add_get(f"/api/datasets/{CONTENTS_REPO}/tree/main/data", dataset_tree)

@@ -8,17 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
+from .access import page_not_found, repo_not_found
 from .appkeys import CATALOG, REPLICA
 from .catalog import Catalog
+from .files import model_file
 from .records import GGUF_ONLY, ModelRecord
 
-NOT_FOUND_HTML = """<!doctype html>
-<html class=""><head><meta charset="utf-8"><title>404 – Hugging Face</title></head>
-<body><main class="flex flex-1 flex-col"><div class="container py-24">
-<h1 class="text-4xl font-bold">404</h1>
-<p class="text-lg">Sorry, we can't find the page you are looking for.</p>
-</div></main></body></html>
-"""
+FILE_KINDS = ("raw", "resolve")
+
 
 
 def human_size(count: int) -> str:
@@ -118,36 +115,38 @@ def render_model_page(record: ModelRecord) -> str:
 """
 
 
-def _not_found_page() -> web.Response:
-    return web.Response(status=404, text=NOT_FOUND_HTML, content_type="text/html",
-                        headers={"X-Error-Code": "RepoNotFound"})
-
-
-def _file_response(record: ModelRecord, filename: str) -> web.Response:
-    if filename == "README.md" and record.readme:
-        return web.Response(text=record.readme, content_type="text/plain")
-    if filename == "config.json" and record.config_file is not None:
-        return web.Response(text=json.dumps(record.config_file, indent=2), content_type="application/json")
-    return web.Response(status=404, text="Entry not found", headers={"X-Error-Code": "EntryNotFound"})
+def split_repo_path(path: str) -> tuple[str, list[str]]:
+    """`owner/name/resolve/main/x` → (`owner/name`, [resolve, main, x]); legacy ids have one part."""
+    parts = path.strip("/").split("/")
+    if len(parts) >= 2 and parts[1] in (*FILE_KINDS, "tree", "blob"):
+        return parts[0], parts[1:]
+    return "/".join(parts[:2]), parts[2:]
 
 
 async def repo_route(request: web.Request) -> web.Response:
-    """Everything under `/{owner}/{name}`: the page, `/tree/main`, `/raw/{rev}/{file}`, `/resolve/{rev}/{file}`."""
+    """Everything under `/{owner}/{name}`: the page, `/tree/main`, `/raw/{rev}/{file}`, `/resolve/{rev}/{file}`.
+
+    Legacy, renamed and wrongly cased ids get a 307 to the canonical path (query kept); unknown repos the
+    404 page, or on the resolvers the API's 401/404 (hub-2026.md §1–2).
+    """
     catalog: Catalog = request.app[CATALOG]
-    parts = request.match_info["path"].strip("/").split("/")
-    if len(parts) == 1:  # legacy canonical ids such as /gpt2
-        record = catalog.get(parts[0])
-        rest: list[str] = []
-    else:
-        record = catalog.get("/".join(parts[:2]))
-        rest = parts[2:]
-    if record is None:
-        return _not_found_page()
-    if not rest or rest in (["tree", "main"],):
+    repo_id, rest = split_repo_path(request.match_info["path"])
+    is_file = len(rest) >= 3 and rest[0] in FILE_KINDS
+    canonical = catalog.canonical(repo_id)
+    if canonical is None:
+        return repo_not_found(request) if is_file else page_not_found()
+    if canonical != repo_id:
+        location = "/" + "/".join([canonical, *rest]) + (f"?{request.query_string}" if request.query_string else "")
+        return web.Response(status=307, text=f"Temporary Redirect. Redirecting to {location}",
+                            headers={"Location": location})
+    record = catalog.get(canonical)
+    assert record is not None
+    if not rest or rest == ["tree", "main"]:
         return web.Response(text=render_model_page(record), content_type="text/html")
-    if len(rest) >= 3 and rest[0] in ("raw", "resolve"):
-        return _file_response(record, "/".join(rest[2:]))
-    return _not_found_page()
+    if is_file:
+        replica = request.app[REPLICA]
+        return model_file(request, record, rest, replica.access, replica.cdn)
+    return page_not_found()
 
 
 async def space_page(request: web.Request) -> web.Response:

@@ -16,6 +16,12 @@ from typing import Any
 # Storage formats: safetensors with metadata, weights only as pytorch_model.bin, GGUF files only.
 SAFETENSORS, BIN_ONLY, GGUF_ONLY, QUANT_PACKED = "safetensors", "bin", "gguf", "quantized"
 
+# GGUF headers carry the tokenizer's special tokens and chat template (shortened here).
+SPECIAL_TOKENS = {"llama": ("<|begin_of_text|>", "<|eot_id|>"), "qwen2": ("<|endoftext|>", "<|im_end|>"),
+                  "gemma2": ("<bos>", "<eos>"), "gemma": ("<bos>", "<eos>"), "phi3": ("<s>", "<|end|>")}
+CHAT_TEMPLATE = ("{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] "
+                 "+ '<|im_end|>' + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}"
+                 "{% endif %}")
 LANG_CHOICES = ("en", "zh", "fr", "de", "es", "ja", "ko", "it", "pt", "ru", "ar", "hi", "tr", "vi")
 
 
@@ -34,12 +40,14 @@ class RepoSpec:
 
     repo_id: str
     created: datetime
-    pipeline: str
+    pipeline: str | None  # None: the repo declares no task (some GGUF repos)
     storage: str
-    library: str
+    library: str | None  # None: no `library_name` (GGUF repos)
     likes: int = 0
     sha: str | None = None
     license: str | None = None
+    license_name: str | None = None  # custom licenses: `license: other` plus these two in the card
+    license_link: str | None = None
     arch: str | None = None
     model_type: str | None = None
     base: str | None = None
@@ -48,6 +56,7 @@ class RepoSpec:
     chat: bool = False
     merged: bool = False
     moe: bool = False
+    base_in_card: bool = True  # False: the parent is named only in the `base_model:` tags
 
 
 @dataclass
@@ -70,12 +79,20 @@ def _card(spec: RepoSpec, languages: list[str] | None, rng: random.Random) -> di
     card: dict[str, Any] = {}
     if spec.license:
         card["license"] = [spec.license] if rng.random() < 0.08 else spec.license
+        if spec.license_name:
+            card["license_name"] = spec.license_name
+        if spec.license_link:
+            card["license_link"] = spec.license_link
     if languages:
         card["language"] = languages[0] if len(languages) == 1 and rng.random() < 0.5 else languages
     if spec.base:
-        card["base_model"] = [spec.base] if rng.random() < 0.2 else spec.base
-    card["library_name"] = spec.library
-    card["pipeline_tag"] = spec.pipeline
+        as_list = rng.random() < 0.2 or spec.storage == GGUF_ONLY  # GGUF cards list their parent
+        if spec.base_in_card:
+            card["base_model"] = [spec.base] if as_list else spec.base
+    if spec.library:
+        card["library_name"] = spec.library
+    if spec.pipeline:
+        card["pipeline_tag"] = spec.pipeline
     if spec.merged:
         card["tags"] = ["mergekit", "merge"]
     return card
@@ -84,10 +101,11 @@ def _card(spec: RepoSpec, languages: list[str] | None, rng: random.Random) -> di
 def _tags(spec: RepoSpec, languages: list[str] | None) -> list[str]:
     storage_tag = {SAFETENSORS: "safetensors", BIN_ONLY: "pytorch", GGUF_ONLY: "gguf",
                    QUANT_PACKED: "safetensors"}[spec.storage]
-    tags = [spec.library, storage_tag]
+    tags = [spec.library, storage_tag] if spec.library and spec.library != storage_tag else [storage_tag]
     if spec.model_type:
         tags.append(spec.model_type)
-    tags.append(spec.pipeline)
+    if spec.pipeline:
+        tags.append(spec.pipeline)
     if spec.merged:
         tags += ["mergekit", "merge"]
     if spec.moe:
@@ -134,7 +152,12 @@ def _weights(spec: RepoSpec) -> dict[str, Any]:
         return {"safetensors": {"parameters": {"I32" if gptq else "U32": packed, "F16" if gptq else "BF16": fp},
                                 "total": packed + fp}}
     if storage == GGUF_ONLY:
-        return {"gguf": {"total": params, "architecture": spec.model_type or "llama", "context_length": 4096}}
+        gguf: dict[str, Any] = {"total": params, "architecture": spec.model_type or "llama", "context_length": 4096}
+        if spec.chat:
+            gguf["chat_template"] = CHAT_TEMPLATE
+        bos, eos = SPECIAL_TOKENS.get(spec.model_type or "", ("<s>", "</s>"))
+        gguf |= {"bos_token": bos, "eos_token": eos, "totalFileSize": params * 2 + params // 25}
+        return {"gguf": gguf, "config": {}}
     return {}
 
 
@@ -172,12 +195,14 @@ def api_record(spec: RepoSpec, rng: random.Random) -> dict[str, Any]:
         "usedStorage": (spec.params or 1_000_000) * (2 if spec.storage == SAFETENSORS else 1),
         "inference": "warm" if spec.likes > 2000 else None,
         "mask_token": None,
+        "childrenModelCount": 0,  # counted by the catalog once every repo exists
+        "xetEnabled": True,
     }
     if spec.arch and spec.storage != GGUF_ONLY:
         api["config"] = {"architectures": [spec.arch], "model_type": spec.model_type}
         api["transformersInfo"] = {"auto_model": "AutoModelForCausalLM", "pipeline_tag": spec.pipeline,
                                    "processor": "AutoTokenizer"}
-    if spec.base:
+    if spec.base and spec.base_in_card:  # the Hub derives `baseModels` from the card
         api["baseModels"] = {"relation": spec.relation, "models": [{"_id": object_id(spec.base), "id": spec.base}]}
     api.update(_weights(spec))
     return {k: v for k, v in api.items() if v is not None or k == "model-index"}

@@ -1,4 +1,5 @@
-"""The replica server: the Hub origin and the leaderboard app origin, each on its own loopback port.
+"""The replica server: the Hub origin, the leaderboard app origin and the storage/CDN origin LFS
+downloads redirect to, each on its own loopback port.
 
 `Replica` runs inside an asyncio loop; `ReplicaThread` runs one in a background thread for tests,
 benchmarks and the offline demo, so the code under test talks to it over real HTTP.
@@ -9,17 +10,25 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from aiohttp import web
 
 from . import evals, hub_api, leaderboard_app, pages
+from .access import AccessConfig
 from .appkeys import CATALOG, REPLICA
 from .catalog import Catalog
+from .cdn import Cdn
 from .faults import FaultConfig
 from .ratelimit import FixedWindowLimiter, RateLimitConfig
 
 SPACE_PATH = "/spaces/open-llm-leaderboard/open_llm_leaderboard"
+# Route installers of the Hub origin, in order; the catch-all repo route comes after them all.
+# Hook: a module serving more of the Hub (Community Evals) appends its `add_routes` here.
+HUB_ROUTES: tuple[Callable[[web.Application], None], ...] = (
+    hub_api.add_routes, leaderboard_app.add_dataset_routes, evals.add_routes,
+)
 
 
 @dataclass
@@ -55,7 +64,8 @@ class Replica:
 
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, app_port: int = 0,
                  faults: FaultConfig | None = None, limits: RateLimitConfig | None = None,
-                 extra_models: int = 0, seed: int = 0, catalog: Catalog | None = None) -> None:
+                 extra_models: int = 0, seed: int = 0, catalog: Catalog | None = None,
+                 granted_tokens: Iterable[str] = (), cdn_port: int = 0) -> None:
         self.host = host
         self.port = port
         self.app_port = app_port
@@ -63,10 +73,14 @@ class Replica:
         self.limits = limits or RateLimitConfig()
         self.limiter = FixedWindowLimiter(self.limits)
         self.catalog = catalog or Catalog(seed=seed, extra_models=extra_models)
+        self.access = AccessConfig(granted_tokens=frozenset(granted_tokens))
+        self.cdn_port = cdn_port
+        self.cdn = Cdn()
         self.log = RequestLog()
         self._runners: list[web.AppRunner] = []
         self.hub_url = ""
         self.app_url = ""
+        self.cdn_url = ""
 
     @property
     def leaderboard_url(self) -> str:
@@ -133,9 +147,8 @@ class Replica:
         app = web.Application(middlewares=[self._logging("hub"), self._hub_faults_and_limits])
         app[CATALOG] = self.catalog
         app[REPLICA] = self
-        hub_api.add_routes(app)
-        leaderboard_app.add_dataset_routes(app)
-        evals.add_routes(app)
+        for add_routes in HUB_ROUTES:
+            add_routes(app)
         app.router.add_get(SPACE_PATH, pages.space_page)
         app.router.add_get("/{path:.+}", pages.repo_route)
         return app
@@ -147,7 +160,9 @@ class Replica:
         return app
 
     async def start(self) -> None:
+        cdn_app = self.cdn.application([self._logging("cdn"), self._app_latency])
         for application, port, attr in ((self.app_application(), self.app_port, "app_url"),
+                                        (cdn_app, self.cdn_port, "cdn_url"),
                                         (self.hub_application(), self.port, "hub_url")):
             runner = web.AppRunner(application, access_log=None, handler_cancellation=True, shutdown_timeout=1.0)
             await runner.setup()
@@ -155,6 +170,8 @@ class Replica:
             await site.start()
             bound = runner.addresses[0][1]
             setattr(self, attr, f"http://{self.host}:{bound}" + ("/" if attr == "app_url" else ""))
+            if attr == "cdn_url":
+                self.cdn.url = self.cdn_url
             self._runners.append(runner)
 
     async def stop(self) -> None:

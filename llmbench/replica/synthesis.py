@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .ids import LEGACY_CANONICAL
+from .licenses import license_details
 from .records import BIN_ONLY, GGUF_ONLY, QUANT_PACKED, SAFETENSORS, ModelRecord, RepoSpec, api_record
 from .repo_files import config_file, readme
 
@@ -83,12 +84,14 @@ def record_from_row(row: dict[str, Any], seed: int) -> ModelRecord:
                     "adapter" if model["weight_type"] == "Adapter" else "finetune")
     pipeline = ("image-text-to-text" if model["type"] == "multimodal" else
                 "text2text-generation" if arch == "T5ForConditionalGeneration" else "text-generation")
+    license_ = meta["hub_license"] or None
+    license_name, license_link = license_details(name, license_, seeded(seed, name, "license"))
     spec = RepoSpec(
         repo_id=name, created=_created_at(meta["upload_date"], rng), pipeline=pipeline, storage=storage,
         library="peft" if model["weight_type"] == "Adapter" else "transformers", likes=meta["hub_hearts"],
-        sha=model["sha"] or None, license=meta["hub_license"] or None, arch=arch, model_type=mtype,
-        base=base, relation=relation, params=params, chat=model["has_chat_template"],
-        merged=feats["is_merged"], moe=feats["is_moe"],
+        sha=model["sha"] or None, license=license_, license_name=license_name, license_link=license_link,
+        arch=arch, model_type=mtype, base=base, relation=relation, params=params,
+        chat=model["has_chat_template"], merged=feats["is_merged"], moe=feats["is_moe"],
     )
     api = api_record(spec, rng)
     config = config_file(arch, mtype, params, rng, full_dims=storage == BIN_ONLY)
@@ -104,24 +107,33 @@ def derived_repos(parent: ModelRecord, seed: int) -> list[ModelRecord]:
     short = parent.repo_id.split("/", 1)[1]
     roll = rng.random()
     if roll < 0.10:
-        return [_quantized(parent, f"QuantFactory/{short}-GGUF", GGUF_ONLY, rng)]
+        return [_quantized(parent, f"QuantFactory/{short}-GGUF", GGUF_ONLY, rng, seed)]
     if roll < 0.15:
-        return [_quantized(parent, f"TheBloke/{short}-GPTQ", QUANT_PACKED, rng)]
+        return [_quantized(parent, f"TheBloke/{short}-GPTQ", QUANT_PACKED, rng, seed)]
     if roll < 0.18:
-        return [_quantized(parent, f"mlx-community/{short}-4bit", QUANT_PACKED, rng)]
+        return [_quantized(parent, f"mlx-community/{short}-4bit", QUANT_PACKED, rng, seed)]
     return []
 
 
-def _quantized(parent: ModelRecord, repo_id: str, storage: str, rng: random.Random) -> ModelRecord:
+def _quantized(parent: ModelRecord, repo_id: str, storage: str, rng: random.Random, seed: int) -> ModelRecord:
+    """A quantized copy of `parent`. GGUF ones are shaped as recorded (hub-2026.md §3): no
+    `library_name`, on some no `pipeline_tag`, on some the parent named only in the tags."""
     p = parent.api
     parent_config = p.get("config") or {}
+    parent_card = p.get("cardData", {})
     created = datetime.strptime(p["createdAt"], "%Y-%m-%dT%H:%M:%S.000Z").replace(tzinfo=UTC)
+    gguf = storage == GGUF_ONLY
+    shape = seeded(seed, repo_id, "shape")  # its own stream: the draws of `rng` stay where they were
+    license_ = parent_card.get("license")
     spec = RepoSpec(
-        repo_id=repo_id, created=created + timedelta(days=rng.randint(1, 30)), pipeline="text-generation",
-        storage=storage, library="gguf" if storage == GGUF_ONLY else "transformers",
-        likes=max(0, p["likes"] // 10), license=p.get("cardData", {}).get("license"),
+        repo_id=repo_id, created=created + timedelta(days=rng.randint(1, 30)),
+        pipeline=None if gguf and shape.random() < 0.5 else "text-generation",
+        storage=storage, library=None if gguf else "transformers",
+        likes=max(0, p["likes"] // 10), license=license_[0] if isinstance(license_, list) else license_,
+        license_name=parent_card.get("license_name"), license_link=parent_card.get("license_link"),
         arch=parent_config.get("architectures", [None])[0], model_type=parent_config.get("model_type"),
         base=p["id"], relation="quantized", params=parent.params, chat="conversational" in p["tags"],
+        base_in_card=not (gguf and shape.random() < 0.4),
     )
     api = api_record(spec, rng)
     config = None if storage == GGUF_ONLY else config_file(
