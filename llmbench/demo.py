@@ -2,7 +2,8 @@
 
 Starts the replica in this process, runs each crawl as a real `scrapy crawl` against it (exactly the
 commands a user runs against huggingface.co, pointed elsewhere by HF_ENDPOINT /
-LLMBENCH_LEADERBOARD_URL), and stops at the first stage that fails.
+LLMBENCH_LEADERBOARD_URL), and stops at the first stage that fails. It needs no checkout: scrapy finds
+the project through SCRAPY_SETTINGS_MODULE, so an installed llmbench runs it from any directory.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from llmbench.__main__ import SETTINGS_MODULE
 from llmbench.replica.server import ReplicaThread
 from llmbench.storage import snapshots
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def stages(limit: str, data_dir: Path, out: Path) -> list[tuple[str, list[str]]]:
@@ -38,11 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     with ReplicaThread() as replica:
         env = {k: v for k, v in os.environ.items() if k not in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")}
         env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_LEADERBOARD_URL=replica.leaderboard_url,
-                   LLMBENCH_DATA_DIR=str(data_dir), HF_HUB_DISABLE_IMPLICIT_TOKEN="1")
+                   LLMBENCH_DATA_DIR=str(data_dir), HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
+                   SCRAPY_SETTINGS_MODULE=SETTINGS_MODULE)
         print(f"replica serving at {replica.hub_url} (leaderboard app {replica.app_url})", flush=True)
         for name, command in stages(args.limit, data_dir, out):
             print(f"--- stage {name}: {' '.join(command[1:])}", flush=True)
-            if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
+            if subprocess.run(command, env=env).returncode != 0:
                 print(f"stage {name} failed; stopping (data so far is in {data_dir})", file=sys.stderr)
                 return 1
     for dataset in ("hub_models", "eval_results", "benchmarks", "benchmark_leaderboards", "leaderboard", "model_sizes"):

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Quick start, first command: install everything, then run the whole pipeline offline against the replica.
+# Quick start, first command: set up .venv and Chromium (scripts/setup.sh), then run the whole pipeline
+# offline against the replica and print where the report is. Arguments go to `python -m llmbench.demo`
+# (--data DIR, --out DIR, --limit N); by default data/ and report/ in the checkout.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-fi
-python3 -m pip install -q --disable-pip-version-check -e ".[test]"
-exec python3 -m llmbench.demo "$@"
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+bash "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+exec "$ROOT/.venv/bin/python" -m llmbench.demo "$@"

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# The project's test command (README quick start, second command; CI runs exactly this).
+# Quick start, second command (and what CI runs): set up .venv with the test extra and Chromium
+# (scripts/setup.sh), then run the test suite with the venv's pytest. Arguments go to pytest.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-exec python3 -m pytest -q "$@"
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+bash "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+exec "$ROOT/.venv/bin/python" -m pytest -q "$@"
