@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import os
 
+from scrapy.settings import default_settings
+
 from llmbench import __version__
 
 BOT_NAME = "llmbench"
@@ -96,6 +98,20 @@ DOWNLOADER_MIDDLEWARES = {
     # is added at the last moment, so no other component stores, logs or re-schedules it.
     "llmbench.middlewares.hub_auth.HubAuthMiddleware": 950,
 }
+# Components llmbench never uses are left out of Scrapy's base lists: disabled by a setting (or mapped
+# to None above) Scrapy would still import them, and each costs a good part of every start-up. The
+# remote-control extension imports aiohttp's web server; the cookies middleware imports tldextract and
+# requests. Cookies: the Hub API, resolvers and model pages need none (the browser keeps its own).
+unused_components = {  # lower case: not itself a setting
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+}
+EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items() if k not in unused_components}
+DOWNLOADER_MIDDLEWARES_BASE = {
+    k: v for k, v in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items() if k not in unused_components
+}
+COOKIES_ENABLED = False
 
 # --- Items and output -------------------------------------------------------------------------------
 ITEM_PIPELINES = {

@@ -16,9 +16,11 @@ from typing import Any
 
 import pyarrow as pa
 from scrapy.crawler import Crawler
-from twisted.internet import task
+from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
+from twisted.internet.task import LoopingCall
 
 from llmbench.items import schema_of
+from llmbench.lean_pyarrow import pyarrow_without_pandas
 from llmbench.storage import crawl_date, partition_dir, write_atomically
 
 logger = logging.getLogger(__name__)
@@ -43,14 +45,15 @@ class ParquetWriterPipeline:
         self.buffers: dict[type, list[Any]] = {}
         self.first_buffered: dict[type, float] = {}
         self.sequence = 0
-        self.timer: task.LoopingCall | None = None
+        self.timer: AsyncioLoopingCall | LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParquetWriterPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        self.timer = task.LoopingCall(self.flush_due)
+        pyarrow_without_pandas()  # a crawl hands pyarrow plain Python objects: no pandas import
+        self.timer = create_looping_call(self.flush_due)
         self.timer.start(max(0.5, self.batch_seconds / 4), now=False)
 
     def close_spider(self) -> None:

@@ -81,7 +81,9 @@ class WindowBudget:
             return left
         if usable > self.slow_zone:
             return 0.0
-        return max(0.0, self.last_sent + left / (usable + 1) - now)  # the last one leaves before the reset
+        # spread over the window as advertised (the margin only guards the reset): the last one leaves before it
+        until_reset = left - self.margin if self.advertised else left
+        return max(0.0, self.last_sent + max(0.0, until_reset) / (usable + 1) - now)
 
     def sent(self, now: float) -> None:
         self._roll_over(now)

@@ -1,0 +1,86 @@
+"""Start-up: wall time of `scrapy crawl hub -a limit=1` against the replica (one model, one request), the
+median of N runs, and where an extra run with `python -X importtime` spends its imports.
+
+Goal (issue 15.5): < 1.3 s. Nothing disabled is imported (remote control, telnet, cookies), and pandas
+stays out (see llmbench/lean_pyarrow.py). The replica runs without quotas, in this process.
+
+Run: python -m benchmarks.startup [--runs 5] [--top 12] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from llmbench.replica.ratelimit import RateLimitConfig
+from llmbench.replica.server import ReplicaThread
+
+ROOT = Path(__file__).resolve().parents[1]
+GOALS = {"median_seconds": 1.3}
+COMMAND = ["-m", "scrapy", "crawl", "hub", "-a", "limit=1", "-s", "LOG_LEVEL=WARNING"]
+IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S.*)")
+
+
+def environment(replica, data: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LLMBENCH_"))}
+    env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
+               HF_TOKEN_PATH=os.path.join(data, "none"), PYTHONPATH=str(ROOT))
+    return env
+
+
+def timed_run(env: dict[str, str], *python_options: str) -> tuple[float, str]:
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, *python_options, *COMMAND], cwd=ROOT, env=env, capture_output=True,
+                          text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"crawl failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    return seconds, proc.stderr
+
+
+def top_level_imports(importtime: str, top: int) -> list[tuple[str, float]]:
+    """The costliest imports made directly by the running code (cumulative ms), not nested ones."""
+    costs = []
+    for line in importtime.splitlines():
+        match = IMPORT_LINE.match(line)
+        if match and not match.group(3):
+            costs.append((match.group(4), int(match.group(2)) / 1000))
+    return sorted(costs, key=lambda item: -item[1])[:top]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--top", type=int, default=12, help="import costs to list")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
+    args = parser.parse_args()
+    with ReplicaThread(limits=RateLimitConfig(enabled=False)) as replica, tempfile.TemporaryDirectory() as data:
+        env = environment(replica, data)
+        timed_run(env)  # warm the file-system cache; not counted
+        seconds = [timed_run(env)[0] for _ in range(args.runs)]
+        _, importtime = timed_run(env, "-X", "importtime")
+    imports = top_level_imports(importtime, args.top)
+    median = statistics.median(seconds)
+    print(f"start-up benchmark: `scrapy crawl hub -a limit=1` against the replica, {args.runs} runs "
+          "(a shared 2-core machine: other work inflates these)")
+    print(f"  median {median:.2f} s (goal < {GOALS['median_seconds']} s); runs "
+          + ", ".join(f"{s:.2f}" for s in seconds))
+    print("  costliest top-level imports (cumulative, one run under -X importtime):")
+    for name, ms in imports:
+        print(f"    {ms:8.0f} ms  {name}")
+    if args.json:
+        figures = {"median_seconds": round(median, 3), "runs_seconds": [round(s, 3) for s in seconds],
+                   "imports_ms": dict(imports), "goals": GOALS}
+        Path(args.json).write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

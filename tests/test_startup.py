@@ -1,0 +1,56 @@
+"""Start-up stays lean: a crawl imports no disabled component and no pandas (issue 15.5)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT, crawl_env
+
+# runs `scrapy crawl ...` in this interpreter, then reports which heavy modules it ended up importing
+PROBE = """
+import atexit, sys
+HEAVY = ("aiohttp", "tldextract", "pandas", "requests")
+atexit.register(lambda: print("imported:", ",".join(m for m in HEAVY if m in sys.modules)))
+sys.argv = ["scrapy", *sys.argv[1:]]
+from scrapy.cmdline import execute
+execute()
+"""
+
+
+def test_a_hub_crawl_imports_no_disabled_component_and_no_pandas(replica, tmp_path):
+    proc = subprocess.run([sys.executable, "-c", PROBE, "crawl", "hub", "-a", "limit=3"], cwd=ROOT,
+                          env=crawl_env(replica, tmp_path / "data"), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert list((tmp_path / "data").rglob("part-*.parquet")), "the crawl wrote nothing"
+    assert proc.stdout.strip().splitlines()[-1] == "imported:"
+
+
+WRITE_ROWS = """
+import sys
+from datetime import UTC, datetime
+from llmbench.lean_pyarrow import pyarrow_without_pandas
+if sys.argv[2] == "lean":
+    pyarrow_without_pandas()
+import pyarrow as pa, pyarrow.parquet as pq
+from llmbench.items import HubModelItem, schema_of
+when = datetime(2026, 1, 2, tzinfo=UTC)
+common = {"author": "org", "crawled_at": when, "endpoint": "e"}
+rows = [{"model_id": "org/a", "params": 7, "languages": ["en", "fr"], **common},
+        {"model_id": "org/b", "params": None, "languages": None, **common}]
+pq.write_table(pa.Table.from_pylist(rows, schema=schema_of(HubModelItem)), sys.argv[1])
+print("pandas" in sys.modules)
+"""
+
+
+def test_tables_built_without_pandas_are_the_same(tmp_path):
+    import pyarrow.parquet as pq
+
+    used_pandas = {}
+    for mode in ("lean", "usual"):
+        proc = subprocess.run([sys.executable, "-c", WRITE_ROWS, str(tmp_path / mode), mode], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        used_pandas[mode] = proc.stdout.strip() == "True"
+    assert used_pandas == {"lean": False, "usual": True}
+    assert pq.read_table(tmp_path / "lean").equals(pq.read_table(tmp_path / "usual"))
