@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -159,7 +160,8 @@ async def list_models(request: web.Request) -> web.Response:
     response.headers.add("Link", CATALOG_LINK)
     if next_cursor:
         pairs = [(k, v) for k, v in query.items() if k != "cursor"] + [("cursor", next_cursor)]
-        response.headers.add("Link", f'<{request.url.with_query(pairs)}>; rel="next"')
+        # percent-encoded as the Hub does it (the cursor's base64 padding comes as %3D)
+        response.headers.add("Link", f'<{request.url.with_query(None)}?{urlencode(pairs)}>; rel="next"')
     return response
 
 

@@ -198,8 +198,14 @@ def api_record(spec: RepoSpec, rng: random.Random) -> dict[str, Any]:
         "childrenModelCount": 0,  # counted by the catalog once every repo exists
         "xetEnabled": True,
     }
+    if not spec.pipeline:  # no task, no inference widget
+        del api["widgetData"]
     if spec.arch and spec.storage != GGUF_ONLY:
-        api["config"] = {"architectures": [spec.arch], "model_type": spec.model_type}
+        bos, eos = SPECIAL_TOKENS.get(spec.model_type or "", ("<s>", "</s>"))
+        api["config"] = {"architectures": [spec.arch], "model_type": spec.model_type,
+                         "tokenizer_config": {"bos_token": bos, "eos_token": eos}}
+        if spec.storage == QUANT_PACKED:
+            api["config"]["quantization_config"] = {"bits": 4}
         api["transformersInfo"] = {"auto_model": "AutoModelForCausalLM", "pipeline_tag": spec.pipeline,
                                    "processor": "AutoTokenizer"}
     if spec.base and spec.base_in_card:  # the Hub derives `baseModels` from the card
