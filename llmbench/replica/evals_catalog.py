@@ -69,7 +69,7 @@ def attach(catalog: Catalog) -> CommunityEvals:
             gone += 1
             evals.gone.add(name)
             value = round(row["evaluations"]["gpqa"]["value"] * 100, 1)
-            evals.add(name, wrapped(BY_ID["Idavidrein/gpqa"], "diamond", value, rng=rng, model_id=name,
+            evals.add(name, wrapped(BY_ID["Idavidrein/gpqa"], "diamond", value, model_id=name,
                                     source={"url": f"https://huggingface.co/{name}", "name": "Model Card"}))
         elif record is not None:
             add_synthetic(evals, record.repo_id, row, catalog.seed)
