@@ -108,3 +108,36 @@ def test_contents_parquet_through_the_cdn(hub, tmp_path):
     import pyarrow.parquet as pq
 
     assert pq.read_table(path).num_rows == 4576
+
+
+@pytest.fixture
+def https_hub(catalog):
+    """The replica over TLS, with huggingface_hub's HTTP client trusting its certificate."""
+    import ssl
+
+    import httpx2
+    from huggingface_hub import set_client_factory
+    from huggingface_hub.utils._http import default_client_factory, hf_request_event_hook
+
+    from llmbench.replica.ratelimit import RateLimitConfig
+    from llmbench.replica.server import ReplicaThread
+
+    with ReplicaThread(catalog=catalog, limits=RateLimitConfig(enabled=False), tls=True) as hub:
+        set_client_factory(lambda: httpx2.Client(event_hooks={"request": [hf_request_event_hook]},
+                                                 follow_redirects=True, timeout=None,
+                                                 verify=ssl.create_default_context(cafile=hub.ca_file)))
+        try:
+            yield hub
+        finally:
+            set_client_factory(default_client_factory)
+
+
+def test_over_https_an_anonymous_401_is_repository_not_found(https_hub, tmp_path):
+    assert https_hub.hub_url.startswith("https://")
+    api = HfApi(endpoint=https_hub.hub_url, token=False)
+    with pytest.raises(RepositoryNotFoundError) as caught:
+        api.model_info("nobody/does-not-exist")
+    assert caught.value.response.status_code == 401  # as on huggingface.co: not found, or not yours
+    with pytest.raises(RepositoryNotFoundError):
+        hf_hub_download("nobody/nothing", "config.json", endpoint=https_hub.hub_url, token=False, cache_dir=tmp_path)
+    assert api.model_info("gpt2").id == "openai-community/gpt2"

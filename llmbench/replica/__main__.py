@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--app-port", type=int, default=0, help="leaderboard app origin port (0 = any)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic Hub fields")
     parser.add_argument("--extra-models", type=int, default=0, help="synthetic filler repos for scale tests")
+    parser.add_argument("--tls", action="store_true",
+                        help="serve https with a throwaway self-signed certificate (its PEM file is printed)")
     parser.add_argument("--granted-token", action="append", default=[], metavar="TOKEN",
                         help="a bearer token granted access to gated repos (repeatable); other tokens get 403")
     faults = parser.add_argument_group("faults")
@@ -58,7 +60,8 @@ def replica_from_args(args: argparse.Namespace) -> Replica:
                              send_headers=not args.no_ratelimit_headers)
     limits.authenticated = {b: max(q, limits.authenticated[b] * q // ANONYMOUS[b]) for b, q in anonymous.items()}
     return Replica(host=args.host, port=args.port, app_port=args.app_port, faults=faults, limits=limits,
-                   extra_models=args.extra_models, seed=args.seed, granted_tokens=args.granted_token)
+                   extra_models=args.extra_models, seed=args.seed, granted_tokens=args.granted_token,
+                   tls=args.tls)
 
 
 async def serve(replica: Replica) -> None:
@@ -68,6 +71,8 @@ async def serve(replica: Replica) -> None:
     print(f"  Leaderboard:     {replica.leaderboard_url}")
     print(f"  Leaderboard app: {replica.app_url}")
     print(f"  LFS storage/CDN: {replica.cdn_url}")
+    if replica.ca_file:
+        print(f"  TLS certificate: {replica.ca_file} (trust it, e.g. SSL_CERT_FILE={replica.ca_file})")
     print("Point llmbench at it with:")
     for line in replica.export_lines():
         print(line)

@@ -8,10 +8,12 @@ benchmarks and the offline demo, so the code under test talks to it over real HT
 from __future__ import annotations
 
 import asyncio
+import shutil
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiohttp import web
 
@@ -22,6 +24,7 @@ from .catalog import Catalog
 from .cdn import Cdn
 from .faults import FaultConfig
 from .ratelimit import FixedWindowLimiter, RateLimitConfig
+from .tls import self_signed
 
 SPACE_PATH = "/spaces/open-llm-leaderboard/open_llm_leaderboard"
 # Route installers of the Hub origin, in order; the catch-all repo route comes after them all.
@@ -65,7 +68,7 @@ class Replica:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, app_port: int = 0,
                  faults: FaultConfig | None = None, limits: RateLimitConfig | None = None,
                  extra_models: int = 0, seed: int = 0, catalog: Catalog | None = None,
-                 granted_tokens: Iterable[str] = (), cdn_port: int = 0) -> None:
+                 granted_tokens: Iterable[str] = (), cdn_port: int = 0, tls: bool = False) -> None:
         self.host = host
         self.port = port
         self.app_port = app_port
@@ -81,6 +84,8 @@ class Replica:
         self.hub_url = ""
         self.app_url = ""
         self.cdn_url = ""
+        self.tls = tls
+        self.ca_file: Path | None = None  # with `tls`: the PEM file clients trust the replica with
 
     @property
     def leaderboard_url(self) -> str:
@@ -161,15 +166,19 @@ class Replica:
 
     async def start(self) -> None:
         cdn_app = self.cdn.application([self._logging("cdn"), self._app_latency])
+        ssl_context = None
+        if self.tls:
+            ssl_context, self.ca_file = self_signed(self.host)
+        scheme = "https" if self.tls else "http"
         for application, port, attr in ((self.app_application(), self.app_port, "app_url"),
                                         (cdn_app, self.cdn_port, "cdn_url"),
                                         (self.hub_application(), self.port, "hub_url")):
             runner = web.AppRunner(application, access_log=None, handler_cancellation=True, shutdown_timeout=1.0)
             await runner.setup()
-            site = web.TCPSite(runner, self.host, port)
+            site = web.TCPSite(runner, self.host, port, ssl_context=ssl_context)
             await site.start()
             bound = runner.addresses[0][1]
-            setattr(self, attr, f"http://{self.host}:{bound}" + ("/" if attr == "app_url" else ""))
+            setattr(self, attr, f"{scheme}://{self.host}:{bound}" + ("/" if attr == "app_url" else ""))
             if attr == "cdn_url":
                 self.cdn.url = self.cdn_url
             self._runners.append(runner)
@@ -178,6 +187,8 @@ class Replica:
         for runner in reversed(self._runners):
             await runner.cleanup()
         self._runners.clear()
+        if self.ca_file is not None:  # the throwaway certificate and key
+            shutil.rmtree(self.ca_file.parent, ignore_errors=True)
 
 
 class ReplicaThread:
