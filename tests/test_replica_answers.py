@@ -1,4 +1,4 @@
-"""The replica answers each row of today's Hub as recorded (docs: hub-2026 §1–3): who gets 401, 403 or
+"""The replica answers each row of today's Hub as recorded (docs/hub-api.md §3–9): who gets 401, 403 or
 404, the 307s, the field sets, the resolver headers."""
 
 from __future__ import annotations

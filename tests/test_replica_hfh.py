@@ -1,5 +1,5 @@
 """huggingface_hub's own client as the judge of the replica's fidelity: its calls work and its errors
-come out where the Hub's would (docs: hub-2026 §1–3)."""
+come out where the Hub's would (docs/hub-api.md §7–9, §11)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Who may see what, and the error answers the Hub gives when they may not (hub-2026.md §1).
+"""Who may see what, and the error answers the Hub gives when they may not (docs/hub-api.md §7).
 
 Anonymous requests for a repo that does not exist get **401** with "Invalid username or password." in
 the body and in `X-Error-Message`, and no `X-Error-Code` (the Hub will not say whether the repo exists);

@@ -1,4 +1,4 @@
-"""Which fields the Hub's model endpoints return (hub-2026.md §3): the accepted `expand` values in the
+"""Which fields the Hub's model endpoints return (docs/hub-api.md §4–5): the accepted `expand` values in the
 order of the Hub's own 400 message, the default fields of model info and of list items, the extras of
 `full=true`, and the sort keys."""
 
@@ -26,5 +26,5 @@ FULL_EXTRA_FIELDS = ("author", "sha", "lastModified", "gated", "disabled", "sibl
                      "gguf", "baseModels", "transformersInfo", "spaces", "widgetData", "model-index",
                      "inference", "usedStorage")
 SORT_FIELDS = ("downloads", "likes", "createdAt", "lastModified", "trendingScore")
-# Besides `rel="next"`, list answers carry a catalogue link (hub-2026.md §3: several `Link` lines).
+# Besides `rel="next"`, list answers carry a catalogue link (docs/hub-api.md §3: several `Link` lines).
 CATALOG_LINK = '</.well-known/ai-catalog.json>; rel="ai-catalog"'

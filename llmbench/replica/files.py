@@ -2,7 +2,7 @@
 
 huggingface_hub sends a HEAD first and reads `X-Repo-Commit`, `ETag` and `Content-Length`; an LFS file
 answers instead with a 302 to a separate storage/CDN origin plus `X-Linked-Etag` and `X-Linked-Size`
-(hub-2026.md §3). The CDN origin is the replica's third loopback server (`cdn.py`).
+(docs/hub-api.md §9). The CDN origin is the replica's third loopback server (`cdn.py`).
 """
 
 from __future__ import annotations

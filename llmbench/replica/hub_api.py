@@ -1,4 +1,4 @@
-"""`/api/models` and `/api/models/{repo_id}` as the real Hub serves them (hub.md §2–4, hub-2026.md §1–3).
+"""`/api/models` and `/api/models/{repo_id}` as the real Hub serves them (docs/hub-api.md §2–8).
 
 Values a module adds to a record's `api` dict (Community Evals' `evalResults`) are served through
 `expand` like any other field; model info without `expand` carries only `MODEL_INFO_FIELDS`.
@@ -33,7 +33,7 @@ _UNITS = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 
 
 def redirect(request: web.Request, path: str) -> web.Response:
-    """The Hub's 307 with a relative `Location`, the query kept (hub-2026.md §2)."""
+    """The Hub's 307 with a relative `Location`, the query kept (docs/hub-api.md §8)."""
     location = path + (f"?{request.query_string}" if request.query_string else "")
     return web.Response(status=307, text=f"Temporary Redirect. Redirecting to {location}",
                         headers={"Location": location})

@@ -1,4 +1,4 @@
-"""Repo ids the Hub answers under another name, with a 307 to the canonical one (hub-2026.md §2).
+"""Repo ids the Hub answers under another name, with a 307 to the canonical one (docs/hub-api.md §8).
 
 Three kinds: legacy ids without a namespace (`gpt2` → `openai-community/gpt2`, the board's two `gpt2`
 rows among them), repos renamed by their owners (the old name keeps redirecting), and any spelling that

@@ -1,5 +1,5 @@
 """Custom licenses: a repo whose card says `license: other` names the license in `license_name` and
-often links it with `license_link` (hub-2026.md §3). The board gives `other` for 296 of its 4,576 rows;
+often links it with `license_link` (docs/hub-api.md §4). The board gives `other` for 296 of its 4,576 rows;
 the name and link are synthetic, chosen by model family where the family's real license is known."""
 
 from __future__ import annotations

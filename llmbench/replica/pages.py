@@ -1,4 +1,4 @@
-"""HTML model pages, raw/resolve file URLs and the leaderboard Space page (hub.md §8)."""
+"""HTML model pages, raw/resolve file URLs and the leaderboard Space page (docs/hub-api.md §10)."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ async def repo_route(request: web.Request) -> web.Response:
     """Everything under `/{owner}/{name}`: the page, `/tree/main`, `/raw/{rev}/{file}`, `/resolve/{rev}/{file}`.
 
     Legacy, renamed and wrongly cased ids get a 307 to the canonical path (query kept); unknown repos the
-    404 page, or on the resolvers the API's 401/404 (hub-2026.md §1–2).
+    404 page, or on the resolvers the API's 401/404 (docs/hub-api.md §7–8).
     """
     catalog: Catalog = request.app[CATALOG]
     repo_id, rest = split_repo_path(request.match_info["path"])

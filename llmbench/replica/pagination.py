@@ -1,5 +1,5 @@
 """Cursor pagination over the catalog as the Hub does it: a sort key, `_id` as tie-breaker, and an
-opaque base64 cursor holding the Mongo-style continuation query (hub.md §3)."""
+opaque base64 cursor holding the Mongo-style continuation query (docs/hub-api.md §3)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The Hub's rate limits: fixed-window quotas per bucket, with the real `RateLimit` headers.
 
-Reference: hub.md §5. Quotas default to the anonymous plan (api 500, resolvers 3,000, pages 100 per
+Reference: docs/hub-api.md §6. Quotas default to the anonymous plan (api 500, resolvers 3,000, pages 100 per
 300 s); a request with a bearer token gets the free-user plan. Windows are aligned to multiples of the
 window length, as a fixed window is; tests shrink the window to seconds.
 """

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -68,13 +69,14 @@ class Replica:
     def __init__(self, *, host: str = "127.0.0.1", port: int = 0, app_port: int = 0,
                  faults: FaultConfig | None = None, limits: RateLimitConfig | None = None,
                  extra_models: int = 0, seed: int = 0, catalog: Catalog | None = None,
-                 granted_tokens: Iterable[str] = (), cdn_port: int = 0, tls: bool = False) -> None:
+                 granted_tokens: Iterable[str] = (), cdn_port: int = 0, tls: bool = False,
+                 clock: Callable[[], float] = time.time) -> None:
         self.host = host
         self.port = port
         self.app_port = app_port
         self.faults = faults or FaultConfig()
         self.limits = limits or RateLimitConfig()
-        self.limiter = FixedWindowLimiter(self.limits)
+        self.limiter = FixedWindowLimiter(self.limits, clock)  # tests pass a clock they move themselves
         self.catalog = catalog or Catalog(seed=seed, extra_models=extra_models)
         self.access = AccessConfig(granted_tokens=frozenset(granted_tokens))
         self.cdn_port = cdn_port

@@ -116,7 +116,7 @@ def derived_repos(parent: ModelRecord, seed: int) -> list[ModelRecord]:
 
 
 def _quantized(parent: ModelRecord, repo_id: str, storage: str, rng: random.Random, seed: int) -> ModelRecord:
-    """A quantized copy of `parent`. GGUF ones are shaped as recorded (hub-2026.md §3): no
+    """A quantized copy of `parent`. GGUF ones are shaped as recorded (docs/hub-api.md §4): no
     `library_name`, on some no `pipeline_tag`, on some the parent named only in the tags."""
     p = parent.api
     parent_config = p.get("config") or {}
