@@ -102,6 +102,15 @@ def test_hf_hub_download_errors(hub, catalog, tmp_path):
         hf_hub_download("nobody/nothing", "config.json", endpoint=hub.hub_url, token="hf_user", cache_dir=tmp_path)
 
 
+def test_commits_of_a_gated_repo_are_gated_like_its_files(hub, catalog):
+    gated = next(r for r in catalog.real_records if r.api["gated"])
+    for token in (False, "hf_user"):
+        with pytest.raises(GatedRepoError):
+            HfApi(endpoint=hub.hub_url, token=token).list_repo_commits(gated.repo_id)
+    history = HfApi(endpoint=hub.hub_url, token="hf_granted").list_repo_commits(gated.repo_id)
+    assert [c.commit_id for c in history] == [gated.api["sha"]]
+
+
 def test_contents_parquet_through_the_cdn(hub, tmp_path):
     path = hf_hub_download("open-llm-leaderboard/contents", "data/train-00000-of-00001.parquet", repo_type="dataset",
                            endpoint=hub.hub_url, token=False, cache_dir=tmp_path)

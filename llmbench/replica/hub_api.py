@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from .access import json_error, repo_not_found
-from .appkeys import CATALOG
+from .access import gated_refusal, json_error, repo_not_found
+from .appkeys import CATALOG, REPLICA
 from .catalog import Catalog
 from .fields import (
     CATALOG_LINK,
@@ -167,10 +167,11 @@ async def list_models(request: web.Request) -> web.Response:
 
 async def model_info(request: web.Request) -> web.Response:
     catalog: Catalog = request.app[CATALOG]
-    repo_id, revision, suffix = request.match_info["repo"], "", ""
-    if "/revision/" in repo_id:
-        repo_id, revision = repo_id.split("/revision/", 1)
-        suffix = f"/revision/{revision}"
+    repo_id, kind, suffix = request.match_info["repo"], "", ""
+    for marker in ("/revision/", "/commits/"):
+        if marker in repo_id:
+            repo_id, revision = repo_id.split(marker, 1)
+            kind, suffix = marker.strip("/"), f"{marker}{revision}"
     canonical = catalog.canonical(repo_id)
     if canonical is None:
         return repo_not_found(request)
@@ -178,6 +179,8 @@ async def model_info(request: web.Request) -> web.Response:
         return redirect(request, f"/api/models/{canonical}{suffix}")
     record = catalog.get(canonical)
     assert record is not None
+    if kind == "commits":
+        return commits(request, record)
     expand = _expand_values(request.query)
     error = _check_expand(expand, conflicts={
         "securityStatus": _truthy(request.query.get("securityStatus")),
@@ -188,6 +191,17 @@ async def model_info(request: web.Request) -> web.Response:
     api = record.api
     body = shape_item(api, expand=expand) if expand else {k: api[k] for k in MODEL_INFO_FIELDS if k in api}
     return web.Response(text=json.dumps(body), content_type="application/json")
+
+
+def commits(request: web.Request, record: ModelRecord) -> web.Response:
+    """`/api/models/{id}/commits/{rev}`: the repo's history (one commit here); gated like its files."""
+    refusal = gated_refusal(request, request.app[REPLICA].access, record.repo_id, record.api.get("gated"))
+    if refusal is not None:
+        return refusal
+    api = record.api
+    history = [{"id": api["sha"], "title": "Upload folder using huggingface_hub", "message": "",
+                "authors": [{"user": api["author"]}], "date": api["lastModified"]}]
+    return web.json_response(history)
 
 
 def add_routes(app: web.Application) -> None:
