@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from analysis.compare import compare_snapshots
 from analysis.figures import draw_all
+from analysis.layout import Figures
 from analysis.load import POPULATIONS, AnalysisInputError, build_table
 from analysis.output import OutputRefused, check_output, publish
 from analysis.report import results_document, write_html
@@ -44,12 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--compare", default=None, metavar="OLDER",
                         help="also compare hub_models of this older crawl date with the snapshot in use "
                              "(downloads and likes growth, models added and removed)")
+    parser.add_argument("--timings", action="store_true", help=argparse.SUPPRESS)  # benchmarks/analysis.py
+    parser.add_argument("--svg", action="store_true", help="also write every figure as SVG (PNG only by default)")
     return parser
 
 
-def write_report(data: Path, out: Path, population: str, snapshot: str | None, compare: str | None = None) -> dict:
+def write_report(data: Path, out: Path, population: str, snapshot: str | None, compare: str | None = None,
+                 svg: bool = False, timings: dict[str, float] | None = None) -> dict:
+    timings = {} if timings is None else timings
+    clock = time.perf_counter()
     target = check_output(out, data)
     table = build_table(data, population, snapshot)
+    timings["read and join"] = time.perf_counter() - clock
     comparison = None
     if compare:
         newer = snapshot or (snapshots(data, "hub_models") or [None])[-1]
@@ -59,7 +66,9 @@ def write_report(data: Path, out: Path, population: str, snapshot: str | None, c
     usable = table["average"].notna() & table["params_b"].notna()
     if usable.sum() < 3:
         raise AnalysisInputError(f"only {int(usable.sum())} models under {data} have both a score and a size")
+    clock = time.perf_counter()
     statistics = run_all(table)
+    timings["statistics"] = time.perf_counter() - clock
     results = {s["name"]: s for s in statistics}
     meta = {"population": population, "data_dir": str(data),
             "snapshots": {d: (snapshots(data, d) or [None])[-1] if snapshot is None else snapshot
@@ -70,11 +79,15 @@ def write_report(data: Path, out: Path, population: str, snapshot: str | None, c
         document["comparison"] = comparison
 
     def build(staging: Path) -> None:
-        draw_all(table, results, staging / "figures")
+        clock = time.perf_counter()
+        draw_all(table, results, Figures(staging / "figures", svg=svg))
+        timings["figures"] = time.perf_counter() - clock
+        clock = time.perf_counter()
         pq.write_table(pa.Table.from_pandas(table, preserve_index=False), staging / "models.parquet")
         (staging / "results.json").write_text(json.dumps(document, indent=1, allow_nan=False,
                                                          default=_json_default), encoding="utf-8")
         write_html(staging / "report.html", staging / "figures", results, document)
+        timings["write files"] = time.perf_counter() - clock
 
     publish(target, build)
     return document
@@ -87,9 +100,10 @@ def _json_default(value):
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     start = time.perf_counter()
+    timings: dict[str, float] = {}
     try:
         document = write_report(Path(args.data).expanduser(), Path(args.out), args.population, args.snapshot,
-                                args.compare)
+                                args.compare, args.svg, timings)
     except (AnalysisInputError, OutputRefused) as exc:
         print(f"analysis: {exc}", file=sys.stderr)
         return 2
@@ -99,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out).expanduser().resolve()
     print(f"analysis: {document['n_models']:,} models ({args.population}) in {time.perf_counter() - start:.1f} s")
     print(f"report: {out / 'report.html'}")
+    if args.timings:
+        print("timings: " + json.dumps({k: round(v, 3) for k, v in timings.items()}), file=sys.stderr)
     return 0
 
 

@@ -16,7 +16,8 @@ from analysis.read import AnalysisInputError, read_columns
 
 
 def _frame(data_dir: Path, dataset: str, snapshot: str) -> pd.DataFrame:
-    frame = read_columns(data_dir, dataset, ["downloads", "likes"], snapshot)
+    frame = read_columns(data_dir, dataset, ["downloads", "likes"], snapshot).to_pandas()
+    frame = frame.sort_values("crawled_at", kind="stable").iloc[::-1]  # the latest crawl of a model first
     return frame.assign(_key=frame["model_id"].str.lower()).drop_duplicates("_key").set_index("_key")
 
 

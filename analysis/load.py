@@ -5,13 +5,16 @@ row kept is the most recent evaluation (latest submission date; rows without one
 preferred precision (bfloat16, float16, 8bit, 4bit, GPTQ, other), then the smallest revision sha:
 a deterministic rule that does not pick the best score. Sizes use the best available source: the
 Hub's metadata (safetensors/gguf), then the model_pages result, then the leaderboard's own column;
-`size_source` records which.
+`size_source` records which. Model ids match case-insensitively.
 
 Columns of the tidy table (models.parquet): model_id, type, precision, revision, average, ifeval,
-bbh, math, gpqa, musr, mmlu_pro, co2_kg, license, license_class, downloads, likes, on_hub, params,
-params_b, log10_params_b, size_source, size_exact, score_per_b, score_per_kg, is_moe, is_merged,
-is_official_provider, upload_date, submission_date, board_params_b, hub_params_b, quantized,
-evaluations (rows the board holds for the model), on_hub_crawl.
+bbh, math, gpqa, musr, mmlu_pro, co2_kg, license, license_class, downloads, likes, pipeline_tag,
+on_hub, params, params_b, log10_params_b, size_source, size_exact, score_per_b, score_per_kg,
+is_moe, is_merged, is_official_provider, upload_date, submission_date, board_params_b,
+hub_params_b, quantized, evaluations (rows the board holds for the model), on_hub_crawl.
+
+Built column-wise in Arrow and numpy (no loop over rows; only the rows of models evaluated several
+times are sorted), reading only the columns used.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.licenses import license_class
 from analysis.read import AnalysisInputError, read_columns
@@ -29,39 +34,90 @@ PRECISION_ORDER = {"bfloat16": 0, "float16": 1, "8bit": 2, "4bit": 3, "GPTQ": 4}
 POPULATIONS = ("join", "leaderboard")
 BOARD_COLUMNS = ["type", "average", *BENCHMARKS, "co2_kg", "license", "params_billions", "submission_date",
                  "available_on_hub", "is_moe", "is_merged", "is_official_provider", "upload_date"]
-BOARD_OPTIONAL = ("type", "co2_kg", "license", "params_billions", "submission_date", "available_on_hub", "is_moe",
-                  "is_merged", "is_official_provider", "upload_date", "revision", *BENCHMARKS)
+BOARD_OPTIONAL = tuple(c for c in BOARD_COLUMNS if c != "average")
 HUB_COLUMNS = ["params", "license", "downloads", "likes", "params_source", "quantized", "pipeline_tag"]
-HUB_OPTIONAL = ("license", "downloads", "likes", "params_source", "quantized", "pipeline_tag")
 SIZE_COLUMNS = ["params", "params_source", "exact"]
 
-__all__ = ["AnalysisInputError", "POPULATIONS", "build_table", "one_row_per_model", "read_inputs", "finish"]
+__all__ = ["AnalysisInputError", "POPULATIONS", "build_table", "one_row_per_model", "read_inputs"]
 
 
 def read_inputs(data_dir: str | Path, snapshot: str | None = None, hub_required: bool = True) -> dict:
-    """The three datasets, with only the columns the analysis uses (hub_models/model_sizes may be None)."""
+    """The three datasets as Arrow tables, only the columns used (hub_models/model_sizes may be None)."""
     return {"leaderboard": read_columns(data_dir, "leaderboard", BOARD_COLUMNS, snapshot, optional=BOARD_OPTIONAL),
             "hub_models": read_columns(data_dir, "hub_models", HUB_COLUMNS, snapshot, required=hub_required,
-                                       optional=HUB_OPTIONAL),
+                                       optional=tuple(HUB_COLUMNS[1:])),
             "model_sizes": read_columns(data_dir, "model_sizes", SIZE_COLUMNS, snapshot, required=False,
                                         optional=("params_source", "exact"))}
 
 
-def one_row_per_model(board: pd.DataFrame) -> pd.DataFrame:
-    """The documented one-row rule; only the rows of models with several evaluations are sorted."""
-    key = board["model_id"].str.lower()
-    per_key = key.value_counts()
-    counts = key.map(per_key)
-    repeated = board[(counts > 1).to_numpy()]
-    ranked = repeated.assign(
-        _key=key[repeated.index],
-        _submitted=repeated["submission_date"].fillna(""),
-        _precision=repeated["precision"].map(PRECISION_ORDER).fillna(9),
-        _revision=repeated["revision"].fillna(""),
-    ).sort_values(["_key", "_submitted", "_precision", "_revision"], ascending=[True, False, True, True])
-    kept = ranked.drop_duplicates("_key", keep="first").drop(columns=["_submitted", "_precision", "_revision"])
-    single = board[(counts == 1).to_numpy()].assign(_key=key[(counts == 1).to_numpy()])
-    return pd.concat([single, kept]).assign(evaluations=lambda t: t["_key"].map(per_key))
+def _codes(keys: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """A code per row (equal ids, any case, share one) and the distinct lower-cased ids."""
+    encoded = pc.dictionary_encode(pc.utf8_lower(keys))
+    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary
+
+
+def _crawled(table: pa.Table) -> np.ndarray:
+    return pc.fill_null(table.column("crawled_at").cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
+
+
+def one_row_per_model(board: pa.Table | pd.DataFrame) -> pa.Table:
+    """The documented one-row rule, plus `evaluations`, sorted by model id; only the rows of models
+    evaluated several times are sorted (a re-crawled evaluation counts once: its latest crawl)."""
+    if isinstance(board, pd.DataFrame):
+        board = pa.Table.from_pandas(board, preserve_index=False)
+    codes, keys = _codes(board.column("model_id").combine_chunks())
+    counts = np.bincount(codes, minlength=len(keys))
+    repeated = np.flatnonzero(counts[codes] > 1)
+    kept = np.flatnonzero(counts[codes] == 1)
+    if len(repeated):
+        rows = board.select(["model_id", "submission_date", "precision", "revision"]).take(repeated).to_pandas()
+        ranked = pd.DataFrame({
+            "row": repeated, "code": codes[repeated], "crawled": _crawled(board)[repeated],
+            "model_id": rows["model_id"].astype(str).to_numpy(),
+            "precision_name": rows["precision"].fillna("").astype(str).to_numpy(),
+            "submitted": rows["submission_date"].fillna("").astype(str).to_numpy(),
+            "precision": rows["precision"].map(PRECISION_ORDER).fillna(9).to_numpy(),
+            "revision": rows["revision"].fillna("").astype(str).to_numpy(),
+        }).sort_values(["crawled", "row"], ascending=False, kind="stable")
+        ranked = ranked.drop_duplicates(["model_id", "precision_name", "revision"])  # each evaluation's latest crawl
+        evaluations = ranked["code"].value_counts()
+        counts[evaluations.index.to_numpy()] = evaluations.to_numpy()
+        ranked = ranked.sort_values(["code", "submitted", "precision", "revision"],
+                                    ascending=[True, False, True, True], kind="stable")
+        kept = np.concatenate([kept, ranked.drop_duplicates("code")["row"].to_numpy()])
+    rank = np.empty(len(keys), dtype=np.int64)
+    rank[pc.sort_indices(keys).to_numpy()] = np.arange(len(keys))
+    kept = kept[np.argsort(rank[codes[kept]])]
+    evaluations = pa.array(counts[codes[kept]], pa.int64())
+    # taken column by column, each source column let go once taken: the peak is one table, not two
+    names, columns, indices = board.column_names, board.columns, pa.array(kept)
+    del board
+    taken = []
+    for position in range(len(columns)):
+        taken.append(columns[position].take(indices))
+        columns[position] = None
+    return pa.table([*taken, evaluations], names=[*names, "evaluations"])
+
+
+def lookup(left: pa.Table, right: pa.Table) -> np.ndarray:
+    """For each row of `left`, the row of `right` with the same model id (any case), else -1; when
+    `right` holds a model twice (two runs on one day), its most recently crawled row."""
+    right_codes, right_keys = _codes(right.column("model_id").combine_chunks())
+    rows = np.arange(right.num_rows)
+    if np.bincount(right_codes).max(initial=0) > 1:
+        rows = np.lexsort((rows, _crawled(right), right_codes))
+        last = np.concatenate((right_codes[rows][1:] != right_codes[rows][:-1], [True]))
+        rows = rows[last]
+    position = np.full(len(right_keys) + 1, -1, dtype=np.int64)  # the extra slot: "not found"
+    position[right_codes[rows]] = rows
+    found = pc.index_in(pc.utf8_lower(left.column("model_id")), value_set=right_keys)
+    return position[pc.fill_null(found, -1).to_numpy(zero_copy_only=False)]
+
+
+def _gather(table: pa.Table | None, rows: np.ndarray, column: str, type_: pa.DataType) -> pa.Array:
+    if table is None:
+        return pa.nulls(len(rows), type_)
+    return table.column(column).take(pa.array(rows, mask=rows < 0)).combine_chunks()
 
 
 def build_table(data_dir: str | Path, population: str = "join", snapshot: str | None = None,
@@ -69,87 +125,118 @@ def build_table(data_dir: str | Path, population: str = "join", snapshot: str | 
     if population not in POPULATIONS:
         raise AnalysisInputError(f"--population must be one of {POPULATIONS}")
     inputs = inputs or read_inputs(data_dir, snapshot, hub_required=population == "join")
-    board, hub, sizes = inputs["leaderboard"], inputs["hub_models"], inputs["model_sizes"]
-    board = one_row_per_model(board)
+    board, hub, sizes = one_row_per_model(inputs.pop("leaderboard")), inputs["hub_models"], inputs["model_sizes"]
     if hub is not None:
-        hub = hub.assign(_key=hub["model_id"].str.lower()).drop_duplicates("_key")
-        hub = hub[["_key", "params", "license", "downloads", "likes", "params_source", "quantized"]].rename(
-            columns={"params": "hub_params", "license": "hub_license", "params_source": "hub_params_source",
-                     "quantized": "hub_quantized"}).assign(on_hub_crawl=True)
-        how = "inner" if population == "join" else "left"
-        table = board.merge(hub, on="_key", how=how)
-        if table.empty:
-            raise AnalysisInputError(
-                f"no model is in both `leaderboard` ({len(board)} models) and `hub_models` ({len(hub)} models) "
-                f"under {data_dir}: crawl the hub with a larger -a limit, or use --population leaderboard")
+        hub_row = lookup(board, hub)
+        if population == "join":
+            board = board.filter(pa.array(hub_row >= 0))
+            hub_row = hub_row[hub_row >= 0]
+            if board.num_rows == 0:
+                raise AnalysisInputError(
+                    f"no model is in both `leaderboard` and `hub_models` ({hub.num_rows} models) under {data_dir}: "
+                    "crawl the hub with a larger -a limit, or use --population leaderboard")
     else:
-        table = board.assign(hub_params=np.nan, hub_license=None, downloads=np.nan, likes=np.nan,
-                             hub_params_source=None, hub_quantized=None, on_hub_crawl=False)
-    if sizes is not None:
-        sizes = sizes.assign(_key=sizes["model_id"].str.lower()).drop_duplicates("_key")
-        sizes = sizes[["_key", "params", "params_source", "exact"]].rename(
-            columns={"params": "page_params", "params_source": "page_source", "exact": "page_exact"})
-        table = table.merge(sizes, on="_key", how="left")
-    else:
-        table = table.assign(page_params=np.nan, page_source=None, page_exact=None)
-    return finish(table)
+        hub_row = np.full(board.num_rows, -1, dtype=np.int64)
+    size_row = lookup(board, sizes) if sizes is not None else np.full(board.num_rows, -1, dtype=np.int64)
+    joined = {"hub_" + c: _gather(hub, hub_row, c, pa.string() if c in ("license", "params_source", "pipeline_tag")
+                                  else pa.float64()) for c in HUB_COLUMNS}
+    joined |= {"page_" + c: _gather(sizes, size_row, c, pa.float64()) for c in SIZE_COLUMNS}
+    columns = dict(zip(board.column_names, board.columns, strict=True))
+    del board, inputs, hub, sizes
+    table = finish(columns, joined, hub_row >= 0)
+    pa.default_memory_pool().release_unused()  # hand the inputs' memory back before the statistics
+    return table
 
 
-def _positive(column: pd.Series) -> np.ndarray:
-    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return np.isfinite(values) & (values > 0)
+def _floats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
 
 
-def _text(column: pd.Series) -> np.ndarray:
-    return column.astype(object).where(column.notna(), "").to_numpy(dtype=object)
+def _flags(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return pc.fill_null(pc.cast(array, pa.bool_()), False).to_numpy(zero_copy_only=False)
 
 
-def finish(table: pd.DataFrame) -> pd.DataFrame:
-    """The tidy table, computed column-wise (no Python loop over rows)."""
-    hub_p = pd.to_numeric(table["hub_params"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    page_p = pd.to_numeric(table["page_params"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    board_b = pd.to_numeric(table["params_billions"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    has_hub, has_page, has_board = _positive(table["hub_params"]), _positive(table["page_params"]), \
-        _positive(table["params_billions"])
+def _single(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    array = pc.cast(array, pa.string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _strings(array: pa.Array | pa.ChunkedArray) -> pd.Series:
+    return pd.Series(pd.array(_single(array), dtype="str"))
+
+
+def _categories(array: pa.Array | pa.ChunkedArray) -> pd.Categorical:
+    """A low-cardinality text column (type, precision, license) as a categorical: a few bytes a row."""
+    encoded = pc.dictionary_encode(_single(array))
+    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(encoded.dictionary.to_pylist(), dtype=object))
+
+
+def _dates(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """YYYY-MM-DD text as datetime64 (NaT where empty or unparsable)."""
+    parsed = pc.strptime(_single(array), format="%Y-%m-%d", unit="s", error_is_null=True)
+    return parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+
+
+def _sources(detailed: dict[str, tuple[np.ndarray, pa.Array]], board: np.ndarray) -> pd.Categorical:
+    """`size_source` per row as a categorical ("hub:safetensors", "model_pages:config", "leaderboard",
+    "unknown") without building a million strings."""
+    codes = np.full(len(board), 0, dtype=np.int32)
+    categories = ["unknown", "leaderboard"]
+    codes[board] = 1
+    for prefix, (used, names) in detailed.items():
+        encoded = pc.dictionary_encode(pc.fill_null(_single(names), ""))
+        local = encoded.indices.to_numpy(zero_copy_only=False)
+        codes[used] = len(categories) + local[used]
+        categories += [prefix + name for name in encoded.dictionary.to_pylist()]
+    unique = list(dict.fromkeys(categories))
+    remap = np.array([unique.index(c) for c in categories], dtype=np.int32)
+    return pd.Categorical.from_codes(remap[codes], categories=unique)
+
+
+def finish(board: dict[str, pa.ChunkedArray], joined: dict[str, pa.Array],
+           on_hub_crawl: np.ndarray) -> pd.DataFrame:
+    """The tidy table, computed column-wise (`board` comes sorted by model id). Both dicts are
+    emptied as their columns are converted, so their memory goes as the table's arrives."""
+    hub_p, page_p, board_b = _floats(joined.pop("hub_params")), _floats(joined.pop("page_params")), \
+        _floats(board.pop("params_billions"))
+    with np.errstate(invalid="ignore"):
+        has_hub, has_page, has_board = hub_p > 0, page_p > 0, board_b > 0
     use_page, use_board = ~has_hub & has_page, ~has_hub & ~has_page & has_board
     params = np.select([has_hub, use_page, use_board], [hub_p, page_p, board_b * 1e9], np.nan)
-    source = np.select([has_hub, use_page, use_board],
-                       ["hub:" + _text(table["hub_params_source"]), "model_pages:" + _text(table["page_source"]),
-                        np.full(len(table), "leaderboard", dtype=object)], "unknown").astype(object)
-    page_exact = table["page_exact"].astype(object).fillna(False).astype(bool).to_numpy()
-    hub_license = table["hub_license"].astype(object)
-    usable_license = hub_license.notna() & (hub_license != "")
+    source = _sources({"hub:": (has_hub, joined.pop("hub_params_source")),
+                       "model_pages:": (use_page, joined.pop("page_params_source"))}, use_board)
+    hub_license = joined.pop("hub_license")
+    license_ = pc.if_else(pc.fill_null(pc.not_equal(hub_license, ""), False), hub_license,
+                          pc.cast(board.pop("license"), pa.string()))
     out = pd.DataFrame({
-        "model_id": table["model_id"].to_numpy(),
-        "type": table["type"].to_numpy(),
-        "precision": table["precision"].to_numpy(),
-        "revision": table["revision"].to_numpy(),
-        "average": table["average"].to_numpy(dtype=float, na_value=np.nan),
-        **{b: table[b].to_numpy(dtype=float, na_value=np.nan) for b in BENCHMARKS},
-        "co2_kg": table["co2_kg"].to_numpy(dtype=float, na_value=np.nan),
-        "license": hub_license.where(usable_license, table["license"]).to_numpy(),
-        "downloads": pd.to_numeric(table["downloads"], errors="coerce").to_numpy(dtype=float, na_value=np.nan),
-        "likes": pd.to_numeric(table["likes"], errors="coerce").to_numpy(dtype=float, na_value=np.nan),
-        "on_hub": table["available_on_hub"].to_numpy(),
+        "model_id": _strings(board.pop("model_id")),
+        "type": _categories(board.pop("type")),
+        "precision": _categories(board.pop("precision")),
+        "revision": _strings(board.pop("revision")),
+        **{c: _floats(board.pop(c)) for c in ("average", *BENCHMARKS, "co2_kg")},
+        "license": _categories(license_),
+        "downloads": _floats(joined.pop("hub_downloads")),
+        "likes": _floats(joined.pop("hub_likes")),
+        "pipeline_tag": _categories(joined.pop("hub_pipeline_tag")),
+        "on_hub": _flags(board.pop("available_on_hub")),
         "params": params,
         "size_source": source,
-        "size_exact": has_hub | (use_page & page_exact),
-        "is_moe": table["is_moe"].astype(object).fillna(False).astype(bool).to_numpy(),
-        "is_merged": table["is_merged"].astype(object).fillna(False).astype(bool).to_numpy(),
-        "is_official_provider": table["is_official_provider"].astype(object).fillna(False).astype(bool).to_numpy(),
-        "upload_date": table["upload_date"].to_numpy(),
-        "submission_date": table["submission_date"].to_numpy(),
+        "size_exact": has_hub | (use_page & _flags(joined.pop("page_exact"))),
+        **{c: _flags(board.pop(c)) for c in ("is_moe", "is_merged", "is_official_provider")},
+        "upload_date": _dates(board.pop("upload_date")),
+        "submission_date": _dates(board.pop("submission_date")),
         "board_params_b": np.where(has_board, board_b, np.nan),
         "hub_params_b": np.where(has_hub, hub_p / 1e9, np.nan),
-        "quantized": table["hub_quantized"].astype(object).fillna(False).astype(bool).to_numpy(),
-        "evaluations": table["evaluations"].to_numpy(dtype=np.int64),
-        "on_hub_crawl": table["on_hub_crawl"].astype(object).fillna(False).astype(bool).to_numpy(),
-    })
-    classes = {value: license_class(value) for value in pd.unique(out["license"])}
-    out["license_class"] = out["license"].map(classes)
+        "quantized": _flags(joined.pop("hub_quantized")),
+        "evaluations": board.pop("evaluations").to_numpy(),
+        "on_hub_crawl": on_hub_crawl,
+    }, copy=False)
+    classes = out["license"].map({v: license_class(v) for v in out["license"].cat.categories})
+    out["license_class"] = pd.Categorical(classes, categories=["open", "restricted", "unknown"]).fillna("unknown")
     out["params_b"] = out["params"] / 1e9
     with np.errstate(divide="ignore", invalid="ignore"):
         out["log10_params_b"] = np.log10(out["params_b"].where(out["params_b"] > 0))
         out["score_per_b"] = out["average"] / out["params_b"]
         out["score_per_kg"] = out["average"] / out["co2_kg"]
-    return out.sort_values("model_id", kind="stable").reset_index(drop=True)
+    return out

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from llmbench.items import ITEM_CLASSES, schema_of
-from llmbench.storage import DatasetError, latest_per_key, snapshot_files
+from llmbench.storage import DatasetError, snapshot_files
 
 SCHEMAS = {item_class.dataset: schema_of(item_class) for item_class in ITEM_CLASSES}
 KEYS = {item_class.dataset: item_class.key_fields for item_class in ITEM_CLASSES}
@@ -68,8 +66,10 @@ def _read_file(path: Path, dataset: str, columns: list[str], required: set[str])
 
 
 def read_columns(data_dir: str | Path, dataset: str, columns: list[str], snapshot: str | None = None,
-                 required: bool = True, optional: tuple[str, ...] = ()) -> pd.DataFrame | None:
-    """The snapshot's rows (latest per key) with `columns` only; None when absent and not `required`."""
+                 required: bool = True, optional: tuple[str, ...] = ()) -> pa.Table | None:
+    """The snapshot's rows with `columns` (plus the keys and `crawled_at`); None when absent and not
+    `required`. Rows repeating a key (two runs on one day) are all returned: analysis/load.py keeps the
+    most recently crawled while it joins, with no extra pass over the data."""
     try:
         files = snapshot_files(data_dir, dataset, snapshot)
     except DatasetError as exc:
@@ -85,16 +85,4 @@ def read_columns(data_dir: str | Path, dataset: str, columns: list[str], snapsho
         if required:
             raise AnalysisInputError(f"`{dataset}` snapshot under {Path(data_dir) / dataset} has no rows")
         return None
-    if _has_repeats(table, keys):
-        table = latest_per_key(table, tuple(keys))
-    return table.select(list(dict.fromkeys([*keys, *columns]))).to_pandas()
-
-
-def _has_repeats(table: pa.Table, keys: list[str]) -> bool:
-    """Whether any key repeats (cheap, in Arrow): the sort in `latest_per_key` runs only then."""
-    if len(keys) == 1:
-        combined = table.column(keys[0])
-    else:
-        combined = pc.binary_join_element_wise(*[pc.fill_null(table.column(k).cast(pa.string()), "")
-                                                 for k in keys], "\x1f")
-    return pc.count_distinct(combined, mode="all").as_py() != table.num_rows
+    return table.select(list(dict.fromkeys([*keys, *columns, "crawled_at"])))

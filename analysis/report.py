@@ -124,9 +124,9 @@ def write_html(path: Path, figures_dir: Path, results: dict[str, dict[str, Any]]
     figures = []
     for name, caption in FIGURE_CAPTIONS.items():
         data = base64.b64encode((figures_dir / f"{name}.png").read_bytes()).decode()
+        svg = f' (<a href="figures/{name}.svg">SVG</a>)' if (figures_dir / f"{name}.svg").exists() else ""
         figures.append(f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
-                       f"<figcaption>{html.escape(caption)} (<a href=\"figures/{name}.svg\">SVG</a>)</figcaption>"
-                       "</figure>")
+                       f"<figcaption>{html.escape(caption)}{svg}</figcaption></figure>")
     types = results["by_type"]["groups"]
     per_b = results["efficiency score per billion parameters"]["top"]
     per_kg = results["efficiency score per kg CO2"]["top"]

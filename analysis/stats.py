@@ -102,19 +102,28 @@ def mann_whitney(a: np.ndarray, b: np.ndarray, label: str) -> dict[str, Any]:
 
 
 def pareto_front(cost: np.ndarray, score: np.ndarray) -> np.ndarray:
-    """Indexes of the points no other point beats with a lower-or-equal cost and a higher score."""
-    order = np.lexsort((-score, cost))
-    front = []
-    best = -np.inf
-    for i in order:
-        if score[i] > best:
-            front.append(i)
-            best = score[i]
-    return np.array(front, dtype=int)
+    """Indexes of the points no other point beats with a lower-or-equal cost and a higher score,
+    ordered by cost (among exact duplicates, the first).
+
+    Vectorized, one sort: points sorted by cost form runs of equal cost; a run reaches the front when
+    its best score beats every cheaper run's, and contributes its first point with that score.
+    """
+    order = np.argsort(cost, kind="stable")
+    ranked_cost, ranked = cost[order], score[order]
+    if len(order) == 0:
+        return order
+    starts = np.flatnonzero(np.concatenate(([True], ranked_cost[1:] != ranked_cost[:-1])))
+    run_best = np.maximum.reduceat(ranked, starts)
+    cheaper_best = np.concatenate(([-np.inf], np.maximum.accumulate(run_best)[:-1]))
+    run = np.repeat(np.arange(len(starts)), np.diff(np.concatenate((starts, [len(order)]))))
+    candidates = np.flatnonzero((run_best > cheaper_best)[run] & (ranked == run_best[run]))
+    first = np.concatenate(([True], run[candidates][1:] != run[candidates][:-1]))
+    return order[candidates[first]].astype(int)
 
 
 def efficiency(table: pd.DataFrame, cost: str, ratio: str, label: str, top: int = 10) -> dict[str, Any]:
-    data = table[np.isfinite(table[cost]) & np.isfinite(table["average"]) & (table[cost] > 0)]
+    columns = table[["model_id", cost, ratio, "average"]]
+    data = columns[np.isfinite(columns[cost]) & np.isfinite(columns["average"]) & (columns[cost] > 0)]
     values = data[ratio].to_numpy(dtype=float)
     front = pareto_front(data[cost].to_numpy(dtype=float), data["average"].to_numpy(dtype=float))
     best = data.nlargest(top, ratio)
@@ -136,13 +145,14 @@ def _median_ci(values: np.ndarray) -> list[float]:
     n = len(values)
     if n < 6:
         return [math.nan, math.nan]
-    ordered = np.sort(values)
-    low = int(stats.binom.ppf(0.025, n, 0.5))
-    high = int(stats.binom.isf(0.025, n, 0.5))
-    return [float(ordered[max(low - 1, 0)]), float(ordered[min(high, n - 1)])]
+    low = max(int(stats.binom.ppf(0.025, n, 0.5)) - 1, 0)
+    high = min(int(stats.binom.isf(0.025, n, 0.5)), n - 1)
+    ordered = np.partition(values, [low, high])  # the two order statistics, without a full sort
+    return [float(ordered[low]), float(ordered[high])]
 
 
 def by_type(table: pd.DataFrame) -> dict[str, Any]:
+    table = table[["type", "average", "params_b", "score_per_b"]]
     groups = {t: g["average"].dropna().to_numpy() for t, g in table.groupby("type") if g["average"].notna().sum()}
     usable = {t: v for t, v in groups.items() if len(v) >= 2}
     rows = []
@@ -165,11 +175,13 @@ def by_type(table: pd.DataFrame) -> dict[str, Any]:
 
 
 def run_all(table: pd.DataFrame) -> list[dict[str, Any]]:
+    rank = spearman(table["params_b"], table["average"], "size_b vs average")
+    # log10 is monotonic: the ranks, hence Spearman's rho, are the same; computed once
+    log_rank = {**rank, "name": "spearman log10 size_b vs average"}
     results = [
         pearson(table["params_b"], table["average"], "size_b vs average"),
         pearson(table["log10_params_b"], table["average"], "log10 size_b vs average"),
-        spearman(table["params_b"], table["average"], "size_b vs average"),
-        spearman(table["log10_params_b"], table["average"], "log10 size_b vs average"),
+        rank, log_rank,
         ols(table["log10_params_b"], table["average"], "average ~ log10 size_b"),
     ]
     open_ = table.loc[table["license_class"] == "open", "average"].dropna().to_numpy()

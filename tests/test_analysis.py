@@ -60,7 +60,8 @@ def test_report_files(report):
     assert all("n" in s and "method" in s for s in document["statistics"])
     assert document["population"] == "join" and document["n_models"] > 1000
     figures = sorted(p.name for p in (report / "figures").iterdir())
-    assert len(figures) == 12 and all((report / "figures" / f).stat().st_size > 5000 for f in figures)
+    assert len(figures) == 6 and all(f.endswith(".png") for f in figures)
+    assert all((report / "figures" / f).stat().st_size > 5000 for f in figures)
     table = pq.read_table(report / "models.parquet")
     assert table.num_rows == document["n_models"]
     assert set(table.column("size_source").to_pylist()) >= {"hub:safetensors", "leaderboard"}
@@ -194,3 +195,23 @@ def test_no_overlap(tmp_path):
     proc = analyse(data, tmp_path / "report")
     assert proc.returncode == 2 and "no model is in both" in proc.stderr
     assert not (tmp_path / "report").exists()
+
+
+def test_a_recrawled_evaluation_counts_once_with_its_latest_values(tmp_path):
+    data = tmp_path / "data"
+    later = datetime(2026, 11, 25, 12, tzinfo=UTC)
+    write(data, [board("org/A", average=10.0), board("org/A", "float16", average=5.0), board("org/B"),
+                 board("org/C")])
+    path = partition_dir(data, "leaderboard", NOW.date()) / "part-later.parquet"
+    table = pa.Table.from_pylist([to_row(board("org/A", average=40.0))], schema=schema_of(LeaderboardItem))
+    pq.write_table(table.set_column(table.schema.get_field_index("crawled_at"), "crawled_at",
+                                    pa.array([later], table.schema.field("crawled_at").type)), path)
+    write(data, [HubModelItem(model_id=m, author="org", params=7_000_000_000, params_source="safetensors",
+                              crawled_at=NOW, endpoint="e", downloads=1) for m in ("org/A", "org/B", "org/C")])
+    hub_later = partition_dir(data, "hub_models", NOW.date()) / "part-later.parquet"
+    pq.write_table(pa.Table.from_pylist([to_row(HubModelItem(model_id="org/a", author="org", downloads=99,
+                                                             crawled_at=later, endpoint="e"))],
+                                        schema=schema_of(HubModelItem)), hub_later)
+    result = build_table(data, "join").set_index("model_id")
+    assert result.loc["org/A", "average"] == 40.0 and result.loc["org/A", "evaluations"] == 2
+    assert result.loc["org/A", "downloads"] == 99 and result.loc["org/B", "evaluations"] == 1

@@ -1,0 +1,92 @@
+"""Figure plumbing: one style, saving (PNG, SVG on request), and labels that never overlap.
+
+Layout is matplotlib's constrained layout, run once by the first draw and then frozen, so label
+boxes measured with the renderer are the boxes in the saved file (and each format renders once,
+unlike `bbox_inches="tight"`, which renders every figure twice).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.text import Annotation, Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
+
+STYLE = {"figure.figsize": (8, 5), "figure.dpi": 110, "figure.constrained_layout.use": True, "axes.grid": True,
+         "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False, "font.size": 10,
+         "axes.titlesize": 11}
+POINT = {"s": 8, "alpha": 0.35, "color": "#1f77b4", "linewidths": 0, "rasterized": True}
+LINE = "#d62728"
+OFFSETS = [(6, 6), (6, -14), (-6, 6), (-6, -14), (10, 18), (10, -26), (-10, 18), (-10, -26), (0, 30), (0, -38)]
+
+
+@dataclass
+class Figures:
+    """Where figures go and in which formats; collects the file names written."""
+
+    directory: Path
+    svg: bool = False
+    files: list[str] = field(default_factory=list)
+
+    def save(self, fig: plt.Figure, name: str) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fig.draw_without_rendering()  # runs the layout once, then freezes it
+        fig.set_layout_engine("none")
+        for ext in ("png", "svg") if self.svg else ("png",):
+            fig.savefig(self.directory / f"{name}.{ext}")
+            self.files.append(f"{name}.{ext}")
+        plt.close(fig)
+
+
+def visible_texts(fig: plt.Figure) -> list[Text]:
+    """Every non-empty visible text of a figure: titles, axis and tick labels, legends, annotations."""
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t.get_figure() is fig]
+
+
+def overlapping_texts(fig: plt.Figure) -> list[tuple[str, str]]:
+    """Pairs of visible texts whose rendered boxes intersect (measured with the figure's renderer)."""
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in visible_texts(fig)]
+    return [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
+            if _intersect(box_a, box_b)]
+
+
+def _intersect(a: Bbox, b: Bbox) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def place_labels(fig: plt.Figure, ax: plt.Axes, points: list[tuple[float, float, str]]) -> list[Annotation]:
+    """Annotate points, moving each label among candidate offsets until it overlaps nothing already
+    drawn (other labels, titles, ticks, legend); a label that fits nowhere is left out."""
+    fig.draw_without_rendering()
+    fig.set_layout_engine("none")
+    renderer = fig.canvas.get_renderer()
+    taken = [t.get_window_extent(renderer) for t in visible_texts(fig)]
+    legend = ax.get_legend()
+    if legend is not None:
+        taken.append(legend.get_window_extent(renderer))
+    inside = ax.get_window_extent(renderer)
+    placed = []
+    for x, y, text in points:
+        label = ax.annotate(text, (x, y), xytext=OFFSETS[0], textcoords="offset points", fontsize=7)
+        for dx, dy in OFFSETS:
+            label.set_position((dx, dy))
+            label.set_horizontalalignment("left" if dx >= 0 else "right")
+            box = label.get_window_extent(renderer)
+            fits = inside.x0 <= box.x0 and box.x1 <= inside.x1 and inside.y0 <= box.y0 and box.y1 <= inside.y1
+            if fits and not any(_intersect(box, other) for other in taken):
+                taken.append(box)
+                placed.append(label)
+                break
+        else:
+            label.remove()
+    for label in placed:  # a thin leader line from each label to its point
+        label.arrow_patch = None
+        ax.annotate("", (label.xy), xytext=label.get_position(), textcoords="offset points",
+                    arrowprops={"arrowstyle": "-", "color": "#999", "lw": 0.5, "shrinkB": 0})
+    return placed
