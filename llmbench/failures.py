@@ -1,8 +1,9 @@
-"""Loud failure: a crawl whose source changed shape must not end as a quiet success.
+"""Loud failure: a crawl that lost data, met an unexpected error or was interrupted must not end as a success.
 
 `fail_crawl` counts the problem under its own stat, logs it once with the URL or file, and marks the
-crawl as failed (`llmbench/failed`); the `crawl` command then exits non-zero. Items already collected
-stay: pipelines still flush on close.
+crawl as failed (`llmbench/failed`); the `crawl` and `pipeline` commands then exit non-zero. Items
+already collected stay: pipelines still flush on close. `extensions/loud_failures.py` calls it for
+every spider error, item error, unhandled request failure and close failure, so spiders need not.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from scrapy.crawler import Crawler
 logger = logging.getLogger("llmbench")
 
 FAILED_STAT = "llmbench/failed"
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130  # the shell's convention for a run stopped by Ctrl-C (128 + SIGINT)
+INTERRUPTED = "interrupted"
 
 
 def fail_crawl(crawler: Crawler, stat: str, message: str) -> None:
@@ -25,11 +29,23 @@ def fail_crawl(crawler: Crawler, stat: str, message: str) -> None:
 
 
 def crawl_failed(crawler: Crawler) -> str | None:
-    """Why the crawl failed, or None when it did not."""
+    """Why the crawl did not succeed (failed or interrupted), or None when it did."""
     stats = crawler.stats.get_stats()
     if stats.get(FAILED_STAT):
         return str(stats[FAILED_STAT])
     reason = stats.get("finish_reason")
-    if reason not in (None, "finished", "shutdown") and not str(reason).startswith("closespider_"):
+    if reason is None:
+        return f"{INTERRUPTED} (forced shutdown: the crawl never closed)"
+    if reason == "shutdown":
+        return INTERRUPTED
+    if reason != "finished" and not str(reason).startswith("closespider_"):
         return f"finish reason {reason!r}"
     return None
+
+
+def exit_code(crawler: Crawler) -> int:
+    """0 for success, 130 for an interrupted crawl, 1 for any other failure."""
+    reason = crawl_failed(crawler)
+    if reason is None:
+        return 0
+    return EXIT_INTERRUPTED if reason.startswith(INTERRUPTED) else EXIT_FAILED

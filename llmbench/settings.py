@@ -131,11 +131,17 @@ FEED_EXPORTERS = {"parquet": "llmbench.exporters.ParquetItemExporter"}
 EXTENSIONS = {
     # 0: first, so a dead run's JOBDIR state is set aside before the scheduler and spiders open it.
     "llmbench.extensions.jobdir_guard.JobdirGuard": 0,
+    # 10: early, so its error-log watch is in place before other components start.
+    "llmbench.extensions.loud_failures.LoudFailures": 10,
     # 500: Scrapy's default slot for extensions; it only reads stats when the crawl closes.
     "llmbench.extensions.summary.CrawlSummary": 500,
     # 510: after the summary; independent of it, numbered apart only to keep the order stable.
     "llmbench.extensions.progress.Progress": 510,
+    # 900: last; its final record is written at engine_stopped with every other component's stats in.
+    "llmbench.extensions.run_record.RunRecord": 900,
 }
+# 55: above HttpErrorMiddleware (50), whose exception handler would swallow an unhandled error status first.
+SPIDER_MIDDLEWARES = {"llmbench.extensions.loud_failures.UnhandledHttpErrors": 55}
 PROGRESS_INTERVAL = 10.0  # seconds between progress lines (only on a terminal)
 
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -98,6 +99,20 @@ def partition_keys(data_dir: str | os.PathLike, dataset: str, day: date) -> set[
         table = pq.read_table(path, columns=list(keys))
         found.update(zip(*(table.column(k).to_pylist() for k in keys), strict=True))
     return found
+
+
+def data_dir_problem(data_dir: str | os.PathLike) -> str | None:
+    """Why datasets cannot be written under `data_dir` (one line), or None when they can."""
+    path = Path(data_dir)
+    if path.exists() and not path.is_dir():
+        return f"DATA_DIR {path} is a file, not a directory"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".llmbench-write-test-"):
+            pass
+    except OSError as exc:
+        return f"DATA_DIR {path} cannot be written: {exc.strerror or exc}"
+    return None
 
 
 def write_atomically(table: pa.Table, path: Path) -> None:

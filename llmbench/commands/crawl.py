@@ -1,13 +1,30 @@
-"""`scrapy crawl` that exits non-zero when a crawl failed loudly (see llmbench.failures)."""
+"""`scrapy crawl` that exits non-zero when a crawl failed or was interrupted (see llmbench.failures).
+
+Exit status: 0 success, 1 failed (the reason on one line), 130 interrupted (Ctrl-C, or a forced
+shutdown with a second Ctrl-C); with a JOBDIR the message says how to resume.
+"""
 
 from __future__ import annotations
 
 import argparse
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from llmbench.failures import crawl_failed
+from llmbench.failures import EXIT_INTERRUPTED, crawl_failed, exit_code
+
+
+def outcome_line(name: str, crawler: Crawler) -> str | None:
+    """The one line to print after a crawl that did not succeed, or None."""
+    reason = crawl_failed(crawler)
+    if reason is None:
+        return None
+    if exit_code(crawler) == EXIT_INTERRUPTED:
+        jobdir = crawler.settings.get("JOBDIR")
+        resume = f"resume with -s JOBDIR={jobdir}" if jobdir else "no JOBDIR was set, so a new run starts over"
+        return f"llmbench: crawl {name!r} {reason}; {resume}"
+    return f"llmbench: crawl {name!r} failed: {reason}"
 
 
 class Command(ScrapyCrawl):
@@ -16,12 +33,13 @@ class Command(ScrapyCrawl):
             raise UsageError("give exactly one spider name")
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
+        crawler.spider_arguments = dict(opts.spargs)  # for the run record (extensions/run_record.py)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
             self.exitcode = 1
             return
-        reason = crawl_failed(crawler)
-        if reason:
-            self.exitcode = 1
-            print(f"llmbench: crawl {args[0]!r} failed: {reason}", flush=True)
+        line = outcome_line(args[0], crawler)
+        if line:
+            self.exitcode = exit_code(crawler)
+            print(line, flush=True)

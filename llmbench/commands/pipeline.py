@@ -2,8 +2,9 @@
 
 Each stage starts when the previous one finished: `benchmarks` adds to `hub_models` the board models
 the `hub` stage did not list, and `model_pages` sizes every model of that snapshot left unsized.
-A stage that fails loudly (see llmbench.failures), fails to start, or is interrupted stops the
-pipeline with a message naming it, and the command exits 1.
+A stage that fails loudly (see llmbench.failures) or fails to start stops the pipeline with a message
+naming it, and the command exits 1; an interrupted stage (Ctrl-C, twice for a forced shutdown) stops
+it too, exit 130. "all stages finished" is printed only when every stage was.
 
     scrapy pipeline                      # hub top 100, the whole leaderboard, sizes for the unsized
     scrapy pipeline --limit all -s JOBDIR=...   # (JOBDIR is per crawl: prefer separate runs for resume)
@@ -19,7 +20,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 
-from llmbench.failures import crawl_failed
+from llmbench.failures import EXIT_FAILED, EXIT_INTERRUPTED, crawl_failed, exit_code
 
 STAGES = ("hub", "benchmarks", "leaderboard", "model_pages")
 
@@ -49,14 +50,19 @@ class Command(ScrapyCommand):
             ("model_pages", {}),
         ]
         assert self.crawler_process
+        self.completed = False
         asyncio.get_event_loop().create_task(self.run_stages(stages))
         self.crawler_process.start(stop_after_crawl=False)
+        if not self.completed and self.exitcode == 0:  # the reactor stopped under a running stage
+            self.exitcode = EXIT_INTERRUPTED
+            print("llmbench pipeline: interrupted (forced shutdown); later stages were not run", flush=True)
 
     async def run_stages(self, stages: list[tuple[str, dict[str, Any]]]) -> None:
         try:
             for number, (name, kwargs) in enumerate(stages, 1):
                 print(f"llmbench pipeline: stage {number}/{len(stages)}: {name}", flush=True)
                 crawler = self.crawler_process.create_crawler(name)
+                crawler.spider_arguments = dict(kwargs)  # for the run record (extensions/run_record.py)
                 running = self.crawler_process.crawl(crawler, **kwargs)
                 try:
                     if isinstance(running, Deferred):
@@ -64,14 +70,13 @@ class Command(ScrapyCommand):
                     else:
                         await running
                 except Exception as exc:  # noqa: BLE001 - any start-up failure stops the pipeline
-                    self.stop_with(name, f"could not run: {exc!r}")
+                    self.stop_with(name, f"could not run: {exc!r}", EXIT_FAILED)
                     return
                 reason = crawl_failed(crawler)
-                if reason is None and crawler.stats.get_value("finish_reason") == "shutdown":
-                    reason = "interrupted"
                 if reason:
-                    self.stop_with(name, reason)
+                    self.stop_with(name, reason, exit_code(crawler))
                     return
+            self.completed = True
             print("llmbench pipeline: all stages finished", flush=True)
         finally:
             from twisted.internet import reactor
@@ -79,6 +84,6 @@ class Command(ScrapyCommand):
             if reactor.running:
                 reactor.callLater(0, reactor.stop)
 
-    def stop_with(self, stage: str, reason: str) -> None:
-        self.exitcode = 1
+    def stop_with(self, stage: str, reason: str, code: int) -> None:
+        self.exitcode = code
         print(f"llmbench pipeline: stage {stage!r} failed ({reason}); later stages were not run", flush=True)

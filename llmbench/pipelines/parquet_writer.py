@@ -3,6 +3,11 @@
 A batch is finalized every PARQUET_BATCH_ITEMS items or PARQUET_BATCH_SECONDS seconds, whichever comes
 first, as its own atomically renamed file: a crash or `kill -9` loses at most the unflushed batch, and
 every file on disk is complete. Schemas are explicit (items.schema_of), never inferred.
+
+The buffer is emptied only after its file is on disk. A row the schema cannot hold (a string where a
+number belongs) costs that row alone: it is counted (`parquet/<dataset>/bad_rows`), the first one is
+logged with its key, and the crawl is marked failed; the rest of the batch is written. A DATA_DIR that
+is a file or cannot be written stops the crawl before any request, with a one-line message.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from typing import Any
 
 import pyarrow as pa
 from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider
 from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from twisted.internet.task import LoopingCall
 
+from llmbench.failures import fail_crawl
 from llmbench.items import schema_of
 from llmbench.lean_pyarrow import pyarrow_without_pandas
-from llmbench.storage import crawl_date, partition_dir, write_atomically
+from llmbench.storage import crawl_date, data_dir_problem, partition_dir, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +59,10 @@ class ParquetWriterPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
+        problem = data_dir_problem(self.data_dir)
+        if problem:
+            fail_crawl(self.crawler, "llmbench/data_dir_unusable", problem)
+            raise CloseSpider("data_dir_unusable")
         pyarrow_without_pandas()  # a crawl hands pyarrow plain Python objects: no pandas import
         self.timer = create_looping_call(self.flush_due)
         self.timer.start(max(0.5, self.batch_seconds / 4), now=False)
@@ -82,16 +93,45 @@ class ParquetWriterPipeline:
         items = self.buffers.get(item_class) or []
         if not items:
             return
-        self.buffers[item_class] = []
+        table, written = self.table_of(item_class, items)
+        if table.num_rows:
+            self.sequence += 1
+            directory = partition_dir(self.data_dir, item_class.dataset, self.crawl_date)
+            path = directory / f"part-{self.run_id}-{self.sequence:05d}.parquet"
+            write_atomically(table, path)
+            logger.debug("wrote %d %s rows to %s", table.num_rows, item_class.dataset, path)
+            self.crawler.stats.inc_value(f"parquet/{item_class.dataset}/items", table.num_rows)
+            self.crawler.stats.inc_value(f"parquet/{item_class.dataset}/files")
+        self.buffers[item_class] = []  # only now: a failed write above keeps the batch for the next try
+        if written:
+            self.crawler.signals.send_catch_log(signal=batch_written, items=written)
+
+    def table_of(self, item_class: type, items: list[Any]) -> tuple[pa.Table, list[Any]]:
+        """The batch as one table; if a row does not fit the schema, every row that does, and the misfits counted."""
         schema = schema_of(item_class)
-        table = pa.Table.from_pylist([to_row(item) for item in items], schema=schema)
-        self.sequence += 1
-        directory = partition_dir(self.data_dir, item_class.dataset, self.crawl_date)
-        path = directory / f"part-{self.run_id}-{self.sequence:05d}.parquet"
-        write_atomically(table, path)
-        stats = self.crawler.stats
-        stats.inc_value(f"parquet/{item_class.dataset}/items", len(items))
-        stats.inc_value(f"parquet/{item_class.dataset}/files")
-        logger.debug("wrote %d %s rows to %s", len(items), item_class.dataset, path)
-        self.crawler.signals.send_catch_log(signal=batch_written, items=items)
+        try:
+            return pa.Table.from_pylist([to_row(item) for item in items], schema=schema), items
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):
+            pass
+        good_rows, good_items = [], []
+        for item in items:
+            try:
+                row = to_row(item)
+                pa.Table.from_pylist([row], schema=schema)
+            except (pa.ArrowException, TypeError, ValueError, OverflowError) as exc:
+                self.bad_row(item_class, item, exc)
+                continue
+            good_rows.append(row)
+            good_items.append(item)
+        return pa.Table.from_pylist(good_rows, schema=schema), good_items
+
+    def bad_row(self, item_class: type, item: Any, exc: Exception) -> None:
+        dataset = item_class.dataset
+        stat = f"parquet/{dataset}/bad_rows"
+        if self.crawler.stats.get_value(stat):
+            self.crawler.stats.inc_value(stat)
+            return
+        key = {field: getattr(item, field, None) for field in getattr(item_class, "key_fields", ())}
+        fail_crawl(self.crawler, stat, f"a {dataset} row does not fit its schema and was not written "
+                                       f"({key}: {' '.join(str(exc).split())[:200]}); further ones are only counted")
 

@@ -23,8 +23,8 @@ def env_for(hub_url: str, data_dir: Path, leaderboard_url: str | None = None, to
             **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING_FACE", "LLMBENCH_"))}
     space = f"{hub_url}/spaces/open-llm-leaderboard/open_llm_leaderboard"
-    env.update(HF_ENDPOINT=hub_url, LLMBENCH_DATA_DIR=str(data_dir), HF_TOKEN_PATH=str(data_dir / "no-token-file"),
-               LLMBENCH_LEADERBOARD_URL=leaderboard_url or space)
+    env.update(HF_ENDPOINT=hub_url, LLMBENCH_DATA_DIR=str(data_dir), LLMBENCH_LEADERBOARD_URL=leaderboard_url or space,
+               HF_TOKEN_PATH=str(data_dir.parent / "no-token-file"))
     if token:
         env["HF_TOKEN"] = token
     else:
