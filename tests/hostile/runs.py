@@ -58,8 +58,8 @@ def run(cmd: list[str], env: dict[str, str], timeout: float = 300) -> Run:
 
 
 def run_until(cmd: list[str], env: dict[str, str], ready: Callable[[], bool], signals: tuple[int, ...],
-              timeout: float = 60) -> Run:
-    """Start a crawl, wait until `ready()`, send `signals` (0.3 s apart), and collect its exit."""
+              timeout: float = 60, gap: float = 0.3) -> Run:
+    """Start a crawl, wait until `ready()`, send `signals` (`gap` seconds apart), and collect its exit."""
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not ready() and proc.poll() is None:
@@ -67,7 +67,7 @@ def run_until(cmd: list[str], env: dict[str, str], ready: Callable[[], bool], si
     for number in signals:
         if proc.poll() is None:
             proc.send_signal(number)
-            time.sleep(0.3)
+            time.sleep(gap)
     output, _ = proc.communicate(timeout=120)
     return Run(proc.returncode, output)
 
