@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from llmbench.replica.leaderboard_data import RAW_COLUMNS, formatted_rows, raw_from_formatted
+from llmbench.replica.leaderboard_data import formatted_rows, raw_from_formatted
+
+# The 36 columns of the dataset's `contents` split, in dataset order, written out from docs/leaderboard.md
+# (not taken from the code under test, so a dropped, renamed or reordered column fails here).
+DATASET_COLUMNS = [
+    "eval_name", "Precision", "Type", "T", "Weight type", "Architecture", "Model", "fullname", "Model sha",
+    "Average ⬆️", "Hub License", "Hub ❤️", "#Params (B)", "Available on the hub", "MoE", "Flagged",
+    "Chat Template", "CO₂ cost (kg)", "IFEval Raw", "IFEval", "BBH Raw", "BBH", "MATH Lvl 5 Raw", "MATH Lvl 5",
+    "GPQA Raw", "GPQA", "MUSR Raw", "MUSR", "MMLU-PRO Raw", "MMLU-PRO", "Merged", "Official Providers",
+    "Upload To Hub Date", "Submission Date", "Generation", "Base Model",
+]
 
 
 def test_snapshot_counts():
@@ -24,7 +34,9 @@ def test_formatted_example_row():
 def test_raw_mapping():
     row = next(r for r in formatted_rows() if r["model"]["name"] == "Qwen/Qwen2.5-72B-Instruct")
     raw = raw_from_formatted(row)
-    assert tuple(raw) == RAW_COLUMNS
+    assert list(raw) == DATASET_COLUMNS
+    assert raw["fullname"] == "Qwen/Qwen2.5-72B-Instruct" and raw["Precision"] == "bfloat16"
+    assert raw["Model sha"] == row["model"]["sha"] and raw["Average ⬆️"] == row["model"]["average_score"]
     assert raw["eval_name"] == "Qwen_Qwen2.5-72B-Instruct_bfloat16"
     assert raw["Type"] == "💬 chat models (RLHF, DPO, IFT, ...)" and raw["T"] == "💬"
     assert raw["GPQA Raw"] == 0.375 and raw["Available on the hub"] is True
