@@ -6,7 +6,7 @@ import re
 
 from llmbench.replica.evals_benchmarks import BENCHMARKS, BY_ID
 from llmbench.replica.faults import FaultConfig
-from tests.test_hub_spider import stat
+from tests.helpers import stat
 
 
 def board(catalog, dataset_id: str, *, base_model_only: bool = False) -> list[dict]:

@@ -16,7 +16,7 @@ from llmbench.replica.catalog import Catalog
 from llmbench.replica.faults import FaultConfig
 from llmbench.storage import read_snapshot, snapshots
 from tests.conftest import ROOT, crawl_command, crawl_env, written_ids
-from tests.test_hub_spider import text_generation
+from tests.helpers import text_generation
 
 
 def scrapy(replica, data, *args, extra_env=None, timeout=600):

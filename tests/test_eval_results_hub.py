@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 from llmbench.replica.faults import FaultConfig
 from tests.conftest import ROOT, crawl_command, crawl_env
-from tests.test_hub_spider import list_requests, stat, text_generation
+from tests.helpers import list_requests, stat, text_generation
 
 
 def expected_results(catalog) -> dict[tuple, dict]:

@@ -12,19 +12,7 @@ import pyarrow.parquet as pq
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
 from tests.conftest import ROOT, crawl_command, crawl_env, written_ids
-
-
-def text_generation(catalog) -> list:
-    return [r for r in catalog if r.api.get("pipeline_tag") == "text-generation"]
-
-
-def stat(output: str, name: str) -> int:
-    match = re.search(rf"'{re.escape(name)}': (\d+)", output)
-    return int(match.group(1)) if match else 0
-
-
-def list_requests(replica) -> list[str]:
-    return [r.path_qs for r in replica.log.records if r.path_qs.startswith("/api/models?")]
+from tests.helpers import list_requests, stat, text_generation
 
 
 def test_top_100_by_downloads(replica, catalog, run_crawl):

@@ -6,7 +6,7 @@ import pytest
 
 from llmbench.replica.catalog import BIN_ONLY, GGUF_ONLY, QUANT_PACKED, SAFETENSORS
 from llmbench.replica.ratelimit import RateLimitConfig
-from tests.test_hub_spider import stat
+from tests.helpers import stat
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,22 @@
+"""Small helpers the crawl tests share (not a test module: test modules import from here, never from
+one another)."""
+
+from __future__ import annotations
+
+import re
+
+
+def text_generation(catalog) -> list:
+    """The catalog's records a `hub` crawl lists (pipeline_tag=text-generation)."""
+    return [r for r in catalog if r.api.get("pipeline_tag") == "text-generation"]
+
+
+def stat(output: str, name: str) -> int:
+    """One integer stat from the stats dump Scrapy logs at the end of a crawl (0 when absent)."""
+    match = re.search(rf"'{re.escape(name)}': (\d+)", output)
+    return int(match.group(1)) if match else 0
+
+
+def list_requests(replica) -> list[str]:
+    """The `/api/models?…` list requests the replica has logged."""
+    return [r.path_qs for r in replica.log.records if r.path_qs.startswith("/api/models?")]
