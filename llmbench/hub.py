@@ -1,10 +1,42 @@
-"""The Hub's vocabulary, from huggingface_hub: endpoint, token, auth headers, rate-limit buckets."""
+"""The Hub's vocabulary, from huggingface_hub: endpoint URLs, token, auth headers, rate-limit buckets, sorts."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from collections.abc import Iterable
+from urllib.parse import quote, urlencode, urlsplit
 
 from huggingface_hub import get_token
+
+# The `sort` values `/api/models` accepts (its own 400 message lists them).
+SORTS = ("downloads", "likes", "createdAt", "lastModified", "trendingScore")
+_REPO_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
+
+
+class HubUrls:
+    """Every Hub URL llmbench requests, built from `HUB_ENDPOINT` in this one place."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint.rstrip("/")
+
+    def _repo(self, repo_id: str, repo_type: str) -> str:
+        return f"{self.endpoint}/{_REPO_PREFIX[repo_type]}{quote(repo_id, safe='/')}"
+
+    def model_list(self, params: Iterable[tuple[str, str]]) -> str:
+        return f"{self.endpoint}/api/models?{urlencode(list(params))}"
+
+    def repo_info(self, repo_id: str, repo_type: str = "model", expand: Iterable[str] = ()) -> str:
+        query = urlencode([("expand", field) for field in expand])
+        url = f"{self.endpoint}/api/{repo_type}s/{quote(repo_id, safe='/')}"
+        return f"{url}?{query}" if query else url
+
+    def page(self, repo_id: str, repo_type: str = "model") -> str:
+        return self._repo(repo_id, repo_type)
+
+    def resolve(self, repo_id: str, filename: str, repo_type: str = "model", revision: str = "main") -> str:
+        return f"{self._repo(repo_id, repo_type)}/resolve/{revision}/{quote(filename)}"
+
+    def raw(self, repo_id: str, filename: str, repo_type: str = "model", revision: str = "main") -> str:
+        return f"{self._repo(repo_id, repo_type)}/raw/{revision}/{quote(filename)}"
 
 
 def bucket_of(path: str) -> str:

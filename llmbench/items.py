@@ -29,6 +29,10 @@ class HubModelItem:
     author: str = column(pa.string(), "Namespace (user or organisation).", required=True)
     license: str = column(pa.string(), "First license of the card (`cardData.license`, string or list), "
                           "else the `license:` tag; null when none is declared.")
+    license_name: str = column(pa.string(), "Name of a custom license (`cardData.license_name`) when `license` "
+                               "is `other`, e.g. `flux-1-dev-non-commercial-license`; else null.")
+    license_link: str = column(pa.string(), "Link to that custom license (`cardData.license_link`) when "
+                               "`license` is `other`; else null.")
     languages: list = column(pa.list_(pa.string()), "Card languages (`cardData.language`, string or list), "
                              "empty when none are declared.")
     pipeline_tag: str = column(pa.string(), "Task, e.g. `text-generation`.")
@@ -40,8 +44,10 @@ class HubModelItem:
     created_at: Any = column(TIMESTAMP, "Creation time (2022-03-02T23:29:04Z means before dates were tracked).")
     last_modified: Any = column(TIMESTAMP, "Last commit time.")
     gated: str = column(pa.string(), "`no`, `auto` or `manual`.")
-    base_models: list = column(pa.list_(pa.string()), "Parent repos (`baseModels`, else `cardData.base_model`).")
-    base_model_relation: str = column(pa.string(), "`finetune`, `quantized`, `adapter` or `merge`; null if none.")
+    base_models: list = column(pa.list_(pa.string()), "Parent repos (`baseModels`, else `cardData.base_model`, "
+                               "else the `base_model:` tags).")
+    base_model_relation: str = column(pa.string(), "`finetune`, `quantized`, `adapter` or `merge` (`baseModels`, "
+                                      "else a `base_model:<relation>:<id>` tag); null if none.")
     params: int = column(pa.int64(), "Parameter count; null when unknown or when the only number is an "
                          "under-reported quantized total (see `params_reported`).")
     params_source: str = column(pa.string(), "Where `params` came from: `safetensors` or `gguf`; "
@@ -61,6 +67,8 @@ class LeaderboardItem:
     key_fields: ClassVar[tuple[str, ...]] = ("model_id", "precision", "revision")
 
     model_id: str = column(pa.string(), "Repo id `owner/name` (the row's Hub link text).", required=True)
+    canonical_id: str = column(pa.string(), "Where the Hub redirects `model_id` (legacy ids such as `gpt2`, "
+                               "renamed repos, other letter case); null when it does not redirect.")
     precision: str = column(pa.string(), "`bfloat16`, `float16`, `4bit`, ...", required=True)
     revision: str = column(pa.string(), "Evaluated commit sha; empty string when the board has none.")
     type: str = column(pa.string(), "pretrained, continuously pretrained, fine-tuned, chat, merge, multimodal, other.")
@@ -108,12 +116,15 @@ class ModelSizeItem:
     dataset: ClassVar[str] = "model_sizes"
     key_fields: ClassVar[tuple[str, ...]] = ("model_id",)
 
-    model_id: str = column(pa.string(), "Repo id `owner/name`.", required=True)
+    model_id: str = column(pa.string(), "Repo id as requested (`owner/name`, or a legacy `name`).", required=True)
+    canonical_id: str = column(pa.string(), "Where the Hub redirects `model_id` (legacy, renamed or other letter "
+                               "case); null when it does not redirect.")
     params: int = column(pa.int64(), "The winning parameter count; null when no source could tell.")
     params_source: str = column(pa.string(), "model_page_json, model_page_text, base_model, config, readme or name.")
     exact: bool = column(pa.bool_(), "True only for counts read from tensor metadata (page JSON, base model's); "
                          "rounded texts, config arithmetic, card statements and names are estimates.")
-    reason: str = column(pa.string(), "Why `params` is null (every source tried, each one's answer).")
+    reason: str = column(pa.string(), "Why `params` is null: every source tried and each one's answer, in words "
+                         "(`not found`, `gated`, `file not found`, `rate limited`, `server error`).")
     candidates: list = column(pa.list_(pa.string()), "Every source considered, in precedence order, with its answer.")
     hub_params_reported: int = column(pa.int64(), "The Hub's own (rejected or missing) total, for comparison.")
     crawled_at: Any = column(TIMESTAMP, "When this row was resolved.", required=True)

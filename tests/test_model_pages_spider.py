@@ -84,13 +84,14 @@ def test_each_source_path_and_precedence(replica, catalog, run_crawl):
         "model_page_json: none (no safetensors or gguf metadata on the page)",
         "model_page_text: none (no 'Model size … params' text)"]
     assert rows[readme_only.repo_id]["params_source"] == "readme"
-    assert "config: file not found (404)" in rows[readme_only.repo_id]["candidates"]
+    assert "config: file not found (HTTP 404 EntryNotFound)" in rows[readme_only.repo_id]["candidates"]
     q = rows[quantized.repo_id]
     assert q["candidates"][0].startswith("model_page_json: none (quantized repo")
     assert q["params_source"] == "config"  # no hub row here, so no base-model shortcut
     missing = rows["nobody/Mystery-7B-v2"]
-    assert missing["candidates"][0] == "model_page: repo not found (404)"
-    assert missing["params"] == 7_000_000_000 and missing["params_source"] == "name"
+    assert missing["candidates"][0].startswith("model_page: not found (HTTP 40")
+    assert missing["params"] is None and "not found" in missing["reason"], "a repo that does not exist is not sized"
+    assert missing["candidates"][-1] == "name: not used (the repo does not exist)"
     assert stat(result.output, "model_pages/repo_not_found") == 1
 
 
@@ -111,3 +112,39 @@ def test_429_storm_on_the_pages_bucket(make_replica, catalog, run_crawl):
 def test_no_hub_dataset_fails_loudly(replica, run_crawl):
     result = run_crawl(replica, "model_pages")
     assert result.returncode == 1 and "no `hub_models` snapshot" in result.output
+
+
+def test_ctrl_c_then_resume_reissues_nothing(make_replica, catalog, tmp_path):
+    """After Ctrl-C the saved queue continues the crawl: no URL is fetched twice, no model lost or doubled."""
+    import signal
+    import subprocess
+    import time
+
+    from llmbench.replica.faults import FaultConfig
+    from tests.conftest import ROOT, crawl_command, crawl_env, written_ids
+
+    replica = make_replica(faults=FaultConfig(latency=0.2))
+    models = [r.repo_id for r in catalog.real_records if r.storage == BIN_ONLY][:40]
+    data, jobdir = tmp_path / "data", tmp_path / "job"
+    command = crawl_command("model_pages", {"models": ",".join(models)},
+                            {"JOBDIR": str(jobdir), "PARQUET_BATCH_ITEMS": "3"})
+    env = crawl_env(replica, data)
+    replica.log.clear()
+    first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(data.rglob("part-*.parquet")):
+        time.sleep(0.05)
+    first.send_signal(signal.SIGINT)
+    first.wait(timeout=60)
+    done_first = set(written_ids(data))
+    assert 0 < len(done_first) < len(models), "the first run was cut short"
+    resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    import re
+
+    came_back = re.search(r"(\d+) come back from the saved queue", resumed.stderr)
+    assert came_back and int(came_back.group(1)) > 0, "the saved queue held models"
+    ids = written_ids(data)
+    assert len(ids) == len(set(ids)) and set(ids) == set(models)
+    fetched = [r.path_qs for r in replica.log.records if r.path_qs != "/robots.txt"]
+    assert len(fetched) == len(set(fetched)), sorted(p for p in set(fetched) if fetched.count(p) > 1)

@@ -35,8 +35,8 @@ def test_invalid_name_dropped_with_reason_in_stats():
     pipe = ValidateNamePipeline.from_crawler(crawler)
     assert pipe.process_item(item()) is not None
     with pytest.raises(DropItem):
-        pipe.process_item(item("gpt2"))
-    assert crawler.stats.get_value("validate/dropped/no_namespace") == 1
+        pipe.process_item(item("a/b/c"))
+    assert crawler.stats.get_value("validate/dropped/too_many_slashes") == 1
 
 
 def test_dedup_counts_duplicates():

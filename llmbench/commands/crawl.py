@@ -34,6 +34,9 @@ class Command(ScrapyCrawl):
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
         crawler.spider_arguments = dict(opts.spargs)  # for the run record (extensions/run_record.py)
+        check_arguments = getattr(crawler.spidercls, "check_arguments", None)
+        if check_arguments is not None:  # a bad -a argument: one line, exit 2, before any request
+            check_arguments(crawler.settings, opts.spargs)
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:

@@ -1,9 +1,15 @@
-"""Turn Hub API JSON into `HubModelItem`s, with huggingface_hub's `ModelInfo` doing the parsing.
+"""Turn Hub API JSON into `HubModelItem`s, reading each field directly and checking its type.
 
 Normalization: cardData's `license`, `language` and `base_model` come as a string or a list; the
-item always holds one license (the first), a list of languages and a list of base models.
-Quantized repos under-report parameters (hub.md §9): packed integer tensors hold several weights per
-element, so such a total is kept in `params_reported` and `params` stays null for the size spider.
+item always holds one license (the first), a list of languages and a list of base models. A custom
+license (`license: other`) is named by the card's `license_name` / `license_link` (hub-2026.md §3).
+Parents come from `baseModels`, else the card, else the `base_model:[<relation>:]<id>` tags.
+Quantized repos under-report parameters (hub.md §9): such a total is kept in `params_reported` and
+`params` stays null for the size spider.
+
+The fields are read as huggingface_hub's `ModelInfo` reads them (tests/test_hub_conformance.py proves
+the rows identical) but without building one: that round trip cost more than the rest of the row.
+A field of an unexpected type raises HubShapeError: that entry is skipped, never its page.
 """
 
 from __future__ import annotations
@@ -12,17 +18,14 @@ import re
 from datetime import datetime
 from typing import Any
 
-from huggingface_hub import ModelInfo
-
 from llmbench.items import HubModelItem
+from llmbench.parsing.quantization import is_quantized
 
 API_EXPAND = (
     "author", "downloads", "downloadsAllTime", "likes", "tags", "createdAt", "lastModified", "pipeline_tag",
     "library_name", "gated", "cardData", "config", "safetensors", "gguf", "baseModels", "evalResults",
 )
-PACKED_DTYPES = {"I32", "U32", "U8", "I8"}
-FLOAT_DTYPES = {"F16", "BF16", "F32"}
-QUANT_TAGS = {"4-bit", "8-bit", "gptq", "awq", "bitsandbytes", "exl2"}
+RELATIONS = ("adapter", "finetune", "merge", "quantized")
 _LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')
 
 
@@ -30,12 +33,14 @@ class HubShapeError(ValueError):
     """The API answered with JSON of a shape we do not know."""
 
 
-def next_link(link_header: str | None) -> str | None:
-    """The `rel="next"` URL of a `Link` header, unchanged."""
-    if not link_header:
-        return None
-    match = _LINK_NEXT.search(link_header)
-    return match.group(1) if match else None
+def next_link(link_header: str | list[str] | None) -> str | None:
+    """The `rel="next"` URL among one or several `Link` header values, unchanged."""
+    values = [link_header] if isinstance(link_header, str) else (link_header or [])
+    for value in values:
+        match = _LINK_NEXT.search(value)
+        if match:
+            return match.group(1)
+    return None
 
 
 def as_list(value: Any) -> list[str]:
@@ -58,63 +63,111 @@ def first_license(card_license: Any, tags: list[str]) -> str | None:
     return None
 
 
-def is_quantized(safetensors: dict[str, int] | None, tags: list[str], config: dict | None) -> bool:
-    """The rule of hub.md §9: packed ints mixed with floats, a quantization tag, or a quantization_config."""
-    dtypes = set((safetensors or {}).keys())
-    if dtypes & PACKED_DTYPES and dtypes & FLOAT_DTYPES:
-        return True
-    if QUANT_TAGS & {t.lower() for t in tags}:
-        return True
-    return bool(config and config.get("quantization_config"))
+def base_models_from_tags(tags: list[str]) -> tuple[list[str], str | None]:
+    """Parents and relation from `base_model:<relation>:<id>` tags, else plain `base_model:<id>` tags."""
+    related: list[str] = []
+    plain: list[str] = []
+    relation = None
+    for tag in tags:
+        if not tag.startswith("base_model:"):
+            continue
+        head, sep, tail = tag[len("base_model:"):].partition(":")
+        if sep and head in RELATIONS:
+            relation = relation or head
+            related.append(tail)
+        elif not sep:
+            plain.append(head)
+    return list(dict.fromkeys(related or plain)), relation
 
 
-def choose_params(info: ModelInfo, quantized: bool) -> tuple[int | None, str | None, int | None]:
+def _typed(data: dict[str, Any], key: str, kinds: type | tuple[type, ...], model_id: str) -> Any:
+    value = data.get(key)
+    if value is None or (isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)):
+        return value
+    raise HubShapeError(f"model {model_id}: `{key}` is {type(value).__name__} {str(value)[:40]!r}")
+
+
+def _int(data: dict[str, Any], key: str, model_id: str) -> int | None:
+    return _typed(data, key, int, model_id)
+
+
+def _date(data: dict[str, Any], key: str, model_id: str) -> datetime | None:
+    value = _typed(data, key, str, model_id)
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise HubShapeError(f"model {model_id}: `{key}` is not an ISO time with a zone: {value[:40]!r}")
+    return parsed
+
+
+def _safetensors(data: dict[str, Any], model_id: str) -> dict[str, Any] | None:
+    block = _typed(data, "safetensors", dict, model_id)
+    if not block:
+        return None
+    if not isinstance(block.get("parameters"), dict) or isinstance(block.get("total"), bool) \
+            or not isinstance(block.get("total"), int):
+        raise HubShapeError(f"model {model_id}: `safetensors` lacks an integer total: {str(block)[:60]!r}")
+    return block
+
+
+def choose_params(safetensors: dict | None, gguf: dict | None, quantized: bool) -> tuple[int | None, str | None,
+                                                                                            int | None]:
     """(params, params_source, params_reported)."""
-    if info.safetensors is not None:
-        total = int(info.safetensors.total)
+    if safetensors is not None:
+        total = safetensors["total"]
         if quantized:
             return None, "safetensors-quantized", total
         return total, "safetensors", total
-    gguf = info.gguf if isinstance(info.gguf, dict) else None
     if gguf and isinstance(gguf.get("total"), int):
         return gguf["total"], "gguf", gguf["total"]
     return None, None, None
 
 
-def item_from_api(data: dict[str, Any], *, endpoint: str, crawled_at: datetime) -> HubModelItem:
+def item_from_api(data: Any, *, endpoint: str, crawled_at: datetime) -> HubModelItem:
     """One `/api/models` entry → one item. Raises HubShapeError when the entry is unusable."""
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         raise HubShapeError(f"model entry without an id: {str(data)[:120]}")
-    try:
-        info = ModelInfo(**data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise HubShapeError(f"unparseable model entry {data.get('id')}: {exc}") from exc
-    tags = list(info.tags or [])
-    card = info.card_data
-    base_block = info.base_models if isinstance(info.base_models, dict) else {}
-    base_models = [m["id"] for m in base_block.get("models", []) if isinstance(m, dict) and m.get("id")]
-    if not base_models and card is not None:
-        base_models = as_list(card.base_model)
-    quantized = is_quantized(info.safetensors.parameters if info.safetensors else None, tags,
-                             info.config if isinstance(info.config, dict) else None)
-    params, source, reported = choose_params(info, quantized)
-    gated = info.gated
+    model_id = data["id"]
+    tags = _typed(data, "tags", list, model_id) or []
+    if not all(isinstance(tag, str) for tag in tags):
+        raise HubShapeError(f"model {model_id}: `tags` holds a non-string")
+    card = _typed(data, "cardData", dict, model_id) or {}
+    config = _typed(data, "config", dict, model_id)
+    safetensors = _safetensors(data, model_id)
+    gguf = _typed(data, "gguf", dict, model_id)
+    base_block = _typed(data, "baseModels", dict, model_id) or {}
+    base_models = [m["id"] for m in base_block.get("models") or () if isinstance(m, dict) and m.get("id")]
+    relation = base_block.get("relation")
+    if not base_models:
+        tag_models, relation = base_models_from_tags(tags)
+        base_models = as_list(card.get("base_model")) or tag_models
+    quantized = is_quantized(safetensors["parameters"] if safetensors else None, tags, config)
+    params, source, reported = choose_params(safetensors, gguf, quantized)
+    license_ = first_license(card.get("license"), tags)
+    custom = license_ == "other"
+    gated = _typed(data, "gated", (bool, str), model_id)
     return HubModelItem(
-        model_id=info.id,
-        author=info.author or info.id.split("/", 1)[0],
-        license=first_license(card.license if card is not None else None, tags),
-        languages=as_list(card.language) if card is not None else [],
-        pipeline_tag=info.pipeline_tag,
-        library=info.library_name,
+        model_id=model_id,
+        author=_typed(data, "author", str, model_id) or model_id.split("/", 1)[0],
+        license=license_,
+        license_name=_typed(card, "license_name", str, model_id) if custom else None,
+        license_link=_typed(card, "license_link", str, model_id) if custom else None,
+        languages=as_list(card.get("language")),
+        pipeline_tag=_typed(data, "pipeline_tag", str, model_id),
+        library=_typed(data, "library_name", str, model_id),
         tags=tags,
-        downloads=info.downloads,
-        downloads_all_time=info.downloads_all_time,
-        likes=info.likes,
-        created_at=info.created_at,
-        last_modified=info.last_modified,
+        downloads=_int(data, "downloads", model_id),
+        downloads_all_time=_int(data, "downloadsAllTime", model_id),
+        likes=_int(data, "likes", model_id),
+        created_at=_date(data, "createdAt", model_id),
+        last_modified=_date(data, "lastModified", model_id),
         gated="no" if gated in (False, None) else str(gated),
         base_models=base_models,
-        base_model_relation=base_block.get("relation"),
+        base_model_relation=relation,
         params=params,
         params_source=source,
         params_reported=reported,

@@ -17,8 +17,9 @@ from typing import Any
 
 from parsel import Selector
 
+from llmbench.parsing.quantization import is_quantized
+
 UNITS = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
-PACKED_DTYPES = {"I32", "U32", "U8", "I8"}
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,20 @@ def size_from_name(model_id: str) -> SizeFinding:
     return SizeFinding("name", None, note="no size label in the name")
 
 
+# -- base model ---------------------------------------------------------------------------------
+def size_from_base_model(row: dict[str, Any] | None, base_row: Any) -> SizeFinding:
+    """A quantized repo's parent's exact count (`row`, `base_row(id)`: hub_models rows)."""
+    if not row or not row.get("base_models"):
+        return SizeFinding("base_model", None, note="no base model recorded")
+    if row.get("base_model_relation") != "quantized":
+        return SizeFinding("base_model", None, note=f"relation {row.get('base_model_relation')}: sizes differ")
+    base = row["base_models"][0]
+    parent = base_row(base)
+    if parent is None or parent.get("params") is None:
+        return SizeFinding("base_model", None, note=f"size of {base} unknown")
+    return SizeFinding("base_model", parent["params"], exact=True, note=f"quantized from {base}")
+
+
 # -- model page --------------------------------------------------------------------------------
 def model_header(html: str) -> dict[str, Any] | None:
     raw = Selector(text=html).css('div[data-target="ModelHeader"]::attr(data-props)').get()
@@ -94,14 +109,16 @@ def model_header(html: str) -> dict[str, Any] | None:
         props = json.loads(raw)
     except ValueError:
         return None
-    return props.get("model") if isinstance(props, dict) else None
+    model = props.get("model") if isinstance(props, dict) else None
+    return model if isinstance(model, dict) else None
 
 
 def quantized_page(model: dict[str, Any]) -> bool:
-    dtypes = set((model.get("safetensors") or {}).get("parameters", {}))
-    tags = {t.lower() for t in model.get("tags", [])}
-    return bool(model.get("isQuantized")) or bool(dtypes & PACKED_DTYPES) or bool(tags & {"4-bit", "8-bit", "gptq",
-                                                                                         "awq"})
+    safetensors = model.get("safetensors") if isinstance(model.get("safetensors"), dict) else {}
+    parameters = safetensors.get("parameters") if isinstance(safetensors.get("parameters"), dict) else {}
+    tags = model.get("tags") if isinstance(model.get("tags"), list) else []
+    config = model.get("config") if isinstance(model.get("config"), dict) else None
+    return is_quantized(parameters, tags, config, flagged=bool(model.get("isQuantized")))
 
 
 def size_from_page_json(html: str) -> SizeFinding:
@@ -140,23 +157,42 @@ PLAIN_MLP = {"gpt2", "gpt_neox", "gptj", "opt", "falcon", "bloom", "phi", "starc
 MOE_EXPERTS = ("num_local_experts", "num_experts")
 
 
+class _BadDimension(ValueError):
+    """A config value that is present but not a positive whole number."""
+
+
+def _dimension(config: dict[str, Any], *keys: str) -> int | None:
+    """The first of `keys` present in the config, as a positive int; raises _BadDimension for any other type."""
+    for key in keys:
+        value = config.get(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise _BadDimension(f"{key} is {type(value).__name__} {str(value)[:20]!r}, not a positive integer")
+        return value
+    return None
+
+
 def size_from_config(config: dict[str, Any]) -> SizeFinding:
     """Decoder parameter count from the config's dimensions (embeddings, attention, MLP, norms)."""
-    model_type = str(config.get("model_type") or "")
-    if model_type not in GATED_MLP | PLAIN_MLP:
+    model_type = config.get("model_type")
+    if not isinstance(model_type, str) or model_type not in GATED_MLP | PLAIN_MLP:
         return SizeFinding("config", None, note=f"model_type {model_type or 'missing'} is not a supported family")
-    hidden = config.get("hidden_size") or config.get("n_embd") or config.get("d_model")
-    layers = config.get("num_hidden_layers") or config.get("n_layer")
-    vocab = config.get("vocab_size")
-    if not all(isinstance(v, int) and v > 0 for v in (hidden, layers, vocab)):
-        return SizeFinding("config", None, note="config lacks hidden_size / num_hidden_layers / vocab_size")
-    heads = config.get("num_attention_heads") or config.get("n_head") or max(1, hidden // 128)
-    head_dim = config.get("head_dim") or hidden // heads
-    kv_heads = config.get("num_key_value_heads") or heads
-    inter = config.get("intermediate_size") or config.get("n_inner") or 4 * hidden
+    try:
+        hidden = _dimension(config, "hidden_size", "n_embd", "d_model")
+        layers = _dimension(config, "num_hidden_layers", "n_layer")
+        vocab = _dimension(config, "vocab_size")
+        if not (hidden and layers and vocab):
+            return SizeFinding("config", None, note="config lacks hidden_size / num_hidden_layers / vocab_size")
+        heads = _dimension(config, "num_attention_heads", "n_head") or max(1, hidden // 128)
+        head_dim = _dimension(config, "head_dim") or hidden // heads
+        kv_heads = _dimension(config, "num_key_value_heads") or heads
+        inter = _dimension(config, "intermediate_size", "n_inner") or 4 * hidden
+        experts = next((config[k] for k in MOE_EXPERTS if isinstance(config.get(k), int)), 1)
+    except _BadDimension as exc:
+        return SizeFinding("config", None, note=f"config.json {exc}")
     attention = hidden * heads * head_dim * 2 + hidden * kv_heads * head_dim * 2
     mlp = (3 if model_type in GATED_MLP else 2) * hidden * inter
-    experts = next((config[k] for k in MOE_EXPERTS if isinstance(config.get(k), int)), 1)
     if experts > 1:
         mlp = mlp * experts + hidden * experts
     per_layer = attention + mlp + 2 * hidden

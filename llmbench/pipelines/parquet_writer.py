@@ -28,12 +28,10 @@ from twisted.internet.task import LoopingCall
 from llmbench.failures import fail_crawl
 from llmbench.items import schema_of
 from llmbench.lean_pyarrow import pyarrow_without_pandas
+from llmbench.signals import batch_written  # noqa: F401 - sent here; kept importable from this module
 from llmbench.storage import crawl_date, data_dir_problem, partition_dir, write_atomically
 
 logger = logging.getLogger(__name__)
-
-# Sent after each batch is on disk, with the written items: lets spiders checkpoint their progress.
-batch_written = object()
 
 
 def to_row(item: Any) -> dict[str, Any]:

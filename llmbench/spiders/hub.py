@@ -17,21 +17,24 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 
 from llmbench.failures import fail_crawl
+from llmbench.hub import SORTS
 from llmbench.items import HubModelItem
 from llmbench.parsing.eval_results import InvalidResultsReporter, parse_eval_results
 from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api, next_link
-from llmbench.pipelines.parquet_writer import batch_written
+from llmbench.signals import batch_written
+from llmbench.spiders.base import BaseSpider, choice, positive_int
 
-SORTS = ("downloads", "likes", "createdAt", "lastModified", "trendingScore")
 CHECKPOINT_FILE = "hub_checkpoint.json"
+MAX_PAGE_SIZE = 1000
+SHOWN_INVALID = 20  # invalid entries logged one by one; the rest are counted only
 
 
 def pending_key(item: Any) -> Any:
@@ -41,28 +44,28 @@ def pending_key(item: Any) -> Any:
     return (type(item).__name__, *(getattr(item, name, None) for name in getattr(item, "key_fields", ())))
 
 
-class HubSpider(scrapy.Spider):
+class HubSpider(BaseSpider):
     name = "hub"
     # The REST API is a documented interface for programs; its RateLimit headers govern us, not robots.txt.
     custom_settings = {"ROBOTSTXT_OBEY": False}
 
-    def __init__(self, limit: str = "100", pipeline_tag: str = "text-generation", sort: str = "downloads",
-                 search: str | None = None, author: str | None = None, page_size: str = "500",
-                 *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # huggingface.js asks for min(remaining, 500); larger pages have produced 5xx (hub.md §3).
-        self.page_size = max(1, min(1000, int(page_size)))
-        self.limit = None if str(limit).lower() == "all" else int(limit)
-        if self.limit is not None and self.limit <= 0:
-            raise ValueError("limit must be a positive number or 'all'")
-        if sort not in SORTS:
-            raise ValueError(f"sort must be one of {SORTS}")
-        self.query = {"pipeline_tag": pipeline_tag or None, "sort": sort, "search": search, "author": author}
         self.models_seen = 0
         self.pages = 0
+        self.invalid_entries = 0
         self.pending_pages: list[dict[str, Any]] = []  # per page: ids not yet on disk, next URL
-        self.progress_total = self.limit
         self.invalid_results: InvalidResultsReporter | None = None
+
+    @classmethod
+    def parse_arguments(cls, settings: BaseSettings, arguments: dict[str, Any]) -> dict[str, Any]:
+        # huggingface.js asks for min(remaining, 500); larger pages have produced 5xx (hub.md §3).
+        page_size = min(MAX_PAGE_SIZE, positive_int(arguments, "page_size", 500))
+        limit = positive_int(arguments, "limit", 100, allow_all=True)
+        query = {"pipeline_tag": arguments.get("pipeline_tag", "text-generation") or None,
+                 "sort": choice(arguments, "sort", SORTS, "downloads"),
+                 "search": arguments.get("search"), "author": arguments.get("author")}
+        return {"page_size": page_size, "limit": limit, "query": query, "progress_total": limit}
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> HubSpider:
@@ -74,12 +77,11 @@ class HubSpider(scrapy.Spider):
 
     # -- requests -----------------------------------------------------------------------------
     def first_page_url(self) -> str:
-        endpoint = self.settings.get("HUB_ENDPOINT").rstrip("/")
         size = self.page_size if self.limit is None else min(self.limit, self.page_size)
         params = [(k, v) for k, v in self.query.items() if v]
         params.append(("limit", str(size)))
         params += [("expand", prop) for prop in API_EXPAND]
-        return f"{endpoint}/api/models?{urlencode(params)}"
+        return self.urls.model_list(params)
 
     def page_request(self, url: str) -> scrapy.Request:
         # dont_filter: cursors never repeat, and a crash-stale dupefilter must not hide a page on resume.
@@ -127,9 +129,7 @@ class HubSpider(scrapy.Spider):
                 item = item_from_api(entry, endpoint=endpoint, crawled_at=crawled_at)
             except HubShapeError as exc:
                 bad += 1
-                self.crawler.stats.inc_value("hub/bad_entries")
-                if bad == 1:
-                    self.logger.error("%s (%s); further bad entries on this page are only counted", exc, response.url)
+                self.entry_invalid(exc, response.url)
                 continue
             self.models_seen += 1
             page["ids"].add(item.model_id)  # before the yield: the batch may reach disk at once
@@ -143,7 +143,7 @@ class HubSpider(scrapy.Spider):
             fail_crawl(self.crawler, "hub/unexpected_shape", f"no usable model entry on {response.url}")
             raise CloseSpider("unexpected_shape")
         self.crawler.stats.set_value("hub/models_seen", self.models_seen)
-        url = next_link(response.headers.get("Link", b"").decode("latin-1"))
+        url = next_link([value.decode("latin-1") for value in response.headers.getlist("Link")])
         done = url is None or (self.limit is not None and self.models_seen >= self.limit)
         page.update(next_url=None if done else url, models_done=self.models_seen, complete=True)
         self._advance_checkpoint()
@@ -151,6 +151,17 @@ class HubSpider(scrapy.Spider):
             yield self.page_request(url)
         elif self.models_seen == 0:
             self.logger.warning("the Hub listed no model for %s", self.query)
+
+    def entry_invalid(self, exc: HubShapeError, url: str) -> None:
+        """One entry of an unexpected shape: skipped alone, counted, logged, and the crawl exits non-zero."""
+        self.invalid_entries += 1
+        stat = "hub/entries/invalid"
+        if self.invalid_entries <= SHOWN_INVALID:
+            fail_crawl(self.crawler, stat, f"skipped an invalid list entry on {url}: {exc}")
+        else:
+            self.crawler.stats.inc_value(stat)
+            if self.invalid_entries == SHOWN_INVALID + 1:
+                self.logger.error("more invalid entries: only counted from now on (stat %s)", stat)
 
     def page_failed(self, failure):
         request = failure.request

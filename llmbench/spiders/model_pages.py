@@ -1,15 +1,16 @@
 """`scrapy crawl model_pages`: a parameter count, with provenance, for every model the Hub API left unsized.
 
     scrapy crawl model_pages                          # the models with null params in the latest hub_models
-    scrapy crawl model_pages -a models=org/a,org/b    # or a .txt/.csv/.parquet file
+    scrapy crawl model_pages -a models=org/a,org/b    # or a .txt/.csv/.parquet file, or `hub`
 
 Sources in precedence order: the model page's `ModelHeader` JSON, the page's "Model size" text, the
 base model's count (quantized repos), `config.json` dimensions, the README's explicit statement, the
-name. Requests are spent frugally: the page (the Hub's scarcest bucket, ~100 per 5 min anonymous) is
-fetched only when the Hub API has not already shown it to carry no usable size (the page JSON repeats
-the API's safetensors/gguf blocks); config.json and the README go through the cheap resolver bucket;
-the base model and the name cost nothing. The first source that answers wins; every source tried is
-recorded in `candidates`, and a model nobody could size says why in `reason`.
+name. The page (the scarcest bucket) is fetched only when the Hub API has not already shown it to
+carry no usable size. The first source that answers wins; every source tried is in `candidates` with
+its answer in words (`not found`, `gated`, `file not found`, `rate limited`, `server error`). A repo
+that does not exist is not sized from its name. Transient failures are retried (truncated JSON too);
+a model still failing is not written, so a rerun finishes it, and the crawl exits non-zero. Ids join
+`hub_models` case-insensitively, through the Hub's canonical id when needed (llmbench/canonical.py).
 """
 
 from __future__ import annotations
@@ -17,174 +18,229 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import scrapy
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 
+from llmbench.canonical import CanonicalIds
 from llmbench.failures import fail_crawl
+from llmbench.hub import hub_token
 from llmbench.items import ModelSizeItem
-from llmbench.model_lists import load_models
+from llmbench.names import has_namespace, normalize_repo_id
+from llmbench.parsing import hub_answers as answers
 from llmbench.parsing.sizes import (
     SizeFinding,
+    size_from_base_model,
     size_from_config,
     size_from_name,
     size_from_page_json,
     size_from_page_text,
     size_from_readme,
 )
+from llmbench.spiders.base import BaseSpider
+from llmbench.spiders.resume import ChainResume
 from llmbench.storage import DatasetError, crawl_date, partition_keys, read_snapshot
 
 STEPS = ("model_page", "base_model", "config", "readme")
+FILES = {"config": "config.json", "readme": "README.md"}
 
 
-class ModelPagesSpider(scrapy.Spider):
+class ModelPagesSpider(ChainResume, BaseSpider):
     name = "model_pages"
-    handle_httpstatus_list = [404]
+    handle_httpstatus_list = [401, 403, 404]
 
-    def __init__(self, models: str | None = None, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.models_spec = models
-        self.hub: dict[str, dict[str, Any]] = {}
+        self.hub: dict[str, dict[str, Any]] = {}  # by normalized model id
         self.progress_total: int | None = None
+        self.left = 0
+        self.gated_advised = False
 
+    # -- which models -------------------------------------------------------------------------
     def load_hub(self) -> None:
-        table = read_snapshot(self.settings.get("DATA_DIR"), "hub_models")
         columns = ["model_id", "params", "params_source", "params_reported", "base_models", "base_model_relation"]
-        for row in table.select(columns).to_pylist():
-            self.hub[row["model_id"]] = row
+        rows = read_snapshot(self.settings.get("DATA_DIR"), "hub_models").select(columns).to_pylist()
+        self.hub = {normalize_repo_id(row["model_id"]): row for row in rows}
 
     def targets(self) -> list[str]:
-        explicit = load_models(self.models_spec, self.settings.get("DATA_DIR"))
         try:
             self.load_hub()
         except DatasetError:
-            if explicit is None:
+            if self.requested is None:
                 raise
-        if explicit is not None:
-            return explicit
-        return sorted(m for m, row in self.hub.items() if row["params"] is None)
+        if self.requested is not None:
+            return self.requested
+        return sorted(row["model_id"] for row in self.hub.values() if row["params"] is None)
+
+    def hub_row(self, model_id: str) -> dict[str, Any] | None:
+        row = self.hub.get(normalize_repo_id(model_id))
+        canonical = self.canonical.get(model_id)
+        return row if row is not None or canonical is None else self.hub.get(normalize_repo_id(canonical))
+
+    def not_yet_done(self, targets: list[str]) -> list[str]:
+        """With JOBDIR: skip models already written, and those whose requests the saved queue holds."""
+        if not self.settings.get("JOBDIR"):
+            return targets
+        keys = partition_keys(self.settings.get("DATA_DIR"), "model_sizes", crawl_date(self.settings.get("CRAWL_DATE")))
+        done = {normalize_repo_id(key[0]) for key in keys}
+        remaining = self.skip_queued(t for t in targets if normalize_repo_id(t) not in done)
+        if done or self.awaiting:
+            self.logger.info("resuming: %d models already sized are skipped, %d come back from the saved queue",
+                             len(done), len(self.awaiting))
+        return remaining
 
     async def start(self):
+        self.setup_resume(self.crawler)
+        self.canonical = CanonicalIds.from_crawler(self.crawler)
         try:
-            targets = self.targets()
+            targets = self.not_yet_done(self.targets())
         except DatasetError as exc:
             fail_crawl(self.crawler, "model_pages/no_input", f"{exc}; or pass -a models=...")
             return
-        if self.settings.get("JOBDIR"):
-            done = {key[0] for key in partition_keys(self.settings.get("DATA_DIR"), "model_sizes",
-                                                     crawl_date(self.settings.get("CRAWL_DATE")))}
-            if done:
-                self.logger.info("resuming: %d models already sized in this snapshot are skipped", len(done))
-                targets = [t for t in targets if t not in done]
         self.progress_total = len(targets)
         self.crawler.stats.set_value("model_pages/targets", len(targets))
         self.logger.info("sizing %d models", len(targets))
-        for model_id in targets:
-            hub = self.hub.get(model_id)
-            steps = list(STEPS)
-            candidates: list[str] = []
-            if hub is not None:
-                # The API already returned this repo's safetensors/gguf blocks (none, or under-reporting):
-                # the page JSON and sidebar repeat them, so the Pages bucket would be spent for nothing.
-                steps.remove("model_page")
-                candidates.append("model_page: skipped (the Hub API showed no usable safetensors/gguf total)")
-            state = {"model_id": model_id, "steps": steps, "candidates": candidates,
-                     "reported": hub.get("params_reported") if hub else None, "missing": False}
-            for output in self.advance(state):
-                yield output
+        for output in (output for model_id in targets for output in self.begin(model_id)):
+            yield output
 
     # -- the chain of sources -----------------------------------------------------------------
+    def begin(self, model_id: str):
+        needs_lookup = not has_namespace(model_id) or (self.hub and self.hub_row(model_id) is None)
+        if needs_lookup and self.canonical.needs_lookup(model_id):
+            yield self.track(model_id, self.canonical.request(
+                model_id, callback=self.after_lookup, errback=self.step_failed,
+                cb_kwargs={"state": self.new_state(model_id, []), "step": "lookup"}))
+            return
+        yield from self.advance(self.new_state(model_id, list(STEPS)))
+
+    def new_state(self, model_id: str, steps: list[str]) -> dict[str, Any]:
+        hub = self.hub_row(model_id)
+        state = {"model_id": model_id, "steps": steps, "candidates": [], "missing": False,
+                 "canonical": self.canonical.get(model_id), "reported": hub.get("params_reported") if hub else None}
+        if hub is not None and "model_page" in steps:
+            # The API already returned this repo's safetensors/gguf blocks (none, or under-reporting):
+            # the page JSON and sidebar repeat them, so the Pages bucket would be spent for nothing.
+            steps.remove("model_page")
+            state["candidates"].append("model_page: skipped (the Hub API showed no usable safetensors/gguf total)")
+        return state
+
+    def after_lookup(self, response: Response, state: dict[str, Any], step: str):
+        model_id = state["model_id"]
+        if self.canonical.learn(model_id, response) is None and response.status < 400:
+            yield from self.answered(state, step, answers.SERVER_ERROR, "server error (unexpected model info)")
+            return
+        if response.status >= 400:
+            yield from self.answered(state, step, *answers.describe_response(response, file_request=False))
+            return
+        self.settle(model_id)
+        yield from self.begin(model_id)
+
     def url_for(self, model_id: str, step: str) -> str:
-        endpoint = self.settings.get("HUB_ENDPOINT").rstrip("/")
-        return {"model_page": f"{endpoint}/{model_id}",
-                "config": f"{endpoint}/{model_id}/resolve/main/config.json",
-                "readme": f"{endpoint}/{model_id}/raw/main/README.md"}[step]
+        return self.urls.page(model_id) if step == "model_page" else self.urls.resolve(model_id, FILES[step])
 
     def advance(self, state: dict[str, Any]):
         """Yield the next request, or the finished item when no source is left or one answered."""
         while state["steps"] and not state["missing"]:
             step = state["steps"].pop(0)
             if step == "base_model":
-                finding = self.base_model_size(state["model_id"])
+                finding = size_from_base_model(self.hub_row(state["model_id"]), self.hub_row)
                 state["candidates"].append(finding.describe())
                 if finding.params is not None:
                     yield self.finish(state, finding)
                     return
                 continue
-            yield scrapy.Request(self.url_for(state["model_id"], step), callback=self.parse_step,
-                                 errback=self.step_failed, dont_filter=True, meta={"state": state, "step": step})
+            url = self.url_for(state["canonical"] or state["model_id"], step)
+            yield self.track(state["model_id"], scrapy.Request(
+                url, callback=self.parse_step, errback=self.step_failed, dont_filter=True,
+                cb_kwargs={"state": state, "step": step}))
             return
         yield self.finish(state, None)
 
-    def parse_step(self, response: Response):
-        state, step = response.meta["state"], response.meta["step"]
-        stats = self.crawler.stats
-        if response.status == 404:
-            if step == "model_page":
-                state["missing"] = True
-                stats.inc_value("model_pages/repo_not_found")
-                self.logger.warning("repo not found (404): %s", response.url)
-                state["candidates"].append("model_page: repo not found (404)")
-            else:
-                state["candidates"].append(f"{step}: file not found (404)")
-        else:
-            for finding in self.read(step, response):
-                state["candidates"].append(finding.describe())
-                if finding.params is not None:
-                    yield self.finish(state, finding)
-                    return
+    def parse_step(self, response: Response, state: dict[str, Any], step: str):
+        if response.meta.get("redirect_urls"):
+            path = unquote(urlsplit(response.url).path).lstrip("/")
+            canonical = path.split("/resolve/")[0] if step in FILES else path
+            state["canonical"] = canonical if canonical != state["model_id"] else None
+        if response.status >= 400:
+            yield from self.answered(state, step, *answers.describe_response(response, file_request=step in FILES))
+            return
+        findings = self.read(step, response)
+        if findings is None:  # a truncated or invalid body: ask again before a weaker source
+            retry = get_retry_request(response.request, spider=self, reason="model_pages/invalid_json")
+            if retry is not None:
+                yield retry
+                return
+            findings = [SizeFinding(step, None, note=f"{FILES[step]} is not valid JSON, after retries")]
+        for finding in findings:
+            state["candidates"].append(finding.describe())
+            if finding.params is not None:
+                yield self.finish(state, finding)
+                return
         yield from self.advance(state)
 
-    def read(self, step: str, response: Response) -> list[SizeFinding]:
+    def read(self, step: str, response: Response) -> list[SizeFinding] | None:
+        """What one source says; None for a body that is not valid JSON (worth asking again)."""
         if step == "model_page":
             return [size_from_page_json(response.text), size_from_page_text(response.text)]
         if step == "config":
             try:
                 config = json.loads(response.text)
             except ValueError:
-                self.crawler.stats.inc_value("model_pages/bad_config")
-                return [SizeFinding("config", None, note="config.json is not valid JSON")]
+                return None
             if not isinstance(config, dict):
                 return [SizeFinding("config", None, note="config.json is not an object")]
             return [size_from_config(config)]
         return [size_from_readme(response.text)]
 
     def step_failed(self, failure):
-        request = failure.request
-        state, step = request.meta["state"], request.meta["step"]
-        self.crawler.stats.inc_value(f"model_pages/errors/{step}")
-        self.logger.error("could not fetch %s: %r (the next source is tried)", request.url, failure.value)
-        state["candidates"].append(f"{step}: error {type(failure.value).__name__}")
+        kwargs = failure.request.cb_kwargs
+        yield from self.answered(kwargs["state"], kwargs["step"],
+                                 *answers.describe_failure(failure, file_request=kwargs["step"] in FILES))
+
+    def answered(self, state: dict[str, Any], step: str, word: str, words: str):
+        """A source answered with an error: note it in words and stats, then go on, stop, or leave it for later."""
+        model_id = state["model_id"]
+        self.crawler.stats.inc_value(f"model_pages/answers/{word.replace(' ', '_')}")
+        state["candidates"].append(f"{step}: {words}")
+        if word in answers.TRANSIENT:
+            self.leave_for_resume(state)
+            return
+        if word in answers.REPO_GONE:
+            state["missing"] = True
+            self.crawler.stats.inc_value("model_pages/repo_not_found")
+            self.logger.warning("repo not found: %s (%s)", model_id, words)
+        elif word == answers.GATED:
+            state["steps"] = [s for s in state["steps"] if s not in FILES]  # every file of it is gated alike
+            if not self.gated_advised:
+                self.gated_advised = True
+                self.logger.warning(answers.gated_advice(model_id, words, self.urls.page(model_id),
+                                                         token_set=hub_token() is not None))
         yield from self.advance(state)
 
-    def base_model_size(self, model_id: str) -> SizeFinding:
-        hub = self.hub.get(model_id)
-        if not hub or not hub.get("base_models"):
-            return SizeFinding("base_model", None, note="no base model recorded")
-        if hub.get("base_model_relation") != "quantized":
-            return SizeFinding("base_model", None, note=f"relation {hub.get('base_model_relation')}: sizes differ")
-        base = hub["base_models"][0]
-        base_row = self.hub.get(base)
-        if base_row is None or base_row.get("params") is None:
-            return SizeFinding("base_model", None, note=f"size of {base} unknown")
-        return SizeFinding("base_model", base_row["params"], exact=True, note=f"quantized from {base}")
+    def leave_for_resume(self, state: dict[str, Any]) -> None:
+        self.settle(state["model_id"])
+        self.left += 1
+        message = (f"left {state['model_id']} unsized after transient failures ({state['candidates'][-1]}); "
+                   "run the crawl again (same JOBDIR to resume) to finish it")
+        if self.left == 1:  # the crawl exits non-zero; later ones are logged and counted
+            return fail_crawl(self.crawler, "model_pages/left_for_resume", message)
+        self.crawler.stats.inc_value("model_pages/left_for_resume")
+        self.logger.warning(message)
 
     def finish(self, state: dict[str, Any], finding: SizeFinding | None) -> ModelSizeItem:
-        candidates = state["candidates"]
-        if finding is None:
-            by_name = size_from_name(state["model_id"])
+        model_id, candidates = state["model_id"], state["candidates"]
+        self.settle(model_id)
+        if finding is None and state["missing"]:
+            candidates.append("name: not used (the repo does not exist)")
+        elif finding is None:
+            by_name = size_from_name(model_id)
             candidates.append(by_name.describe())
-            if by_name.params is not None:
-                finding = by_name
-        stats = self.crawler.stats
-        stats.inc_value(f"model_pages/source/{finding.source if finding else 'unknown'}")
+            finding = by_name if by_name.params is not None else None
+        self.crawler.stats.inc_value(f"model_pages/source/{finding.source if finding else 'unknown'}")
         return ModelSizeItem(
-            model_id=state["model_id"],
-            params=finding.params if finding else None,
-            params_source=finding.source if finding else None,
-            exact=finding.exact if finding else None,
-            reason=None if finding else "; ".join(candidates),
-            candidates=list(candidates),
-            hub_params_reported=state["reported"],
-            crawled_at=datetime.now(UTC),
-        )
+            model_id=model_id, canonical_id=state["canonical"] or self.canonical.redirect_of(model_id),
+            params=finding.params if finding else None, params_source=finding.source if finding else None,
+            exact=finding.exact if finding else None, reason=None if finding else "; ".join(candidates),
+            candidates=list(candidates), hub_params_reported=state["reported"], crawled_at=datetime.now(UTC))
