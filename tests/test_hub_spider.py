@@ -119,3 +119,22 @@ def test_kill_9_then_jobdir_resume(make_replica, catalog, tmp_path):
     ids = written_ids(data, "hub_models/**/part-*.parquet")
     assert len(ids) == len(set(ids)), "no duplicates"
     assert set(ids) == expected, "no gaps"
+
+
+def test_custom_licenses_and_parents_only_in_tags(replica, catalog, run_crawl):
+    result = run_crawl(replica, "hub", {"limit": "all", "pipeline_tag": "", "author": "QuantFactory"})
+    assert result.returncode == 0, result.output[-3000:]
+    rows = {r["model_id"]: r for r in result.table("hub_models").to_pylist()}
+    tag_only = [r.repo_id for r in catalog if r.repo_id in rows and "baseModels" not in r.api
+                and any(t.startswith("base_model:quantized:") for t in r.api.get("tags", []))]
+    assert tag_only, "the replica has GGUF repos whose parent is only in the tags"
+    for model_id in tag_only:
+        tag = next(t for t in catalog.get(model_id).api["tags"] if t.startswith("base_model:quantized:"))
+        assert rows[model_id]["base_models"] == [tag.split(":", 2)[2]]
+        assert rows[model_id]["base_model_relation"] == "quantized"
+    everything = run_crawl(replica, "hub", {"limit": "all"}, data_dir=result.data_dir.parent / "all")
+    custom = [r for r in everything.table("hub_models").to_pylist() if r["license"] == "other"]
+    assert custom and any(r["license_name"] for r in custom)
+    for row in custom:
+        card = catalog.get(row["model_id"]).api.get("cardData") or {}
+        assert (row["license_name"], row["license_link"]) == (card.get("license_name"), card.get("license_link"))

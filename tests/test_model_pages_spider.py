@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 
 import pytest
 
@@ -148,3 +149,60 @@ def test_ctrl_c_then_resume_reissues_nothing(make_replica, catalog, tmp_path):
     assert len(ids) == len(set(ids)) and set(ids) == set(models)
     fetched = [r.path_qs for r in replica.log.records if r.path_qs != "/robots.txt"]
     assert len(fetched) == len(set(fetched)), sorted(p for p in set(fetched) if fetched.count(p) > 1)
+
+
+def test_answers_in_words_gated_legacy_wrong_case_and_missing(replica, catalog, run_crawl):
+    gated = next(r for r in catalog.real_records if r.api.get("gated") and r.storage == BIN_ONLY and r.config_file)
+    models = [gated.repo_id, "gpt2", "QWEN/qwen2.5-72b-INSTRUCT", "nobody/Mystery-7B-v2", "mystery-13b"]
+    replica.log.clear()
+    result = run_crawl(replica, "model_pages", {"models": ",".join(models)})
+    assert result.returncode == 0, result.output[-3000:]
+    rows = {r["model_id"]: r for r in result.table("model_sizes").to_pylist()}
+    assert set(rows) == set(models), "ids kept as the user spelled them"
+    gated_row = rows[gated.repo_id]
+    assert "config: gated (HTTP 401 GatedRepo)" in gated_row["candidates"]
+    assert not [c for c in gated_row["candidates"] if c.startswith("readme:")], "its other files are gated alike"
+    advice = [line for line in result.output.splitlines() if "is gated" in line]
+    assert len(advice) == 1 and "HF_TOKEN" in advice[0] and "accepted the license" in advice[0]
+    legacy = rows["gpt2"]
+    assert legacy["canonical_id"] == "openai-community/gpt2"
+    assert legacy["params"] == catalog.get("openai-community/gpt2").params and legacy["exact"]
+    assert rows["QWEN/qwen2.5-72b-INSTRUCT"]["canonical_id"] == "Qwen/Qwen2.5-72B-Instruct"
+    missing = rows["nobody/Mystery-7B-v2"]
+    assert missing["params"] is None and missing["candidates"][0] == "model_page: not found (HTTP 404 RepoNotFound)"
+    anonymous_401 = rows["mystery-13b"]
+    assert anonymous_401["params"] is None and anonymous_401["candidates"][0] == "lookup: not found (HTTP 401)"
+    assert stat(result.output, "model_pages/answers/gated") == 1
+    assert stat(result.output, "model_pages/answers/not_found") == 2
+    lookups = sorted(r.path_qs for r in replica.log.records if r.path_qs.startswith("/api/models/"))
+    assert lookups == ["/api/models/gpt2?expand=author", "/api/models/mystery-13b?expand=author",
+                       "/api/models/openai-community/gpt2?expand=author"], \
+        "one API lookup per id without a namespace (and the redirect of gpt2)"
+    cache = json.loads((result.data_dir / "_canonical" / "models.json").read_text())
+    assert cache == {"gpt2": "openai-community/gpt2"}
+
+
+def test_gated_with_a_token_not_granted(replica, catalog, run_crawl):
+    gated = next(r for r in catalog.real_records if r.api.get("gated") and r.storage == BIN_ONLY and r.config_file)
+    result = run_crawl(replica, "model_pages", {"models": gated.repo_id}, token="hf_notGrantedAnything0123")
+    assert result.returncode == 0, result.output[-3000:]
+    row = result.table("model_sizes").to_pylist()[0]
+    assert "config: gated (HTTP 403 GatedRepo)" in row["candidates"]
+    assert "has not been granted access" in result.output
+
+
+def test_joins_hub_rows_through_the_canonical_id(replica, catalog, hub_data, run_crawl, tmp_path):
+    """`-a models=` ids in other letter case still find their hub_models row (no page request needed)."""
+    data = copy_data(hub_data, tmp_path)
+    from llmbench.storage import read_snapshot
+
+    hub = {r["model_id"]: r for r in read_snapshot(data, "hub_models").to_pylist()}
+    quantized = next(m for m, r in sorted(hub.items()) if catalog.get(m).storage == QUANT_PACKED
+                     and r["base_model_relation"] == "quantized" and hub.get(r["base_models"][0], {}).get("params"))
+    replica.log.clear()
+    result = run_crawl(replica, "model_pages", {"models": quantized.upper()}, data_dir=data)
+    assert result.returncode == 0, result.output[-3000:]
+    row = result.table("model_sizes").to_pylist()[0]
+    assert row["candidates"][0].startswith("model_page: skipped"), "joined case-insensitively"
+    assert row["params_source"] == "base_model"
+    assert not [r for r in replica.log.records if r.path_qs.startswith("/api/")], "no lookup for a joined id"
