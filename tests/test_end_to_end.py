@@ -147,19 +147,31 @@ def test_ctrl_c_then_jobdir_resume(make_replica, catalog, tmp_path):
     assert len(ids) == len(set(ids)) and set(ids) == expected
 
 
-def test_model_pages_resume_skips_what_is_done(replica, tmp_path):
-    data, jobdir = tmp_path / "data", tmp_path / "job"
+def requested_models(replica) -> set[str]:
+    """Model ids in the replica's logged page, config and README requests."""
+    return {r.path_qs.split("/resolve/")[0].split("/raw/")[0].lstrip("/") for r in replica.log.records
+            if r.path_qs != "/robots.txt"}
+
+
+def test_model_pages_resume_skips_what_is_done(replica, make_replica, tmp_path):
+    data, jobdir, sizes = tmp_path / "data", tmp_path / "job", "model_sizes/*/*.parquet"
     assert scrapy(replica, data, "crawl", "hub", "-a", "limit=all", "-s", "HUB_RATE_PACING=False").returncode == 0
-    settings = ["-s", "HUB_RATE_PACING=False", "-s", f"JOBDIR={jobdir}", "-s", "PARQUET_BATCH_ITEMS=50"]
-    slow = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "model_pages", *settings], cwd=ROOT,
-                            env=crawl_env(replica, data), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list(data.glob("model_sizes/*/*.parquet")):
-        time.sleep(0.02)
-    slow.send_signal(signal.SIGKILL)
-    slow.wait()
-    proc = scrapy(replica, data, "crawl", "model_pages", *settings)
-    assert proc.returncode == 0, proc.stderr[-2000:]
     unsized = {r["model_id"] for r in read_snapshot(data, "hub_models").to_pylist() if r["params"] is None}
-    ids = written_ids(data, "model_sizes/*/*.parquet")
+    slow = make_replica(faults=FaultConfig(latency=0.05))  # same catalog; slow enough to be cut short
+    settings = ["-s", "HUB_RATE_PACING=False", "-s", f"JOBDIR={jobdir}", "-s", "PARQUET_BATCH_ITEMS=50"]
+    first = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "model_pages", *settings], cwd=ROOT,
+                             env=crawl_env(slow, data), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60  # until some size on disk cost requests (else skipping it is not seen)
+    while time.monotonic() < deadline and not requested_models(slow) & set(written_ids(data, sizes)):
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    done = set(written_ids(data, sizes))
+    assert 0 < len(done) < len(unsized), "the first run was cut short after writing some sizes"
+    assert requested_models(slow) & done, "some sizes on disk cost requests"
+    slow.log.clear()
+    proc = scrapy(slow, data, "crawl", "model_pages", *settings)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert requested_models(slow) and not requested_models(slow) & done, "nothing already sized is fetched again"
+    ids = written_ids(data, sizes)
     assert len(ids) == len(set(ids)) and set(ids) == unsized
