@@ -76,7 +76,17 @@ def test_malformed_page_fails_loudly_and_keeps_items(make_replica, run_crawl):
     assert result.table("hub_models").num_rows == 600  # the two good pages
 
 
-def test_changed_shape_fails_loudly(make_replica, run_crawl):
+def test_changed_shape_fails_loudly_and_keeps_items(make_replica, run_crawl):
+    # from the third list page on, the models come wrapped in an object instead of a JSON list
+    replica = make_replica(faults=FaultConfig(reshape_rate=1.0, path="^/api/models$", after=2))
+    result = run_crawl(replica, "hub", {"limit": "all", "page_size": "300"})
+    assert result.returncode == 1
+    assert re.search(r"expected a JSON list from http://127\.0\.0\.1:\d+/api/models\?.*, got dict", result.output)
+    assert stat(result.output, "hub/unexpected_shape") == 1
+    assert result.table("hub_models").num_rows == 600  # the two good pages
+
+
+def test_list_page_errors_fail_loudly(make_replica, run_crawl):
     replica = make_replica(faults=FaultConfig(error_rate=1.0, error_status=503, path="^/api/models$"))
     result = run_crawl(replica, "hub", settings={"RETRY_TIMES": "1"})
     assert result.returncode == 1 and "list page failed" in result.output

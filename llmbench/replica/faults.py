@@ -1,4 +1,5 @@
-"""Injected faults: latency, 5xx, stalls, truncated JSON, and leaderboard layout changes.
+"""Injected faults: latency, 5xx, stalls, truncated JSON, JSON lists in a changed shape, and leaderboard
+layout changes.
 
 Every fault is a share of the matching requests drawn from a seeded generator, so a run is
 reproducible. `path` (a regex) and `after` (skip the first N matching requests) aim a fault at one
@@ -24,6 +25,7 @@ class FaultConfig:
     stall_rate: float = 0.0  # share of responses that hang for `stall_seconds` first
     stall_seconds: float = 60.0
     malformed_rate: float = 0.0  # share of JSON responses cut off mid-document
+    reshape_rate: float = 0.0  # share of JSON list bodies wrapped as {"models": [...]}: an API that changed shape
     path: str | None = None  # only requests whose path matches this regex get faults
     after: int = 0  # ... and only after this many matching requests
     leaderboard_mode: str = "normal"
@@ -40,17 +42,18 @@ class FaultConfig:
     def delay(self) -> float:
         return self.latency + (self._rng.uniform(0, self.jitter) if self.jitter else 0.0)
 
-    def draw(self, path: str) -> tuple[bool, bool, bool]:
-        """(error, stall, malformed) for one request."""
+    def draw(self, path: str) -> tuple[bool, bool, bool, bool]:
+        """(error, stall, malformed, reshaped) for one request."""
         if self._pattern is not None and not self._pattern.search(path):
-            return False, False, False
+            return False, False, False, False
         self._seen += 1
         if self._seen <= self.after:
-            return False, False, False
+            return False, False, False, False
         return (
             self._hit(self.error_rate),
             self._hit(self.stall_rate),
             self._hit(self.malformed_rate),
+            self._hit(self.reshape_rate),  # a rate of 0 draws nothing: the other faults' draws stay in place
         )
 
     def _hit(self, rate: float) -> bool:

@@ -130,16 +130,19 @@ class Replica:
             else:
                 response = web.Response(status=429, text="429 Too Many Requests", headers=headers)
             return response
-        error, stall, malformed = self.faults.draw(request.path)
+        error, stall, malformed, reshaped = self.faults.draw(request.path)
         if stall:
             await asyncio.sleep(self.faults.stall_seconds)
         if error:
             return web.json_response({"error": "Internal Error - We're working hard to fix this as soon as possible!"},
                                      status=self.faults.error_status, headers=headers)
         response = await handler(request)
-        if malformed and response.content_type == "application/json" and isinstance(response, web.Response):
+        is_json = isinstance(response, web.Response) and response.content_type == "application/json"
+        if (malformed or reshaped) and is_json:
             body = bytes(response.body or b"")
-            response.body = body[: max(1, len(body) // 2)]
+            if reshaped and body.startswith(b"["):
+                body = b'{"models": ' + body + b"}"
+            response.body = body[: max(1, len(body) // 2)] if malformed else body
         for key, value in headers.items():
             response.headers[key] = value
         return response
