@@ -83,17 +83,18 @@ ADDONS = {
 
 DOWNLOADER_MIDDLEWARES = {
     # Requests pass in ascending order, responses in descending order (Scrapy's built-ins: robots.txt
-    # 100, UserAgent 500, Retry 550, Redirect 600, Cookies 700, DownloaderStats 850, HttpCache 900).
+    # 100, UserAgent 500, Retry 550, HttpCompression 590, Redirect 600, DownloaderStats 850, HttpCache 900).
     # 540: tag the request's download slot before Retry (550) and everything after it, so a request
     # re-scheduled by retry keeps its bucket's slot.
     "llmbench.middlewares.hub_slots.HubSlotMiddleware": 540,
     # 560: after the slot is known (540) on the way out; on the way back it sees a 429 after Redirect
     # (600) and before Retry (550), so 429s are held and re-scheduled here, never retried blindly.
     "llmbench.middlewares.ratelimit.RateLimitMiddleware": 560,
-    # 570: after the 429 hold (560) on the way out, so a request is counted against its bucket only
-    # when it really leaves; on the way back it reads every response's RateLimit header first, the
-    # 429s included, before RateLimitMiddleware turns those into re-scheduled requests.
-    "llmbench.politeness.pacing.HubPacingMiddleware": 570,
+    # 650: after the 429 hold (560) on the way out, so a request is counted against its bucket only
+    # when it really leaves; on the way back it reads every response's RateLimit header first, before
+    # Redirect (600) turns a 307 and RateLimitMiddleware (560) a 429 into a new request (which ends the
+    # chain: a lower number would miss those answers and count their requests as out for ever).
+    "llmbench.politeness.pacing.HubPacingMiddleware": 650,
     # 950: last before the download handler, after HttpCache (900) and DownloaderStats (850): the token
     # is added at the last moment, so no other component stores, logs or re-schedules it.
     "llmbench.middlewares.hub_auth.HubAuthMiddleware": 950,

@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass, field
 
 PROBE_POLL = 0.05  # seconds between looks while the first request of an unknown window is out
+PROBE_PATIENCE = 60.0  # seconds; an answer that never comes (lost to another component) stops blocking
 
 
 @dataclass
@@ -75,7 +76,7 @@ class WindowBudget:
         assert self.resets_at is not None
         usable = self.remaining - self.reserve
         left = self.resets_at - now
-        if not self.advertised and self.in_flight > 0:
+        if not self.advertised and self.in_flight > 0 and now - self.last_sent < PROBE_PATIENCE:
             return min(PROBE_POLL, left)  # wait for the answer that tells the window's state
         if usable <= 0:
             return left

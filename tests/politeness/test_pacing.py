@@ -144,3 +144,33 @@ def test_a_backoff_without_headers_is_capped_by_max_wait():
     request = tagged(crawler, "/api/models")
     response = TextResponse(request.url, status=429, body=b"", request=request)
     assert limiter.wait_for(response, attempt=4) == 3
+
+
+def test_through_scrapys_own_middleware_chain_every_answer_is_counted():
+    """A 307 and a 429 both end the response chain early (Redirect, RateLimitMiddleware re-schedule):
+    the pacing must still see them, or their requests would count as out for ever."""
+    from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
+
+    crawler = crawler_with(ROBOTSTXT_OBEY=False)
+    manager = DownloaderMiddlewareManager.from_crawler(crawler)
+    pacing = next(mw for mw in manager.middlewares if isinstance(mw, HubPacingMiddleware))
+    answers = iter([(307, {"Location": f"{HUB}/org/Model"}, 90), (429, {}, 0), (200, {}, 88)])
+
+    async def download(request: Request) -> TextResponse:
+        status, headers, remaining = next(answers)
+        response = answer(request, "pages", remaining, 200, status=status)
+        response.headers.update(headers)
+        return response
+
+    async def fetch(request: Request):
+        return await manager.download_async(download, request)
+
+    async def run() -> None:
+        first = await fetch(tagged(crawler, "/org/model"))
+        assert isinstance(first, Request) and first.url == f"{HUB}/org/Model"  # the 307, followed
+        second = await fetch(first)
+        assert isinstance(second, Request) and second.meta["ratelimit_attempts"] == 1  # the 429, re-scheduled
+
+    asyncio.run(asyncio.wait_for(run(), 10))
+    assert pacing.budgets["pages"].in_flight == 0
+    assert pacing.budgets["pages"].remaining == 0  # the 429's r=0 was seen
