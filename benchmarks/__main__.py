@@ -96,7 +96,7 @@ def table(outcomes: list[Outcome]) -> list[tuple[str, str, str, str]]:
         if outcome.status != "ok":
             for goal in goals or [None]:
                 figure = f"{outcome.module}: {goal.figure}" if goal else outcome.module
-                rows.append((figure, goal.text() if goal else "-", outcome.status, "no"))
+                rows.append((figure, goal.text() if goal else "-", outcome.status, "no" if goal else "-"))
             continue
         if not goals:
             rows.append((outcome.module, "-", f"ran in {outcome.seconds:.0f} s (no goal)", "-"))

@@ -10,7 +10,7 @@ from tests.conftest import ROOT, crawl_env
 # runs `scrapy crawl ...` in this interpreter, then reports which heavy modules it ended up importing
 PROBE = """
 import atexit, sys
-HEAVY = ("aiohttp", "tldextract", "pandas", "requests")
+HEAVY = ("aiohttp", "tldextract", "pandas", "requests", "playwright")
 atexit.register(lambda: print("imported:", ",".join(m for m in HEAVY if m in sys.modules)))
 sys.argv = ["scrapy", *sys.argv[1:]]
 from scrapy.cmdline import execute

@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy_playwright.headers import use_scrapy_headers
 
 from llmbench.hub import auth_header, hub_token, same_origin
 
@@ -47,6 +46,8 @@ def token_transport_is_safe(endpoint: str) -> bool:
 async def browser_headers(*, browser_type_name: str, playwright_request: Any,
                           scrapy_request_data: dict) -> dict[str, str]:
     """scrapy-playwright's default header processing, minus any Authorization: the browser never gets it."""
+    from scrapy_playwright.headers import use_scrapy_headers  # imports Playwright: only where a browser runs
+
     headers = await use_scrapy_headers(browser_type_name=browser_type_name, playwright_request=playwright_request,
                                        scrapy_request_data=scrapy_request_data)
     return {name: value for name, value in headers.items() if name.lower() != "authorization"}
