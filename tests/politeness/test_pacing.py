@@ -12,7 +12,7 @@ from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
 import llmbench.settings
-from llmbench.failures import crawl_failed
+from llmbench.failures import FAILED_STAT
 from llmbench.middlewares.hub_slots import HubSlotMiddleware
 from llmbench.middlewares.ratelimit import RateLimitMiddleware
 from llmbench.politeness.pacing import HubPacingMiddleware
@@ -94,7 +94,7 @@ def test_a_wait_longer_than_max_wait_gives_up_loudly():
     started = time.monotonic()
     asyncio.run(run())
     assert time.monotonic() - started < 1
-    assert crawler.stats.get_value("ratelimit/gave_up") == 1 and crawl_failed(crawler)
+    assert crawler.stats.get_value("ratelimit/gave_up") == 1 and crawler.stats.get_value(FAILED_STAT)
 
 
 def test_no_pacing_middleware_when_pacing_is_off():
@@ -109,7 +109,7 @@ def test_429_reschedules_without_counting_a_failure():
     retry = limiter.process_response(request, answer(request, "api", 0, 3, status=429))
     assert isinstance(retry, Request) and retry.dont_filter and retry.meta["ratelimit_attempts"] == 1
     assert limiter.held_until["hub-api"] - time.monotonic() == pytest.approx(4, abs=0.1)
-    assert not crawl_failed(crawler)
+    assert not crawler.stats.get_value(FAILED_STAT)
 
 
 def test_429_at_r0_respects_max_wait():
@@ -120,7 +120,7 @@ def test_429_at_r0_respects_max_wait():
     response = answer(request, "api", 0, 280, status=429)
     assert limiter.process_response(request, response) is response  # given up at once, not retried
     assert "hub-api" not in limiter.held_until
-    assert crawler.stats.get_value("ratelimit/gave_up") == 1 and crawl_failed(crawler)
+    assert crawler.stats.get_value("ratelimit/gave_up") == 1 and crawler.stats.get_value(FAILED_STAT)
 
 
 def test_a_2xx_at_r0_holds_the_slot_but_never_past_max_wait():
