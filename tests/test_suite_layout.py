@@ -36,3 +36,10 @@ def test_no_test_module_imports_another():
 
 def test_import_llmbench_is_the_real_package():
     assert Path(llmbench.__file__).resolve().parent == TESTS.parent / "llmbench"
+
+
+def test_every_test_folder_is_a_package():
+    """Without __init__.py pytest would put tests/ itself on sys.path, and tests/llmbench/ would then
+    shadow the real package."""
+    folders = {path.parent for path in TESTS.rglob("*.py")} - {TESTS}
+    assert sorted(str(f.relative_to(TESTS)) for f in folders if not (f / "__init__.py").exists()) == []
