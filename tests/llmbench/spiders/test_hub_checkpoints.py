@@ -9,7 +9,7 @@ import pytest
 from scrapy import Request, signals
 from scrapy.exceptions import CloseSpider
 
-from llmbench.failures import crawl_failed
+from llmbench.failures import FAILED_STAT
 from llmbench.items import HubModelItem
 from llmbench.signals import batch_written
 from llmbench.spiders.hub import CHECKPOINT_FILE, HubSpider
@@ -113,7 +113,8 @@ def test_a_page_in_a_changed_shape_fails_the_crawl(spider, jobdir):
     response = answer(page_url(1), {"models": [{"id": "org/a"}]})
     with pytest.raises(CloseSpider):
         list(spider.parse_page(response))
-    assert crawl_failed(spider.crawler) and spider.crawler.stats.get_value("hub/unexpected_shape") == 1
+    stats = spider.crawler.stats
+    assert stats.get_value(FAILED_STAT) and stats.get_value("hub/unexpected_shape") == 1
     assert checkpoint(jobdir) is None
 
 
@@ -121,6 +122,7 @@ def test_a_bad_entry_costs_that_entry_alone(spider, jobdir):
     output = list(spider.parse_page(answer(page_url(1), [{"id": "org/a"}, {"no": "id"}, {"id": "org/b"}],
                                            headers={"Link": f'<{page_url(2)}>; rel="next"'})))
     assert [x.model_id for x in items_of(output)] == ["org/a", "org/b"]
-    assert spider.crawler.stats.get_value("hub/entries/invalid") == 1 and crawl_failed(spider.crawler)
+    stats = spider.crawler.stats
+    assert stats.get_value("hub/entries/invalid") == 1 and stats.get_value(FAILED_STAT)
     written(spider, items_of(output))
     assert checkpoint(jobdir) == {"next_url": page_url(2), "models_done": 2}
