@@ -58,7 +58,7 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
-# The Hub's fixed-window quotas per 5 minutes (hub.md §5): anonymous, and with an HF token. The
+# The Hub's fixed-window quotas per 5 minutes (docs/hub-api.md §6): anonymous, and with an HF token. The
 # HubPoliteness add-on (ADDONS below) turns them into one download slot per bucket (DOWNLOAD_SLOTS).
 HUB_RATE_PACING = True
 HUB_RATE_WINDOW = 300

@@ -1,7 +1,7 @@
 """Add-on: the Hub's rate-limit buckets become Scrapy download slots, computed once per crawl.
 
-The API, the model pages and the resolvers share one host but have separate quotas (docs: Hub rate
-limits), so each gets its own slot (`hub-api`, `hub-resolvers`, `hub-pages`) with its own concurrency
+The API, the model pages and the resolvers share one host but have separate quotas (docs/hub-api.md §1, §6),
+so each gets its own slot (`hub-api`, `hub-resolvers`, `hub-pages`) with its own concurrency
 (HUB_RATE_CONCURRENCY) and no fixed delay; the add-on also settles, once, which quotas apply (the
 token-holder's when an HF token is present: `budgets`), which `HubPacingMiddleware` paces by. Slots
 the user set in DOWNLOAD_SLOTS are kept. `HubSlotMiddleware` then only tags each request with its slot.

@@ -1,7 +1,8 @@
 """How many requests one rate-limit bucket may still send in its fixed window, and when.
 
 The Hub counts requests per bucket in fixed windows and says on every response how many are left
-(`RateLimit: "pages";r=<remaining>;t=<seconds to reset>`, `RateLimit-Policy: …;q=<quota>;w=<window>`).
+(`RateLimit: "pages";r=<remaining>;t=<seconds to reset>`, `RateLimit-Policy: …;q=<quota>;w=<window>`;
+docs/hub-api.md §6).
 A fixed window does not need even spacing: llmbench sends freely while the remaining count is above
 the reserve it leaves to the user's other tools ((1 - HUB_RATE_SHARE) of the quota), spreads the
 last stretch (as many requests as the reserve) evenly over what is left of the window, and sends
