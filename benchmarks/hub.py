@@ -1,12 +1,18 @@
-"""The `hub` spider against the replica: requests per 1,000 models, models/s, peak memory; and in the
-same run the naive approach of the original script (list, then one `model_info` per model).
+"""The `hub` spider against the replica, beside the plain client a user would write instead.
 
-Run: python -m benchmarks.hub [--models 300000] [--naive-models 1000] [--latencies 0,0.05]
+Per run: models written, API requests, wall seconds, CPU seconds of the crawling process (so models/s
+of spider CPU, the replica being in another process), peak RSS; the spider at two catalogue sizes
+(peak memory should stay flat in the number of models); and in the same run the plain client
+(`HfApi.list_models(expand=…)` → pandas → parquet, PLAIN_CLIENT below) on the same models.
+Goals (issue 15): ≥ 10,000 models/s of spider CPU; llmbench's wall time ≤ the plain client's.
+
+Run: python -m benchmarks.hub [--models 50000] [--json PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -15,78 +21,113 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from huggingface_hub import HfApi
 
-from llmbench.replica.faults import FaultConfig
+from llmbench.parsing.hub_models import API_EXPAND
 from llmbench.replica.ratelimit import RateLimitConfig
 from llmbench.replica.server import ReplicaThread
 
 ROOT = Path(__file__).resolve().parents[1]
+BOARD_REPOS = 3318  # repos of the replica before --extra-models
+# Run in a child that reports its children's peak RSS and CPU: the measured process is the grandchild.
+MEASURE = ("import resource, subprocess, sys; rc = subprocess.call(sys.argv[1:]);"
+           "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+           "print(u.ru_maxrss, u.ru_utime + u.ru_stime, file=sys.stderr); sys.exit(rc)")
+PLAIN_CLIENT = """
+import sys, pandas as pd
+from huggingface_hub import HfApi
+api = HfApi(endpoint=sys.argv[1], token=False)
+rows = [{"model_id": m.id, "author": m.author, "downloads": m.downloads, "likes": m.likes, "tags": m.tags,
+         "pipeline_tag": m.pipeline_tag, "library": m.library_name, "created_at": m.created_at,
+         "last_modified": m.last_modified, "gated": str(m.gated),
+         "license": str(m.card_data.license) if m.card_data else None,
+         "params": m.safetensors.total if m.safetensors else None}
+        for m in api.list_models(pipeline_tag="text-generation", expand=sys.argv[3].split(","), limit=None)]
+pd.DataFrame(rows).to_parquet(sys.argv[2])
+"""
 
 
-def spider_run(replica, limit: str) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as data:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LLMBENCH_"))}
-        env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
-                   HF_TOKEN_PATH=os.path.join(data, "none"))
-        replica.log.clear()
-        start = time.perf_counter()
-        # a fresh interpreter per run so ru_maxrss of the children is this crawl's peak
-        code = (
-            "import resource, subprocess, sys;"
-            "rc = subprocess.call(sys.argv[1:]);"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(rc)"
-        )
-        command = [sys.executable, "-c", code, sys.executable, "-m", "scrapy", "crawl", "hub", "-a", f"limit={limit}",
-                   "-s", "HUB_RATE_PACING=False", "-s", "LOG_LEVEL=WARNING", "-s", "PARQUET_BATCH_ITEMS=5000"]
-        proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise SystemExit(proc.stderr[-2000:])
-        peak_kib = int(proc.stderr.strip().splitlines()[-1])
-        rows = sum(pq.read_metadata(p).num_rows for p in Path(data).rglob("*.parquet"))
-    requests = sum(1 for r in replica.log.records if r.path_qs.startswith("/api/"))
-    return {"models": rows, "requests": requests, "seconds": elapsed, "peak_mib": peak_kib / 1024}
+def environment(replica, data: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LLMBENCH_"))}
+    env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
+               HF_TOKEN_PATH=os.path.join(data, "none"), PYTHONPATH=str(ROOT))
+    return env
 
 
-def naive_run(replica, count: int) -> dict[str, float]:
-    """The original script: list the top models, then one model_info per model (sequential)."""
-    api = HfApi(endpoint=replica.hub_url, token=False)
-    replica.log.clear()
+def measured(command: list[str], env: dict[str, str]) -> dict[str, float]:
     start = time.perf_counter()
-    ids = [m.id for m in api.list_models(pipeline_tag="text-generation", sort="downloads", limit=count)]
-    infos = [api.model_info(i) for i in ids]
-    elapsed = time.perf_counter() - start
-    requests = sum(1 for r in replica.log.records if r.path_qs.startswith("/api/"))
-    return {"models": len(infos), "requests": requests, "seconds": elapsed}
+    proc = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=ROOT, env=env, capture_output=True,
+                          text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr[-3000:])
+    peak_kib, cpu = proc.stderr.strip().splitlines()[-1].split()
+    return {"seconds": seconds, "cpu_seconds": float(cpu), "peak_mib": int(peak_kib) / 1024}
+
+
+def spider_run(replica) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as data:
+        replica.log.clear()
+        figures = measured([sys.executable, "-m", "scrapy", "crawl", "hub", "-a", "limit=all",
+                            "-s", "HUB_RATE_PACING=False", "-s", "LOG_LEVEL=WARNING",
+                            "-s", "PARQUET_BATCH_ITEMS=5000"], environment(replica, data))
+        figures["models"] = sum(pq.read_metadata(p).num_rows for p in Path(data).rglob("hub_models/**/*.parquet"))
+    figures["requests"] = sum(1 for r in replica.log.records if r.path_qs.startswith("/api/"))
+    return figures
+
+
+def plain_run(replica) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as data:
+        out = os.path.join(data, "models.parquet")
+        figures = measured([sys.executable, "-c", PLAIN_CLIENT, replica.hub_url, out, ",".join(API_EXPAND)],
+                           environment(replica, data))
+        figures["models"] = pq.read_metadata(out).num_rows
+    return figures
+
+
+def per_model(figures: dict[str, float]) -> dict[str, float]:
+    models = max(1, figures["models"])
+    return figures | {"models_per_s": models / figures["seconds"], "cpu_models_per_s": models / figures["cpu_seconds"],
+                      "cpu_us_per_model": 1e6 * figures["cpu_seconds"] / models}
+
+
+def line(name: str, f: dict[str, float]) -> str:
+    return (f"  {name:<22} {f['models']:>7,} models  {f['seconds']:6.2f} s wall  {f['models_per_s']:>7,.0f} models/s  "
+            f"CPU {f['cpu_seconds']:6.2f} s = {f['cpu_us_per_model']:5.0f} µs/model "
+            f"({f['cpu_models_per_s']:>7,.0f} models/s)  peak {f['peak_mib']:.0f} MiB")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--models", type=int, default=50_000, help="total Hub repos in the replica")
-    parser.add_argument("--naive-models", type=int, default=1000)
-    parser.add_argument("--latencies", default="0,0.05", help="seconds of replica latency per response")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--models", type=int, default=50_000, help="total Hub repos in the larger replica")
+    parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args()
-    print(f"hub benchmark: replica with {args.models:,} repos; naive approach on the top {args.naive_models:,}")
-    for latency in (float(x) for x in args.latencies.split(",")):
-        extra = max(0, args.models - 3318)
-        with ReplicaThread(extra_models=extra, faults=FaultConfig(latency=latency),
-                           limits=RateLimitConfig(enabled=False)) as replica:
+    results: dict[str, dict] = {}
+    for label, total in (("half", args.models // 2), ("full", args.models)):
+        with ReplicaThread(extra_models=max(0, total - BOARD_REPOS), limits=RateLimitConfig(enabled=False)) as replica:
             replica.catalog.sorted_index("downloads")  # build the index before timing
-            spider = spider_run(replica, "all")
-            top = spider_run(replica, str(args.naive_models))
-            naive = naive_run(replica, args.naive_models)
-        per_k = 1000 * spider["requests"] / spider["models"]
-        print(f"\nlatency {latency * 1000:.0f} ms")
-        print(f"  spider, all:      {spider['models']:>8,} models  {spider['requests']:>5} requests "
-              f"({per_k:.2f} per 1,000)  {spider['models'] / spider['seconds']:>8.0f} models/s  "
-              f"peak {spider['peak_mib']:.0f} MiB")
-        print(f"  spider, top {args.naive_models}: {top['models']:>6,} models  {top['requests']:>5} requests  "
-              f"{top['seconds']:.2f} s  {top['models'] / top['seconds']:>8.0f} models/s")
-        print(f"  naive,  top {args.naive_models}: {naive['models']:>6,} models  {naive['requests']:>5} requests  "
-              f"{naive['seconds']:.2f} s  {naive['models'] / naive['seconds']:>8.0f} models/s")
-        print(f"  ratio (naive / spider) for the same {args.naive_models}: "
-              f"{naive['requests'] / top['requests']:.0f}x requests, {naive['seconds'] / top['seconds']:.1f}x time")
+            plain_run(replica)  # warm the replica's own caches, so neither client pays for them
+            results[f"spider_{label}"] = per_model(spider_run(replica))
+            if label == "full":
+                results["plain"] = per_model(plain_run(replica))
+    spider, plain = results["spider_full"], results["plain"]
+    figures = {
+        "spider_cpu_models_per_s": spider["cpu_models_per_s"],
+        "spider_cpu_us_per_model": spider["cpu_us_per_model"],
+        "wall_ratio_vs_plain": spider["seconds"] / plain["seconds"],
+        "peak_mib_ratio_full_vs_half": spider["peak_mib"] / results["spider_half"]["peak_mib"],
+        "runs": results,
+        "goals": {"spider_cpu_models_per_s": ">= 10000", "wall_ratio_vs_plain": "<= 1.0"},
+    }
+    print(f"hub benchmark (text-generation models of a replica of {args.models:,} repos; pacing off; "
+          f"figures from a shared 2-core machine)")
+    print(line("spider, half catalogue", results["spider_half"]))
+    print(line("spider", spider))
+    print(line("plain client", plain))
+    print(f"  spider CPU: {figures['spider_cpu_models_per_s']:,.0f} models/s (goal ≥ 10,000); "
+          f"wall llmbench / plain client: {figures['wall_ratio_vs_plain']:.2f}x (goal ≤ 1.0); "
+          f"peak memory full / half catalogue: {figures['peak_mib_ratio_full_vs_half']:.2f}x (flat ≈ 1)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ schema (`schema_of`), DATA.md and the quality checks are derived from these decl
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -197,6 +198,18 @@ class BenchmarkLeaderboardItem:
 
 ITEM_CLASSES: tuple[type, ...] = (HubModelItem, LeaderboardItem, ModelSizeItem, EvalResultItem, BenchmarkItem,
                                   BenchmarkLeaderboardItem)
+
+
+@cache
+def field_types(item_class: type) -> tuple[tuple[str, pa.DataType], ...]:
+    """(name, pyarrow type) of each field, in order; computed once per class, not per item."""
+    return tuple((f.name, f.metadata["type"]) for f in fields(item_class))
+
+
+def row_of(item: Any) -> dict[str, Any]:
+    """An item's values as a row (a shallow read: unlike `dataclasses.asdict`, no deep copy per item)."""
+    values = vars(item)
+    return {name: values[name] for name, _ in field_types(type(item))}
 
 
 def schema_of(item_class: type) -> pa.Schema:

@@ -154,6 +154,7 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "llmbench.logformatter.LlmbenchLogFormatter"  # no per-item record unless LOG_LEVEL=DEBUG
 
 # --- Browser (leaderboard spider only; opted into with custom_settings = PLAYWRIGHT_SETTINGS | {...}) --
 PLAYWRIGHT_SETTINGS = {

@@ -8,12 +8,14 @@ replica's whole catalogue (the fields are read without building a ModelInfo, for
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from huggingface_hub import ModelInfo
 
+from llmbench.items import HubModelItem, row_of
 from llmbench.parsing.hub_models import as_list, base_models_from_tags, first_license, item_from_api, next_link
 from llmbench.parsing.sizes import model_header, size_from_page_json
 
@@ -137,3 +139,12 @@ def test_direct_reading_equals_model_info_on_the_replica_catalogue(catalog):
     assert len(records) > 1000
     for record in records:
         same_as_model_info(dict(record.api))
+
+
+def test_rows_are_what_dataclasses_asdict_gave(catalog):
+    """The shallow row read that replaced `dataclasses.asdict` writes the same values."""
+    items = [item(dict(record.api)) for record in catalog]
+    items += [item(sample(name)) for name in ("model_info_meta-llama_Llama-3.2-3B.json",
+                                              "model_info_ggml-org_gemma-3-1b-it-GGUF.json")]
+    assert all(row_of(i) == asdict(i) for i in items)
+    assert list(row_of(items[0])) == [f.name for f in fields(HubModelItem)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from dataclasses import asdict, is_dataclass
+from dataclasses import is_dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from twisted.internet.task import LoopingCall
 
 from llmbench.failures import fail_crawl
-from llmbench.items import schema_of
+from llmbench.items import row_of, schema_of
 from llmbench.lean_pyarrow import pyarrow_without_pandas
 from llmbench.signals import batch_written  # noqa: F401 - sent here; kept importable from this module
 from llmbench.storage import crawl_date, data_dir_problem, partition_dir, write_atomically
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 
 def to_row(item: Any) -> dict[str, Any]:
-    return asdict(item) if is_dataclass(item) else dict(item)
+    return row_of(item) if is_dataclass(item) else dict(item)
 
 
 class ParquetWriterPipeline:
