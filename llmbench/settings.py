@@ -136,6 +136,8 @@ FEED_EXPORTERS = {"parquet": "llmbench.exporters.ParquetItemExporter"}
 EXTENSIONS = {
     # 0: first, so a dead run's JOBDIR state is set aside before the scheduler and spiders open it.
     "llmbench.extensions.jobdir_guard.JobdirGuard": 0,
+    # 1: decide the crawl date (pinned in JOBDIR) before any pipeline or spider reads CRAWL_DATE.
+    "llmbench.extensions.crawl_date.CrawlDatePin": 1,
     # 10: early, so its error-log watch is in place before other components start.
     "llmbench.extensions.loud_failures.LoudFailures": 10,
     # 500: Scrapy's default slot for extensions; it only reads stats when the crawl closes.

@@ -115,10 +115,39 @@ def data_dir_problem(data_dir: str | os.PathLike) -> str | None:
     return None
 
 
+# Only llmbench's own temporary parts: `.part-<HHMMSS>-<8 hex>-<5 digits>.parquet.<pid>.tmp`.
+STRAY_PART = re.compile(r"^\.part-\d{6}-[0-9a-f]{8}-\d{5}\.parquet\.(\d+)\.tmp$")
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stray_parts(data_dir: str | os.PathLike) -> list[Path]:
+    """Delete the temporary parts a killed crawl left behind, and nothing else.
+
+    Only files named like write_atomically's temporaries, inside a dataset partition, whose writing
+    process no longer runs; a live crawl's temporary and every file llmbench did not write stay.
+    """
+    removed = []
+    for path in Path(data_dir).glob("*/crawl_date=*/.part-*.tmp"):
+        match = STRAY_PART.match(path.name)
+        if match and path.is_file() and not process_alive(int(match.group(1))):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def write_atomically(table: pa.Table, path: Path) -> None:
     """Write `path` via a temporary name and rename: readers see the whole file or none."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # the pid tells a stray from a live write
     pq.write_table(table, tmp, compression="zstd")
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())

@@ -11,7 +11,9 @@ import argparse
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
+from scrapy.utils.job import job_dir
 
+from llmbench.extensions.jobdir_guard import jobdir_in_use
 from llmbench.failures import EXIT_INTERRUPTED, crawl_failed, exit_code
 
 
@@ -33,6 +35,12 @@ class Command(ScrapyCrawl):
             raise UsageError("give exactly one spider name")
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
+        jobdir = job_dir(crawler.settings)
+        busy = jobdir_in_use(jobdir) if jobdir else None
+        if busy:  # JobdirGuard enforces this too; here it is one line instead of a traceback
+            print(f"llmbench: {busy}", flush=True)
+            self.exitcode = 1
+            return
         crawler.spider_arguments = dict(opts.spargs)  # for the run record (extensions/run_record.py)
         check_arguments = getattr(crawler.spidercls, "check_arguments", None)
         if check_arguments is not None:  # a bad -a argument: one line, exit 2, before any request

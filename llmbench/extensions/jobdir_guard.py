@@ -7,15 +7,20 @@ crawl runs and removes it on any orderly close (finished, Ctrl-C, error). If the
 at start-up, the previous run died: its request queue and seen-requests file are moved aside into
 JOBDIR/stale-<time>/, and the spiders resume from what is on disk instead (the hub spider's page
 checkpoint, model_pages' sized models, the dedup pipeline's rows already written).
+
+A live JOBDIR is locked (`fcntl.flock` on JOBDIR/llmbench.lock, released by the kernel even after
+`kill -9`): a second crawl on it stops with one line instead of taking the live crawl for a dead one.
+Nothing in JOBDIR is deleted: stale state is moved aside, never over an earlier stale-* directory.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -25,12 +30,49 @@ from scrapy.utils.job import job_dir
 logger = logging.getLogger(__name__)
 
 MARKER = "llmbench.running"
+LOCK = "llmbench.lock"
 SCRAPY_STATE = ("requests.queue", "requests.seen")
+
+
+class JobdirInUse(RuntimeError):
+    """Another live crawl holds this JOBDIR."""
+
+
+def lock_jobdir(jobdir: Path) -> IO[str] | None:
+    """Take JOBDIR's lock for this process (held until released or the process ends); None if taken."""
+    jobdir.mkdir(parents=True, exist_ok=True)
+    handle = open(jobdir / LOCK, "a+")  # noqa: SIM115 - held open for the whole crawl
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        return None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(f"pid {os.getpid()}\n")
+    handle.flush()
+    return handle
+
+
+def jobdir_in_use(jobdir: str | os.PathLike) -> str | None:
+    """A one-line message if a live crawl holds `jobdir`, else None (checks without keeping the lock)."""
+    path = Path(jobdir)
+    if not (path / LOCK).exists():
+        return None
+    handle = lock_jobdir(path)
+    if handle is not None:
+        handle.close()
+        return None
+    holder = (path / LOCK).read_text().strip() or "another process"
+    return f"JOBDIR {path} is in use by a running crawl ({holder}); wait for it to end or use another JOBDIR"
 
 
 class JobdirGuard:
     def __init__(self, crawler: Crawler, jobdir: Path) -> None:
         self.crawler = crawler
+        self.lock = lock_jobdir(jobdir)
+        if self.lock is None:
+            raise JobdirInUse(jobdir_in_use(jobdir) or f"JOBDIR {jobdir} is in use by a running crawl")
         self.marker = jobdir / MARKER
         self.set_aside: Path | None = None
         if self.marker.exists():
@@ -49,8 +91,12 @@ class JobdirGuard:
 
     @staticmethod
     def discard_stale_state(jobdir: Path) -> Path:
-        target = jobdir / f"stale-{time.strftime('%Y%m%d-%H%M%S')}"
-        target.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime('%Y%m%d-%H%M%S')
+        target, n = jobdir / f"stale-{stamp}", 1
+        while target.exists():  # never move onto an earlier stale state
+            n += 1
+            target = jobdir / f"stale-{stamp}-{n}"
+        target.mkdir(parents=True)
         for name in SCRAPY_STATE:
             if (jobdir / name).exists():
                 (jobdir / name).rename(target / name)
@@ -64,3 +110,6 @@ class JobdirGuard:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         self.marker.unlink(missing_ok=True)
+        if self.lock is not None:  # the next stage of `scrapy pipeline` may take it
+            self.lock.close()
+            self.lock = None

@@ -7,7 +7,8 @@ every file on disk is complete. Schemas are explicit (items.schema_of), never in
 The buffer is emptied only after its file is on disk. A row the schema cannot hold (a string where a
 number belongs) costs that row alone: it is counted (`parquet/<dataset>/bad_rows`), the first one is
 logged with its key, and the crawl is marked failed; the rest of the batch is written. A DATA_DIR that
-is a file or cannot be written stops the crawl before any request, with a one-line message.
+is a file or cannot be written stops the crawl before any request, with a one-line message; temporary
+parts a killed crawl left behind are removed at the start (storage.remove_stray_parts).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from llmbench.failures import fail_crawl
 from llmbench.items import row_of, schema_of
 from llmbench.lean_pyarrow import pyarrow_without_pandas
 from llmbench.signals import batch_written  # noqa: F401 - sent here; kept importable from this module
-from llmbench.storage import crawl_date, data_dir_problem, partition_dir, write_atomically
+from llmbench.storage import crawl_date, data_dir_problem, partition_dir, remove_stray_parts, write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +62,10 @@ class ParquetWriterPipeline:
         if problem:
             fail_crawl(self.crawler, "llmbench/data_dir_unusable", problem)
             raise CloseSpider("data_dir_unusable")
+        stray = remove_stray_parts(self.data_dir)
+        if stray:
+            logger.info("removed %d temporary parts a killed crawl left under %s", len(stray), self.data_dir)
+            self.crawler.stats.set_value("parquet/stray_parts_removed", len(stray))
         pyarrow_without_pandas()  # a crawl hands pyarrow plain Python objects: no pandas import
         self.timer = create_looping_call(self.flush_due)
         self.timer.start(max(0.5, self.batch_seconds / 4), now=False)
