@@ -38,9 +38,17 @@ class JobdirInUse(RuntimeError):
     """Another live crawl holds this JOBDIR."""
 
 
+# Locks this process holds, by JOBDIR: a crawler in the same process may take over its predecessor's
+# (the next stage of `scrapy pipeline`, or an in-process test's crawler that never closed).
+_HELD: dict[str, IO[str]] = {}
+
+
 def lock_jobdir(jobdir: Path) -> IO[str] | None:
     """Take JOBDIR's lock for this process (held until released or the process ends); None if taken."""
     jobdir.mkdir(parents=True, exist_ok=True)
+    key = os.path.realpath(jobdir)
+    if key in _HELD:
+        _HELD.pop(key).close()
     handle = open(jobdir / LOCK, "a+")  # noqa: SIM115 - held open for the whole crawl
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -51,7 +59,14 @@ def lock_jobdir(jobdir: Path) -> IO[str] | None:
     handle.truncate()
     handle.write(f"pid {os.getpid()}\n")
     handle.flush()
+    _HELD[key] = handle
     return handle
+
+
+def release_jobdir(jobdir: Path) -> None:
+    handle = _HELD.pop(os.path.realpath(jobdir), None)
+    if handle is not None:
+        handle.close()
 
 
 def jobdir_in_use(jobdir: str | os.PathLike) -> str | None:
@@ -59,9 +74,10 @@ def jobdir_in_use(jobdir: str | os.PathLike) -> str | None:
     path = Path(jobdir)
     if not (path / LOCK).exists():
         return None
-    handle = lock_jobdir(path)
-    if handle is not None:
-        handle.close()
+    if os.path.realpath(path) in _HELD:
+        return None  # this process's own
+    if lock_jobdir(path) is not None:
+        release_jobdir(path)
         return None
     holder = (path / LOCK).read_text().strip() or "another process"
     return f"JOBDIR {path} is in use by a running crawl ({holder}); wait for it to end or use another JOBDIR"
@@ -70,8 +86,8 @@ def jobdir_in_use(jobdir: str | os.PathLike) -> str | None:
 class JobdirGuard:
     def __init__(self, crawler: Crawler, jobdir: Path) -> None:
         self.crawler = crawler
-        self.lock = lock_jobdir(jobdir)
-        if self.lock is None:
+        self.jobdir = jobdir
+        if lock_jobdir(jobdir) is None:
             raise JobdirInUse(jobdir_in_use(jobdir) or f"JOBDIR {jobdir} is in use by a running crawl")
         self.marker = jobdir / MARKER
         self.set_aside: Path | None = None
@@ -110,6 +126,4 @@ class JobdirGuard:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         self.marker.unlink(missing_ok=True)
-        if self.lock is not None:  # the next stage of `scrapy pipeline` may take it
-            self.lock.close()
-            self.lock = None
+        release_jobdir(self.jobdir)  # the next stage of `scrapy pipeline` may take it
