@@ -4,6 +4,7 @@
     python -m analysis --population leaderboard       # the whole board, not only the Hub ∩ board join
     python -m analysis --data data --out report --snapshot 2026-11-25
     python -m analysis --compare 2026-10-01           # growth since an older snapshot
+    python -m analysis --top 100 --floor 10 --svg     # the study's population size, efficiency floor, SVGs
 
 Writes report.html, results.json, figures/*.png (and *.svg with --svg) and models.parquet (the tidy
 table) into --out, built in a staging directory and moved into place only when complete: bad input
@@ -19,18 +20,10 @@ import sys
 import time
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from analysis.compare import compare_snapshots
-from analysis.figures import draw_all
-from analysis.layout import Figures
-from analysis.load import POPULATIONS, AnalysisInputError, build_table
-from analysis.output import OutputRefused, check_output, publish
-from analysis.report import results_document, write_html
-from analysis.stats import run_all
-from llmbench.settings import DATA_DIR
-from llmbench.storage import snapshots
+from analysis.load import POPULATIONS, AnalysisInputError
+from analysis.output import OutputRefused
+from analysis.pipeline import Options, write_report
+from llmbench.settings import DATA_DIR, HUB_ENDPOINT
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,65 +38,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--compare", default=None, metavar="OLDER",
                         help="also compare hub_models of this older crawl date with the snapshot in use "
                              "(downloads and likes growth, models added and removed)")
-    parser.add_argument("--timings", action="store_true", help=argparse.SUPPRESS)  # benchmarks/analysis.py
+    parser.add_argument("--top", type=int, default=100, metavar="N",
+                        help="the original study's population: top N text-generation models by downloads (100)")
+    parser.add_argument("--floor", type=float, default=10.0, metavar="POINTS",
+                        help="efficiency (per parameter, per kg CO2) only among models averaging at least this (10)")
+    parser.add_argument("--density-score", type=float, default=30.0, metavar="POINTS",
+                        help="the fixed score level drawn in the capability-density figure (30)")
+    parser.add_argument("--hub-url", default=HUB_ENDPOINT, help=f"base of model links (default {HUB_ENDPOINT})")
     parser.add_argument("--svg", action="store_true", help="also write every figure as SVG (PNG only by default)")
+    parser.add_argument("--timings", action="store_true", help=argparse.SUPPRESS)  # benchmarks/analysis.py
     return parser
-
-
-def write_report(data: Path, out: Path, population: str, snapshot: str | None, compare: str | None = None,
-                 svg: bool = False, timings: dict[str, float] | None = None) -> dict:
-    timings = {} if timings is None else timings
-    clock = time.perf_counter()
-    target = check_output(out, data)
-    table = build_table(data, population, snapshot)
-    timings["read and join"] = time.perf_counter() - clock
-    comparison = None
-    if compare:
-        newer = snapshot or (snapshots(data, "hub_models") or [None])[-1]
-        if newer is None:
-            raise AnalysisInputError(f"--compare needs `hub_models` snapshots under {data}")
-        comparison = compare_snapshots(data, compare, newer)
-    usable = table["average"].notna() & table["params_b"].notna()
-    if usable.sum() < 3:
-        raise AnalysisInputError(f"only {int(usable.sum())} models under {data} have both a score and a size")
-    clock = time.perf_counter()
-    statistics = run_all(table)
-    timings["statistics"] = time.perf_counter() - clock
-    results = {s["name"]: s for s in statistics}
-    meta = {"population": population, "data_dir": str(data),
-            "snapshots": {d: (snapshots(data, d) or [None])[-1] if snapshot is None else snapshot
-                          for d in ("hub_models", "leaderboard", "model_sizes")}}
-    meta["snapshots_available"] = {d: snapshots(data, d) for d in ("hub_models", "leaderboard", "model_sizes")}
-    document = results_document(table, statistics, meta)
-    if comparison is not None:
-        document["comparison"] = comparison
-
-    def build(staging: Path) -> None:
-        clock = time.perf_counter()
-        draw_all(table, results, Figures(staging / "figures", svg=svg))
-        timings["figures"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), staging / "models.parquet")
-        (staging / "results.json").write_text(json.dumps(document, indent=1, allow_nan=False,
-                                                         default=_json_default), encoding="utf-8")
-        write_html(staging / "report.html", staging / "figures", results, document)
-        timings["write files"] = time.perf_counter() - clock
-
-    publish(target, build)
-    return document
-
-
-def _json_default(value):
-    return None if value != value else str(value)  # NaN → null
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.top < 1:
+        print("analysis: --top must be at least 1", file=sys.stderr)
+        return 2
     start = time.perf_counter()
     timings: dict[str, float] = {}
+    options = Options(population=args.population, snapshot=args.snapshot, compare=args.compare, svg=args.svg,
+                      top=args.top, floor=args.floor, density_score=args.density_score, hub_url=args.hub_url)
     try:
-        document = write_report(Path(args.data).expanduser(), Path(args.out), args.population, args.snapshot,
-                                args.compare, args.svg, timings)
+        document = write_report(Path(args.data).expanduser(), Path(args.out), options, timings)
     except (AnalysisInputError, OutputRefused) as exc:
         print(f"analysis: {exc}", file=sys.stderr)
         return 2

@@ -31,7 +31,9 @@ class Figures:
 
     directory: Path
     svg: bool = False
+    keep: bool = False  # tests: keep the figures open to measure their text boxes
     files: list[str] = field(default_factory=list)
+    kept: dict[str, plt.Figure] = field(default_factory=dict)
 
     def save(self, fig: plt.Figure, name: str) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -40,7 +42,10 @@ class Figures:
         for ext in ("png", "svg") if self.svg else ("png",):
             fig.savefig(self.directory / f"{name}.{ext}")
             self.files.append(f"{name}.{ext}")
-        plt.close(fig)
+        if self.keep:
+            self.kept[name] = fig
+        else:
+            plt.close(fig)
 
 
 def visible_texts(fig: plt.Figure) -> list[Text]:

@@ -174,22 +174,30 @@ def by_type(table: pd.DataFrame) -> dict[str, Any]:
     return result
 
 
-def run_all(table: pd.DataFrame) -> list[dict[str, Any]]:
+def run_all(table: pd.DataFrame, floor: float = 0.0) -> dict[str, dict[str, Any]]:
+    """Every statistic of one population, keyed by its stable id (results.json `statistics`).
+
+    Efficiency (per billion parameters, per kg CO₂) and its Pareto frontiers use only the models
+    whose average is at least `floor` points: below it the ratios reward being tiny, not good.
+    """
     rank = spearman(table["params_b"], table["average"], "size_b vs average")
     # log10 is monotonic: the ranks, hence Spearman's rho, are the same; computed once
-    log_rank = {**rank, "name": "spearman log10 size_b vs average"}
-    results = [
-        pearson(table["params_b"], table["average"], "size_b vs average"),
-        pearson(table["log10_params_b"], table["average"], "log10 size_b vs average"),
-        rank, log_rank,
-        ols(table["log10_params_b"], table["average"], "average ~ log10 size_b"),
-    ]
+    results = {
+        "pearson_size": pearson(table["params_b"], table["average"], "size_b vs average"),
+        "pearson_log_size": pearson(table["log10_params_b"], table["average"], "log10 size_b vs average"),
+        "spearman_size": rank,
+        "spearman_log_size": {**rank, "name": "spearman log10 size_b vs average"},
+        "ols_log_size": ols(table["log10_params_b"], table["average"], "average ~ log10 size_b"),
+    }
     open_ = table.loc[table["license_class"] == "open", "average"].dropna().to_numpy()
     restricted = table.loc[table["license_class"] == "restricted", "average"].dropna().to_numpy()
     if len(open_) >= 2 and len(restricted) >= 2:
-        results += [welch(open_, restricted, "open vs restricted average"),
-                    mann_whitney(open_, restricted, "open vs restricted average")]
-    results += [efficiency(table, "params_b", "score_per_b", "score per billion parameters"),
-                efficiency(table, "co2_kg", "score_per_kg", "score per kg CO2"),
-                by_type(table)]
+        results["welch_license"] = welch(open_, restricted, "open vs restricted average")
+        results["mann_whitney_license"] = mann_whitney(open_, restricted, "open vs restricted average")
+    columns = table[["model_id", "params_b", "co2_kg", "score_per_b", "score_per_kg", "average"]]
+    above = columns[(columns["average"] >= floor).to_numpy(dtype=bool)]
+    for key, cost, ratio, label in (("efficiency_size", "params_b", "score_per_b", "score per billion parameters"),
+                                    ("efficiency_co2", "co2_kg", "score_per_kg", "score per kg CO2")):
+        results[key] = efficiency(above, cost, ratio, label) | {"floor": floor}
+    results["by_type"] = by_type(table)
     return results

@@ -10,17 +10,13 @@ import sys
 from datetime import UTC, datetime
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from scipy import stats
 
-from analysis.load import build_table, one_row_per_model
+from analysis.load import build_table
 from analysis.output import MARKER
-from llmbench.items import HubModelItem, LeaderboardItem, ModelSizeItem, schema_of
-from llmbench.pipelines.parquet_writer import to_row
 from llmbench.replica.leaderboard_data import formatted_rows
-from llmbench.storage import partition_dir
 from tests.conftest import ROOT, crawl_command, crawl_env
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
@@ -37,8 +33,12 @@ def crawled(replica, tmp_path_factory):
     return data
 
 
+REPLICA_HUB = "http://hub.example"
+
+
 def analyse(data, out, *extra):
-    return subprocess.run([sys.executable, "-m", "analysis", "--data", str(data), "--out", str(out), *extra],
+    return subprocess.run([sys.executable, "-m", "analysis", "--data", str(data), "--out", str(out),
+                           "--hub-url", REPLICA_HUB, *extra],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
@@ -53,19 +53,48 @@ def report(crawled, tmp_path_factory):
 
 def test_report_files(report):
     document = json.loads((report / "results.json").read_text())
-    names = {s["name"] for s in document["statistics"]}
-    assert {"pearson log10 size_b vs average", "spearman size_b vs average", "ols average ~ log10 size_b",
-            "welch open vs restricted average", "mann_whitney open vs restricted average",
-            "efficiency score per billion parameters", "efficiency score per kg CO2", "by_type"} <= names
-    assert all("n" in s and "method" in s for s in document["statistics"])
+    assert document["schema"] == "llmbench-analysis/2"
+    assert {"pearson_log_size", "spearman_size", "ols_log_size", "welch_license", "mann_whitney_license",
+            "efficiency_size", "efficiency_co2", "by_type"} <= set(document["statistics"])
+    assert all("n" in s and "method" in s for s in document["statistics"].values())
     assert document["population"] == "join" and document["n_models"] > 1000
+    populations = document["populations"]
+    assert populations["top_downloads"]["n_models"] <= 100 < populations["join"]["n_models"] == document["n_models"]
+    assert populations["join"]["n_models"] < populations["board"]["n_models"]
+    assert populations["join"]["statistics"]["pearson_log_size"] == document["statistics"]["pearson_log_size"]
+    assert document["statistics"]["efficiency_size"]["floor"] == 10.0
+    assert all(t["average"] >= 10 for t in document["statistics"]["efficiency_size"]["top"])
+    assert {"implausible_size", "quantized_total", "board_hub_disagree", "no_co2", "duplicate_evaluations"} <= set(
+        document["quality"]["rules"])
+    assert len(document["published_findings"]["findings"]) == 4
+    assert all(f["verdict"] for f in document["published_findings"]["findings"].values())
+    assert document["density"]["doubling_months"] > 0 and len(document["density"]["doubling_months_ci95"]) == 2
     figures = sorted(p.name for p in (report / "figures").iterdir())
-    assert len(figures) == 6 and all(f.endswith(".png") for f in figures)
+    assert figures == sorted(f"{name}.png" for name in document["figures"])
     assert all((report / "figures" / f).stat().st_size > 5000 for f in figures)
     table = pq.read_table(report / "models.parquet")
     assert table.num_rows == document["n_models"]
-    assert set(table.column("size_source").to_pylist()) >= {"hub:safetensors", "leaderboard"}
+    assert set(table.column("size_source").to_pylist()) >= {"hub:safetensors"}
     assert any(s.startswith("model_pages:") for s in table.column("size_source").to_pylist())
+
+
+def test_figure_labels_never_overlap(crawled, tmp_path):
+    from analysis import density
+    from analysis.figures import draw_all
+    from analysis.layout import STYLE, Figures, overlapping_texts, plt
+    from analysis.quality import apply
+    from analysis.stats import run_all
+
+    board, _ = apply(build_table(crawled, "leaderboard"))
+    figures = Figures(tmp_path, keep=True)
+    draw_all(board, run_all(board, 10.0), figures)
+    with plt.rc_context(STYLE):
+        density.figure(board, density.fit(board, 30.0), figures)
+    assert len(figures.kept) == 7
+    for name, fig in figures.kept.items():
+        assert overlapping_texts(fig) == [], name
+    labels = [t.get_text() for t in figures.kept["efficiency_size"].axes[0].texts if t.get_text()]
+    assert len(labels) >= 3  # frontier models are labelled, none dropped for all
 
 
 def test_report_renders_in_chromium(report, tmp_path):
@@ -82,29 +111,40 @@ def test_report_renders_in_chromium(report, tmp_path):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto((report / "report.html").as_uri())
         page.wait_for_load_state("load")
-        widths = page.eval_on_selector_all("img", "imgs => imgs.map(i => i.complete ? i.naturalWidth : 0)")
+        images = page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.complete ? i.naturalWidth : 0, i.alt])")
         shot = tmp_path / "report.png"
         page.screenshot(path=str(shot), full_page=True)
-        headline = page.locator("h2:has-text('Findings') + ul li").first.text_content()
+        headline = page.locator("#findings li").first.text_content()
+        column = "#statistics table th:nth-child(3)"  # n
+        read = "els => els.map(e => parseFloat(e.getAttribute('data-value')))"
+        page.click(column)
+        ascending = page.eval_on_selector_all("#statistics tbody td:nth-child(3)", read)
+        page.click(column)
+        descending = page.eval_on_selector_all("#statistics tbody td:nth-child(3)", read)
+        sorted_attr = page.get_attribute(column, "aria-sort")
+        links = page.eval_on_selector_all("#efficiency a", "as => as.map(a => a.getAttribute('href'))")
+        hows = page.locator("section .how").count()
         browser.close()
     assert errors == []
-    assert len(widths) == 6 and all(w > 300 for w in widths)
+    assert len(images) == 7 and all(w > 300 and len(alt) > 30 for w, alt in images)
     assert shot.stat().st_size > 50_000
     assert "correlates with log10 size" in headline
+    assert ascending == sorted(ascending) and descending == sorted(ascending, reverse=True) and len(set(ascending)) > 1
+    assert sorted_attr == "descending"
+    assert links and all(h.startswith(REPLICA_HUB) for h in links)
+    assert hows >= 9
 
 
 def test_whole_leaderboard_equals_an_independent_computation(crawled, tmp_path):
     out = tmp_path / "report"
     proc = analyse(crawled, out, "--population", "leaderboard")
     assert proc.returncode == 0, proc.stderr
-    results = {s["name"]: s for s in json.loads((out / "results.json").read_text())["statistics"]}
+    results = json.loads((out / "results.json").read_text())["statistics"]
     # independently: the real rows, the documented one-row rule, sizes from the best source
     tidy = pq.read_table(out / "models.parquet").to_pandas()
     best = {}
     for row in formatted_rows():
-        name = row["model"]["name"]
-        if "/" not in name:
-            continue
+        name = row["model"]["name"]  # legacy ids without a namespace (gpt2) are valid Hub ids too
         key = (row["metadata"]["submission_date"] or "", -{"bfloat16": 0, "float16": 1, "4bit": 3}.get(
             row["model"]["precision"], 9), [-ord(c) for c in row["model"]["sha"]])
         if name.lower() not in best or key > best[name.lower()][0]:
@@ -119,57 +159,9 @@ def test_whole_leaderboard_equals_an_independent_computation(crawled, tmp_path):
         if size and size > 0 and not math.isnan(size):
             x.append(math.log10(size))
             y.append(row["model"]["average_score"])
-    assert results["pearson log10 size_b vs average"]["n"] == len(x)
-    assert results["pearson log10 size_b vs average"]["statistic"] == pytest.approx(np.corrcoef(x, y)[0, 1])
-    assert results["ols average ~ log10 size_b"]["statistic"] == pytest.approx(stats.linregress(x, y).slope)
-
-
-def write(data, items):
-    item_class = type(items[0])
-    table = pa.Table.from_pylist([to_row(i) for i in items], schema=schema_of(item_class))
-    path = partition_dir(data, item_class.dataset, NOW.date()) / "part-test.parquet"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path)
-    return path
-
-
-def board(model_id, precision="bfloat16", revision="a", submitted="2024-01-01", average=20.0, params_b=7.0):
-    return LeaderboardItem(model_id=model_id, precision=precision, revision=revision, type="chat",
-                           average=average, submission_date=submitted, params_billions=params_b, co2_kg=1.0,
-                           source="json", crawled_at=NOW, **{b: average for b in
-                                                             ("ifeval", "bbh", "math", "gpqa", "musr", "mmlu_pro")})
-
-
-def test_one_row_per_model_rule_and_size_precedence(tmp_path):
-    data = tmp_path / "data"
-    write(data, [board("org/A", "float16", "b", "2024-05-01", 10.0),
-                 board("org/A", "bfloat16", "c", "2024-05-01", 30.0),  # same date: bfloat16 wins
-                 board("org/A", "bfloat16", "a", "2024-01-01", 50.0),  # older: loses despite the higher score
-                 board("org/B", params_b=3.0), board("org/C", params_b=5.0), board("org/D", params_b=-1.0)])
-    write(data, [HubModelItem(model_id="org/a", author="org", params=8_000_000_000, params_source="safetensors",
-                              license="mit", crawled_at=NOW, endpoint="e"),
-                 HubModelItem(model_id="org/B", author="org", crawled_at=NOW, endpoint="e"),
-                 HubModelItem(model_id="org/C", author="org", crawled_at=NOW, endpoint="e"),
-                 HubModelItem(model_id="org/Z", author="org", crawled_at=NOW, endpoint="e")])
-    write(data, [ModelSizeItem(model_id="org/B", params=2_500_000_000, params_source="config", exact=False,
-                               crawled_at=NOW)])
-    table = build_table(data, "join").set_index("model_id")
-    assert list(table.index) == ["org/A", "org/B", "org/C"]  # D and Z are not in both
-    assert table.loc["org/A", "revision"] == "c" and table.loc["org/A", "average"] == 30.0
-    assert table.loc["org/A", "params_b"] == 8.0 and table.loc["org/A", "size_source"] == "hub:safetensors"
-    assert table.loc["org/B", "params_b"] == 2.5 and table.loc["org/B", "size_source"] == "model_pages:config"
-    assert table.loc["org/C", "params_b"] == 5.0 and table.loc["org/C", "size_source"] == "leaderboard"
-    assert table.loc["org/A", "license_class"] == "open"
-    whole = build_table(data, "leaderboard").set_index("model_id")
-    assert math.isnan(whole.loc["org/D", "params_b"]) and whole.loc["org/D", "size_source"] == "unknown"
-    assert len(one_row_per_model(pq.read_table(next(data.glob("leaderboard/*/*.parquet"))).to_pandas())) == 4
-
-
-def test_missing_dataset(tmp_path):
-    out = tmp_path / "report"
-    proc = analyse(tmp_path / "empty", out)
-    assert proc.returncode == 2 and "no `leaderboard` snapshot" in proc.stderr and str(tmp_path) in proc.stderr
-    assert not out.exists()
+    assert results["pearson_log_size"]["n"] == len(x)
+    assert results["pearson_log_size"]["statistic"] == pytest.approx(np.corrcoef(x, y)[0, 1])
+    assert results["ols_log_size"]["statistic"] == pytest.approx(stats.linregress(x, y).slope)
 
 
 def test_corrupt_parquet_names_the_file(crawled, tmp_path):
@@ -186,32 +178,3 @@ def test_corrupt_parquet_names_the_file(crawled, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "report.html"]  # the old report untouched
     assert (out / "report.html").read_text() == "previous report"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report-")]
-
-
-def test_no_overlap(tmp_path):
-    data = tmp_path / "data"
-    write(data, [board("org/A"), board("org/B")])
-    write(data, [HubModelItem(model_id="other/X", author="other", crawled_at=NOW, endpoint="e")])
-    proc = analyse(data, tmp_path / "report")
-    assert proc.returncode == 2 and "no model is in both" in proc.stderr
-    assert not (tmp_path / "report").exists()
-
-
-def test_a_recrawled_evaluation_counts_once_with_its_latest_values(tmp_path):
-    data = tmp_path / "data"
-    later = datetime(2026, 11, 25, 12, tzinfo=UTC)
-    write(data, [board("org/A", average=10.0), board("org/A", "float16", average=5.0), board("org/B"),
-                 board("org/C")])
-    path = partition_dir(data, "leaderboard", NOW.date()) / "part-later.parquet"
-    table = pa.Table.from_pylist([to_row(board("org/A", average=40.0))], schema=schema_of(LeaderboardItem))
-    pq.write_table(table.set_column(table.schema.get_field_index("crawled_at"), "crawled_at",
-                                    pa.array([later], table.schema.field("crawled_at").type)), path)
-    write(data, [HubModelItem(model_id=m, author="org", params=7_000_000_000, params_source="safetensors",
-                              crawled_at=NOW, endpoint="e", downloads=1) for m in ("org/A", "org/B", "org/C")])
-    hub_later = partition_dir(data, "hub_models", NOW.date()) / "part-later.parquet"
-    pq.write_table(pa.Table.from_pylist([to_row(HubModelItem(model_id="org/a", author="org", downloads=99,
-                                                             crawled_at=later, endpoint="e"))],
-                                        schema=schema_of(HubModelItem)), hub_later)
-    result = build_table(data, "join").set_index("model_id")
-    assert result.loc["org/A", "average"] == 40.0 and result.loc["org/A", "evaluations"] == 2
-    assert result.loc["org/A", "downloads"] == 99 and result.loc["org/B", "evaluations"] == 1

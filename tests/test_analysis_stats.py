@@ -135,11 +135,14 @@ def test_by_type_kruskal():
     assert {g["type"] for g in result["groups"]} == {"chat", "merge", "pretrained"}
 
 
-def test_run_all_names_every_statistic():
-    names = {r["name"] for r in ours.run_all(TABLE)}
-    assert {"pearson size_b vs average", "pearson log10 size_b vs average", "spearman size_b vs average",
-            "ols average ~ log10 size_b", "welch open vs restricted average",
-            "mann_whitney open vs restricted average", "efficiency score per billion parameters",
-            "efficiency score per kg CO2", "by_type"} <= names
-    for r in ours.run_all(TABLE):
-        assert "method" in r and "n" in r
+def test_run_all_keys_every_statistic_by_id_and_applies_the_floor():
+    results = ours.run_all(TABLE, floor=15.0)
+    assert {"pearson_size", "pearson_log_size", "spearman_size", "spearman_log_size", "ols_log_size",
+            "welch_license", "mann_whitney_license", "efficiency_size", "efficiency_co2", "by_type"} <= set(results)
+    for r in results.values():
+        assert "method" in r and "n" in r and "name" in r
+    above = SCORE >= 15.0
+    assert results["efficiency_size"]["n"] == int(above.sum()) and results["efficiency_size"]["floor"] == 15.0
+    assert results["efficiency_size"]["statistic"] == pytest.approx(float(np.median((SCORE / SIZE)[above])))
+    assert results["spearman_log_size"]["statistic"] == pytest.approx(
+        np.corrcoef(ranks(np.log10(SIZE)), ranks(SCORE))[0, 1])

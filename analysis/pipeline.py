@@ -1,0 +1,106 @@
+"""The analysis end to end: read, apply the data-quality rules, compute every section, publish."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis import density, quality, results
+from analysis.compare import compare_snapshots
+from analysis.figures import describe, draw_all
+from analysis.groups import compare_groups
+from analysis.html import Links
+from analysis.layout import STYLE, Figures, plt
+from analysis.load import AnalysisInputError, build_table, read_inputs
+from analysis.output import check_output, publish
+from analysis.populations import side_by_side, top_ids
+from analysis.published import check_all
+from analysis.report import write_html
+from analysis.stats import run_all
+from llmbench.settings import HUB_ENDPOINT
+from llmbench.storage import snapshots
+
+DATASETS = ("hub_models", "leaderboard", "model_sizes")
+
+
+@dataclass
+class Options:
+    population: str = "join"
+    snapshot: str | None = None
+    compare: str | None = None
+    svg: bool = False
+    top: int = 100
+    floor: float = 10.0
+    density_score: float = 30.0
+    hub_url: str = HUB_ENDPOINT
+
+
+def write_report(data: Path, out: Path, options: Options, timings: dict[str, float] | None = None) -> dict:
+    timings = {} if timings is None else timings
+    clock = time.perf_counter()
+    target = check_output(out, data)
+    inputs = read_inputs(data, options.snapshot, hub_required=options.population == "join")
+    top = top_ids(inputs["hub_models"], options.top)
+    board = build_table(data, "leaderboard", options.snapshot, inputs=inputs)
+    del inputs
+    on_hub = board["on_hub_crawl"].to_numpy(dtype=bool)
+    if options.population == "join" and not on_hub.any():
+        raise AnalysisInputError(f"no model is in both `leaderboard` ({len(board):,} models) and `hub_models` under "
+                                 f"{data}: crawl the hub with a larger -a limit, or use --population leaderboard")
+    board, quality_report = quality.apply(board)
+    quality_report["runs"] = quality.run_records(data)
+    table = board if options.population == "leaderboard" or on_hub.all() else board[on_hub].reset_index(drop=True)
+    usable = table["average"].notna() & table["params_b"].notna()
+    if usable.sum() < 3:
+        raise AnalysisInputError(f"only {int(usable.sum())} models under {data} have both a score and a size")
+    comparison = _comparison(data, options)
+    timings["read and join"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    statistics = run_all(table, options.floor)
+    populations = side_by_side(board, top, options.top, options.population,
+                               known={"join" if options.population == "join" else "board": statistics})
+    trend = density.fit(board, options.density_score)
+    sections: dict[str, Any] = {
+        "settings": {"top": options.top, "floor": options.floor, "density_score": options.density_score,
+                     "hub_url": options.hub_url, "svg": options.svg},
+        "statistics": statistics, "populations": populations, "quality": quality_report,
+        "published_findings": check_all(board), "groups": compare_groups(board), "density": trend,
+        "figures": describe(statistics, trend),
+    }
+    if comparison is not None:
+        sections["comparison"] = comparison
+    meta = {"population": options.population, "data_dir": str(data),
+            "snapshots": {d: options.snapshot or (snapshots(data, d) or [None])[-1] for d in DATASETS},
+            "snapshots_available": {d: snapshots(data, d) for d in DATASETS}}
+    doc = results.document(table, meta, sections)
+    timings["statistics"] = time.perf_counter() - clock
+
+    def build(staging: Path) -> None:
+        clock = time.perf_counter()
+        figures = Figures(staging / "figures", svg=options.svg)
+        draw_all(table, statistics, figures)
+        with plt.rc_context(STYLE):
+            density.figure(board, trend, figures)
+        timings["figures"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), staging / "models.parquet")
+        results.write(staging / "results.json", doc)
+        write_html(staging / "report.html", staging / "figures", doc, Links(options.hub_url))
+        timings["write files"] = time.perf_counter() - clock
+
+    publish(target, build)
+    return doc
+
+
+def _comparison(data: Path, options: Options) -> dict[str, Any] | None:
+    if not options.compare:
+        return None
+    newer = options.snapshot or (snapshots(data, "hub_models") or [None])[-1]
+    if newer is None:
+        raise AnalysisInputError(f"--compare needs `hub_models` snapshots under {data}")
+    return compare_snapshots(data, options.compare, newer)

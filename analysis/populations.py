@@ -1,0 +1,75 @@
+"""Three populations side by side, every headline statistic for each with its n and 95 % CI.
+
+- `top_downloads`: the original study's population: the top N text-generation models of the hub
+  crawl by downloads (N = `--top`, 100 by default), joined with the board (so n ≤ N).
+- `join`: every model on both the hub crawl and the board.
+- `board`: every model on the board (sizes from the Hub where crawled, else model_pages, else the
+  board's own column).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analysis import stats
+
+POPULATION_IDS = ("top_downloads", "join", "board")
+HEADLINE = ("pearson_size", "pearson_log_size", "spearman_size", "ols_log_size", "welch_license",
+            "mann_whitney_license")
+
+
+def top_ids(hub: pa.Table | None, n: int) -> set[str]:
+    """Lower-cased ids of the N most downloaded text-generation models of the hub crawl."""
+    if hub is None or hub.num_rows == 0:
+        return set()
+    tag = pc.fill_null(hub.column("pipeline_tag"), "text-generation")
+    rows = hub.filter(pc.equal(tag, "text-generation")).select(["model_id", "downloads"])
+    downloads = pc.fill_null(rows.column("downloads"), -1).to_numpy()
+    best = np.argsort(-downloads, kind="stable")[:n]
+    return {m.lower() for m in rows.column("model_id").take(pa.array(best)).to_pylist()}
+
+
+def headline(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The headline statistics of one population, keyed by stable id; absent when too few models."""
+    out: dict[str, dict[str, Any]] = {}
+    sized = table[np.isfinite(table["log10_params_b"]) & np.isfinite(table["average"])]
+    if len(sized) >= 4:
+        out["pearson_size"] = stats.pearson(sized["params_b"], sized["average"], "size_b vs average")
+        out["pearson_log_size"] = stats.pearson(sized["log10_params_b"], sized["average"], "log10 size_b vs average")
+        out["spearman_size"] = stats.spearman(sized["params_b"], sized["average"], "size_b vs average")
+        out["ols_log_size"] = stats.ols(sized["log10_params_b"], sized["average"], "average ~ log10 size_b")
+    open_ = table.loc[table["license_class"] == "open", "average"].dropna().to_numpy()
+    restricted = table.loc[table["license_class"] == "restricted", "average"].dropna().to_numpy()
+    if len(open_) >= 2 and len(restricted) >= 2:
+        out["welch_license"] = stats.welch(open_, restricted, "open vs restricted average")
+        out["mann_whitney_license"] = stats.mann_whitney(open_, restricted, "open vs restricted average")
+    return out
+
+
+def side_by_side(board: pd.DataFrame, top: set[str], n_top: int, main: str,
+                 known: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """results.json `populations`: for each population its definition, n and headline statistics
+    (`known`: statistics already computed for a population, reused rather than computed twice)."""
+    known = known or {}
+    on_hub = board["on_hub_crawl"].to_numpy(dtype=bool)
+    chosen = {
+        "top_downloads": (board[board["model_id"].str.lower().isin(top).to_numpy(dtype=bool)] if top else None,
+                          f"top {n_top} text-generation models by downloads in the hub crawl, joined with the board"),
+        "join": (board[on_hub] if on_hub.any() else None, "models on both the hub crawl and the board"),
+        "board": (board, "every model on the board"),
+    }
+    result: dict[str, Any] = {"main": main}
+    for key, (table, description) in chosen.items():
+        if table is None or table.empty:
+            result[key] = {"description": description, "n_models": 0, "statistics": {},
+                           "note": "no hub crawl (hub_models) to define it" if key != "board" else "empty"}
+            continue
+        statistics = {k: v for k, v in known[key].items() if k in HEADLINE} if key in known else headline(table)
+        result[key] = {"description": description, "n_models": int(len(table)),
+                       "n_sized": int(np.isfinite(table["log10_params_b"]).sum()), "statistics": statistics}
+    return result

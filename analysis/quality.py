@@ -1,0 +1,114 @@
+"""Data quality before statistics: each rule, what it matched, and what the analysis did about it.
+
+Rules (ids are stable, in results.json `quality.rules`):
+- `implausible_size`: a size under 10 M parameters (no model on the board is that small; such
+  counts are tokenizer-only or adapter repos). Size excluded.
+- `quantized_total`: a repo whose name says packed-integer quantization (bnb-4bit, GPTQ, AWQ,
+  -4bit/-8bit, int4/int8), or that the Hub crawl flagged as quantized, whose size comes from a
+  packed safetensors total (the Hub's or the board's, both under-report). Size excluded, unless
+  `model_pages` resolved it (base model, page JSON).
+- `board_hub_disagree`: the board's size differs from the Hub's exact count by more than 5 %.
+  Corrected: the Hub's count is used.
+- `no_size`: no source gives a size. Left out of every size statistic.
+- `no_co2`: an evaluation without CO₂ (null or ≤ 0 on the board). Left out of per-kg statistics.
+- `duplicate_evaluations`: models the board evaluated more than once (precisions, revisions); one
+  row kept by the documented rule (analysis/load.py).
+- `undated`: no upload date (or the Hub's 2022-03-02 placeholder). Left out of the density fit.
+Plus the crawl's own counts, from the run records DATA_DIR/_runs/*.json when present.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MIN_PARAMS_B = 0.01
+DISAGREE = 0.05
+PLACEHOLDER_DATE = np.datetime64("2022-03-02")
+PACKED = r"(?i)(?:bnb[-_.]?4b|[-_.][48]bit|gptq|[-_.]awq(?:\b|[-_.])|[-_.]int[48](?:\b|[-_.]))"
+EXAMPLES = 10
+
+
+def apply(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The table with excluded sizes blanked (`size_excluded` says why) and the rules' report."""
+    params_b = table["params_b"].to_numpy()
+    small = np.isfinite(params_b) & (params_b < MIN_PARAMS_B)
+    packed_name = table["model_id"].str.contains(PACKED, regex=True).to_numpy(dtype=bool)
+    from_pages = table["size_source"].astype(str).str.startswith("model_pages:").to_numpy(dtype=bool)
+    packed = (packed_name | table["quantized"].to_numpy(dtype=bool)) & ~from_pages & np.isfinite(params_b) & ~small
+    hub, board = table["hub_params_b"].to_numpy(), table["board_params_b"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gap = np.abs(board - hub) / hub
+    disagree = np.isfinite(gap) & (gap > DISAGREE)
+    reason = np.select([small, packed], ["implausible_size", "quantized_total"], "")
+    excluded = reason != ""
+    out = table.assign(size_excluded=reason)
+    for column in ("params_b", "log10_params_b", "score_per_b"):
+        out[column] = out[column].where(~excluded)
+    dates = out["upload_date"].to_numpy()
+    undated = np.isnat(dates) | (dates == PLACEHOLDER_DATE)
+    rules = {
+        "implausible_size": _rule(table, small, "size under 10 M parameters", "size excluded",
+                                  ["params_b", "size_source", "average"]),
+        "quantized_total": _rule(table, packed, "packed-quantized repo (name or Hub flag) sized by a packed "
+                                 "safetensors total", "size excluded", ["params_b", "size_source", "average"]),
+        "board_hub_disagree": _rule(table.assign(relative_gap=gap), disagree, "board size differs from the Hub's "
+                                    "exact count by more than 5 %", "corrected: the Hub's count is used",
+                                    ["board_params_b", "hub_params_b", "relative_gap"], by="relative_gap"),
+        "no_size": _rule(table, ~np.isfinite(params_b), "no source gives a size", "left out of size statistics",
+                         ["average"]),
+        "no_co2": _rule(table, ~np.isfinite(table["co2_kg"].to_numpy()), "evaluation without CO₂ (null or ≤ 0)",
+                        "left out of per-kg statistics", ["average"]),
+        "duplicate_evaluations": _rule(table, table["evaluations"].to_numpy() > 1, "model evaluated more than "
+                                       "once on the board", "one row kept (latest evaluation, then precision, "
+                                       "then revision)", ["evaluations"], by="evaluations"),
+        "undated": _rule(table, undated, "no upload date, or the 2022-03-02 placeholder", "left out of the density "
+                         "fit", ["average"]),
+    }
+    rules["duplicate_evaluations"]["extra_rows"] = int((table["evaluations"] - 1).clip(lower=0).sum())
+    return out, {"n_models": int(len(table)), "rules": rules}
+
+
+def _rule(table: pd.DataFrame, mask: np.ndarray, rule: str, action: str, columns: list[str],
+          by: str | None = None) -> dict[str, Any]:
+    matched = table.loc[mask, ["model_id", *columns]]
+    if by is not None:
+        matched = matched.sort_values(by, ascending=False)
+    examples = [{k: _plain(v) for k, v in row.items()} for row in matched.head(EXAMPLES).to_dict("records")]
+    return {"rule": rule, "action": action, "count": int(mask.sum()), "examples": examples}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (np.floating, float)):
+        return None if not np.isfinite(value) else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value if value is None or isinstance(value, (int, str, bool)) else str(value)
+
+
+def run_records(data_dir: Path) -> list[dict[str, Any]]:
+    """The crawls' own counts, from DATA_DIR/_runs/*.json; an unreadable record is listed as such."""
+    records = []
+    for path in sorted((Path(data_dir) / "_runs").glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            stats = record.get("stats") or {}
+        except (OSError, ValueError, AttributeError) as exc:
+            records.append({"file": path.name, "status": f"unreadable: {exc}"})
+            continue
+        if not isinstance(stats, dict):
+            stats = {}
+        records.append({
+            "file": path.name, "spider": record.get("spider"), "status": record.get("status"),
+            "reason": record.get("reason"), "started": record.get("started"),
+            "items": stats.get("item_scraped_count"), "dropped": stats.get("item_dropped_count"),
+            "responses": stats.get("response_received_count"),
+            "http_429": stats.get("downloader/response_status_count/429", 0),
+            "errors": sum(v for k, v in stats.items() if isinstance(v, int) and any(
+                word in str(k) for word in ("error", "failure", "invalid", "exception"))),
+        })
+    return records
