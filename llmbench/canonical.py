@@ -1,4 +1,4 @@
-"""Where the Hub redirects a repo id: legacy `gpt2`, renamed repos, other letter case (hub-2026.md §2).
+"""Where the Hub redirects a repo id: legacy `gpt2`, renamed repos, other letter case (docs/hub-api.md §8).
 
 The Hub answers such ids with a 307 to the canonical one; its model info then names the canonical id.
 `CanonicalIds` asks once per id that needs it, through the API bucket (`/api/models/{id}?expand=author`,
@@ -31,7 +31,7 @@ from scrapy.http import Response
 from llmbench.hub import HubUrls
 
 CACHE_FILE = Path("_canonical") / "models.json"
-NOT_FOUND_STATUSES = [401, 404]  # anonymous 401 without X-Error-Code means "not found" (hub-2026.md §1)
+NOT_FOUND_STATUSES = [401, 404]  # anonymous 401 without X-Error-Code means "not found" (docs/hub-api.md §7)
 
 
 class CanonicalIds:

@@ -40,7 +40,7 @@ class HubUrls:
 
 
 def bucket_of(path: str) -> str:
-    """Which Hub rate-limit quota a path counts against (hub.md §5)."""
+    """Which Hub rate-limit quota a path counts against (docs/hub-api.md §1)."""
     if path.startswith("/api/"):
         return "api"
     if "/resolve/" in path or "/raw/" in path:

@@ -1,6 +1,6 @@
 """What a Hub answer means, in words: found, not found, gated, file not found, rate limited, server error.
 
-On today's Hub (hub-2026.md §1) an anonymous 401 *without* `X-Error-Code` means "no such repo (or not
+On today's Hub (docs/hub-api.md §7) an anonymous 401 *without* `X-Error-Code` means "no such repo (or not
 yours)", a 401/403 with `X-Error-Code: GatedRepo` means "gated: accept the license and use a token",
 and a 404 with `EntryNotFound` means the repo exists but the file does not.
 """

@@ -2,9 +2,9 @@
 
 Normalization: cardData's `license`, `language` and `base_model` come as a string or a list; the
 item always holds one license (the first), a list of languages and a list of base models. A custom
-license (`license: other`) is named by the card's `license_name` / `license_link` (hub-2026.md §3).
+license (`license: other`) is named by the card's `license_name` / `license_link` (docs/hub-api.md §4).
 Parents come from `baseModels`, else the card, else the `base_model:[<relation>:]<id>` tags.
-Quantized repos under-report parameters (hub.md §9): such a total is kept in `params_reported` and
+Quantized repos under-report parameters (docs/model-sizes.md §2): such a total is kept in `params_reported` and
 `params` stays null for the size spider.
 
 The fields are read as huggingface_hub's `ModelInfo` reads them (tests/test_hub_conformance.py proves

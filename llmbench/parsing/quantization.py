@@ -1,7 +1,7 @@
 """The one rule for "quantized", shared by the Hub API parser and the model-page parser.
 
 Packed integer tensors (GPTQ, AWQ, bitsandbytes, mlx 4-bit) hold several weights per element, so a
-safetensors total under-counts the parameters of such a repo (docs: hub.md §9). FP8 stores one weight
+safetensors total under-counts the parameters of such a repo (docs/model-sizes.md §2). FP8 stores one weight
 per element and is not "quantized" in this sense.
 """
 

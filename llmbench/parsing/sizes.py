@@ -1,4 +1,4 @@
-"""Parameter counts from every place a repo can state one (hub.md §7-10), each with its provenance.
+"""Parameter counts from every place a repo can state one (docs/model-sizes.md §1-3), each with its provenance.
 
 - `ModelHeader` JSON on the model page: safetensors or gguf totals (exact).
 - The page's visible "Model size 7.24B params" text (rounded: an estimate).

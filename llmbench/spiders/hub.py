@@ -59,7 +59,7 @@ class HubSpider(BaseSpider):
 
     @classmethod
     def parse_arguments(cls, settings: BaseSettings, arguments: dict[str, Any]) -> dict[str, Any]:
-        # huggingface.js asks for min(remaining, 500); larger pages have produced 5xx (hub.md §3).
+        # huggingface.js asks for min(remaining, 500); larger pages have produced 5xx (docs/hub-api.md §3).
         page_size = min(MAX_PAGE_SIZE, positive_int(arguments, "page_size", 500))
         limit = positive_int(arguments, "limit", 100, allow_all=True)
         query = {"pipeline_tag": arguments.get("pipeline_tag", "text-generation") or None,

@@ -47,13 +47,16 @@ def crafted() -> Iterator[Crafted]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             status, headers, body = state.answer(self.path)
-            self.send_response(status)
-            for name, value in headers.items():
-                for line in value.split("\n"):
-                    self.send_header(name, line)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.send_response(status)
+                for name, value in headers.items():
+                    for line in value.split("\n"):
+                        self.send_header(name, line)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up waiting (the stall case)
 
         def log_message(self, *args) -> None:
             pass
@@ -181,3 +184,18 @@ def test_transient_failures_leave_the_model_for_the_resume(crafted, tmp_path):
     assert code == 0, output[-3000:]
     assert rows(data, "model_sizes")["org/flaky"]["params_source"] == "config"
     assert not [h for h in crafted.hits if h.startswith("/org/fine")], "the resume skips what is done"
+
+
+def test_a_stalled_source_is_retried_then_left_for_the_resume(crafted, tmp_path):
+    import time
+
+    def stall(_hit: int) -> Answer:
+        time.sleep(2.5)
+        return 200, {}, json.dumps(LLAMA_CONFIG).encode()
+    model_repo(crafted, "org/stalled", stall)
+    code, output, data = run(crafted, tmp_path, "model_pages", {"models": "org/stalled"},
+                             {"DOWNLOAD_TIMEOUT": "1", "RETRY_TIMES": "1"})
+    assert code == 1, output[-3000:]
+    assert "(config: network error (DownloadTimeoutError, after retries))" in output
+    assert crafted.hits.count("/org/stalled/resolve/main/config.json") == 2
+    assert not (data / "model_sizes").exists(), "nothing written as done"
