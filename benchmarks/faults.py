@@ -40,7 +40,8 @@ QUICK = {"HUB_RATE_PACING": "False", "AUTOTHROTTLE_ENABLED": "False", "LOG_LEVEL
 
 @dataclass
 class Run:
-    """One `scrapy crawl`: `interrupt` is None, "ctrl-c" or "kill-9" (sent once `ready` holds)."""
+    """One `scrapy crawl`: `interrupt` (once two parts are on disk) is None, one of INTERRUPTS, or
+    "concurrent" (left running while the next run starts)."""
 
     spider: str = "hub"
     args: dict[str, str] = field(default_factory=lambda: {"limit": "all", "page_size": "100"})
@@ -66,6 +67,7 @@ def text_generation(catalog: Catalog) -> set[str]:
 
 
 JOB = {"JOBDIR": "{jobdir}", "PARQUET_BATCH_ITEMS": "100"}
+INTERRUPTS = {"ctrl-c": (signal.SIGINT,), "ctrl-c-twice": (signal.SIGINT, signal.SIGINT), "kill-9": (signal.SIGKILL,)}
 CASES = [
     FaultCase("5xx on 30% of list pages", [Run(settings={"RETRY_TIMES": "10"})],
               faults={"error_rate": 0.3, "path": "^/api/models$", "seed": 1}),
@@ -75,6 +77,8 @@ CASES = [
               limits={"window": 2.0, "anonymous": {"api": 3, "resolvers": 100, "pages": 100}, "send_headers": False}),
     FaultCase("Ctrl-C, then resume", [Run(settings=JOB, interrupt="ctrl-c", exit=130), Run(settings=JOB)],
               faults={"latency": 0.1}),
+    FaultCase("Ctrl-C twice (forced), then resume",
+              [Run(settings=JOB, interrupt="ctrl-c-twice", exit=130), Run(settings=JOB)], faults={"latency": 0.1}),
     FaultCase("kill -9, then resume", [Run(settings=JOB, interrupt="kill-9", exit=-9), Run(settings=JOB)],
               faults={"latency": 0.1}),
     FaultCase("kill -9, resume after UTC midnight",
@@ -132,9 +136,11 @@ def run_case(case: FaultCase, catalog: Catalog) -> dict[str, Any]:
         for run in case.runs:
             env = environment(replica, data_dir, run.env)
             proc = start(run, jobdir, env)
-            if run.interrupt in ("ctrl-c", "kill-9"):
+            if run.interrupt in INTERRUPTS:
                 wait_for_parts(data_dir, case.dataset, proc)
-                proc.send_signal(signal.SIGINT if run.interrupt == "ctrl-c" else signal.SIGKILL)
+                for number in INTERRUPTS[run.interrupt]:
+                    proc.send_signal(number)
+                    time.sleep(0.01)
             if run.interrupt == "concurrent":  # keep it running; the next run meets it
                 wait_for_parts(data_dir, case.dataset, proc, 1)
                 live = proc
