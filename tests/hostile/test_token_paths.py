@@ -1,7 +1,8 @@
 """#10.2: the HF token reaches the Hub origin only, for one download, and never disk, logs or stats.
 
 One test per path a request takes: a Scrapy redirect to another origin, retry after 5xx, re-schedule
-after 429, the browser's cross-origin iframe and its redirects, JOBDIR after Ctrl-C and after kill -9.
+after 429, the HTTP cache, the browser's cross-origin iframe and its redirects, JOBDIR after Ctrl-C and
+after kill -9.
 Each checks what the servers received and scans DATA_DIR, JOBDIR and the crawl's log (stats are dumped
 there) for the token bytes; the probe extension records any request that reached the scheduler (and so
 JOBDIR's queue) still carrying Authorization.
@@ -104,6 +105,15 @@ def test_429_reschedule(make_replica, tmp_path):
     assert result.returncode == 0, result.output[-3000:]
     assert stat(result.output, "ratelimit/429") > 0
     assert_no_leak(result.output, probe, data)
+
+
+def test_http_cache_stores_no_token(replica, tmp_path):
+    data, cache, probe = tmp_path / "data", tmp_path / "httpcache", tmp_path / "probe.txt"
+    settings = {"HTTPCACHE_ENABLED": "True", "HTTPCACHE_DIR": str(cache)}
+    result = run(command("hub", {"limit": "200", "page_size": "100"}, settings, probe), env_for(replica.hub_url, data))
+    assert result.returncode == 0, result.output[-3000:]
+    assert list(cache.rglob("request_headers")), "nothing was cached: nothing was tested"
+    assert_no_leak(result.output, probe, data, cache)
 
 
 @pytest.mark.parametrize("how", ["ctrl-c", "kill-9"])
