@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -61,6 +62,27 @@ def same_origin(url: str, endpoint: str) -> bool:
 def hub_token() -> str | None:
     """The user's token as huggingface_hub finds it (HF_TOKEN, then the token file); never logged."""
     return get_token()
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def token_transport_is_safe(endpoint: str) -> bool:
+    """HTTPS, or plain http to this machine (the offline replica); never plain http across a network."""
+    parts = urlsplit(endpoint)
+    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname or ""))
+
+
+def hub_token_for(endpoint: str) -> str | None:
+    """The user's token if it may be sent to `endpoint` (see token_transport_is_safe), else None."""
+    token = hub_token()
+    return token if token and token_transport_is_safe(endpoint) else None
 
 
 def auth_header(token: str | None) -> str | None:

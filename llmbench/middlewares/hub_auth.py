@@ -12,35 +12,18 @@ token file), never from settings, and never logged or counted by value.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
-from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from llmbench.hub import auth_header, hub_token, same_origin
+from llmbench.hub import auth_header, hub_token, same_origin, token_transport_is_safe
 
 logger = logging.getLogger(__name__)
 
 AUTHORIZATION = b"Authorization"
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def token_transport_is_safe(endpoint: str) -> bool:
-    """HTTPS, or plain http to this machine (the offline replica); never plain http across a network."""
-    parts = urlsplit(endpoint)
-    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname or ""))
 
 
 async def browser_headers(*, browser_type_name: str, playwright_request: Any,

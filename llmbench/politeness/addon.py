@@ -13,7 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
-from llmbench.hub import auth_header, hub_token
+from llmbench.hub import auth_header, hub_token_for
 from llmbench.politeness.buckets import budgets, slot_for
 
 
@@ -36,7 +36,8 @@ class HubPoliteness:
         return cls(crawler)
 
     def update_settings(self, settings: BaseSettings) -> None:
-        self.budgets = budgets(settings, authenticated=auth_header(hub_token()) is not None)
+        token = hub_token_for(settings.get("HUB_ENDPOINT"))  # none over plain http off this machine
+        self.budgets = budgets(settings, authenticated=auth_header(token) is not None)
         slots = hub_download_slots(settings, self.budgets)
         slots.update(settings.getdict("DOWNLOAD_SLOTS"))  # the user's own slot settings win
         # merged, so set at the user's priority when theirs is higher than the add-on's

@@ -19,6 +19,7 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
+from llmbench.hub import hub_token_for
 from llmbench.middlewares.hub_auth import HubAuthMiddleware
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
@@ -67,6 +68,7 @@ def test_no_token_over_plain_http_to_another_host(monkeypatch, endpoint, sent):
     request = Request(f"{endpoint}/api/models")
     middleware.process_request(request)
     assert (b"Authorization" in request.headers) is sent
+    assert hub_token_for(endpoint) == (TOKEN if sent else None)  # what pacing budgets by, too
 
 
 def test_scrapy_redirect_to_another_origin(tmp_path):
