@@ -155,6 +155,16 @@ def test_pipeline_command_stops_at_the_first_failed_stage(make_replica, tmp_path
     assert "stage 2/" not in result.output and "all stages finished" not in result.output
 
 
+def test_pipeline_command_interrupted_exits_130_and_runs_no_later_stage(make_replica, tmp_path):
+    replica = make_replica(faults=FaultConfig(latency=0.3))
+    cmd = command("hub", settings={"LOG_LEVEL": "INFO"})
+    cmd = cmd[:3] + ["pipeline", "--limit", "all", "--leaderboard-source", "dataset"] + cmd[5:]
+    result = run_until(cmd, env_for(replica.hub_url, tmp_path / "data", token=None),
+                       lambda: len(replica.log.records) >= 3, (signal.SIGINT,))
+    assert result.returncode == 130 and "stage 'hub' failed (interrupted)" in result.output, result.output[-2000:]
+    assert "stage 2/" not in result.output and "all stages finished" not in result.output
+
+
 def test_run_record_of_a_good_crawl_has_stats_arguments_and_no_token(replica, tmp_path):
     data = tmp_path / "data"
     result = run(command("hub", {"limit": "50"}, {"LOG_LEVEL": "INFO"}), env_for(replica.hub_url, data))
