@@ -50,6 +50,11 @@ class HubPacingMiddleware:
         return cls(crawler, budgets, settings.getfloat("RATELIMIT_MAX_WAIT"))
 
     async def process_request(self, request: Request) -> Request | None:
+        if SENT_KEY in request.meta:
+            # Back again without its answer having passed here: RedirectMiddleware (600) turned the answer
+            # into this request (the Hub's 302 of an LFS file to its CDN). Credit that answer, else the
+            # bucket waits forever for a probe's reply.
+            self._answered(request)
         bucket = bucket_of_slot(request.meta.get("download_slot", ""))
         budget = self.budgets.get(bucket or "")
         if bucket is None or budget is None:
