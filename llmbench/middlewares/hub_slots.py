@@ -1,8 +1,10 @@
 """Tag each request to the Hub with its rate-limit bucket's download slot (`hub-api`, ...).
 
 The slots themselves (concurrency, delay) come from DOWNLOAD_SLOTS, filled once per crawl by the
-`HubPoliteness` add-on. AutoThrottle is told not to adjust these slots: the quota, not latency, is
-the limit. Off (NotConfigured) with HUB_RATE_PACING=False.
+`HubPoliteness` add-on. The tag follows the URL: a redirect copies its request's meta, so a request
+redirected to another bucket is re-tagged and one redirected off the Hub is untagged. AutoThrottle
+is told not to adjust these slots: the quota, not latency, is the limit. Off (NotConfigured) with
+HUB_RATE_PACING=False.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from llmbench.hub import bucket_of, same_origin
-from llmbench.politeness.buckets import slot_for
+from llmbench.politeness.buckets import bucket_of_slot, slot_for
 
 
 class HubSlotMiddleware:
@@ -28,7 +30,10 @@ class HubSlotMiddleware:
         return cls(crawler.settings.get("HUB_ENDPOINT"))
 
     def process_request(self, request: Request) -> None:
-        if not same_origin(request.url, self.endpoint):
-            return
-        request.meta.setdefault("download_slot", slot_for(bucket_of(urlsplit(request.url).path)))
-        request.meta["autothrottle_dont_adjust_delay"] = True
+        if same_origin(request.url, self.endpoint):
+            request.meta["download_slot"] = slot_for(bucket_of(urlsplit(request.url).path))
+            request.meta["autothrottle_dont_adjust_delay"] = True
+        elif bucket_of_slot(request.meta.get("download_slot", "")) is not None:
+            # redirected off the Hub (a file's CDN origin): the copied meta must not keep the Hub's slot
+            del request.meta["download_slot"]
+            request.meta.pop("autothrottle_dont_adjust_delay", None)

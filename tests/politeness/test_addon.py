@@ -70,3 +70,15 @@ def test_other_origins_are_left_to_scrapy():
     request = Request("http://127.0.0.1:10/api/models")
     middleware.process_request(request)
     assert "download_slot" not in request.meta
+
+
+def test_a_redirect_takes_the_slot_of_where_it_goes():
+    middleware = HubSlotMiddleware.from_crawler(crawler_with())
+    resolver = Request(f"{HUB}/org/m/resolve/main/model.safetensors")
+    middleware.process_request(resolver)
+    to_cdn = resolver.replace(url="http://127.0.0.1:10/lfs/abc")  # what RedirectMiddleware builds
+    middleware.process_request(to_cdn)
+    assert "download_slot" not in to_cdn.meta and "autothrottle_dont_adjust_delay" not in to_cdn.meta
+    to_api = resolver.replace(url=f"{HUB}/api/models/org/m")
+    middleware.process_request(to_api)
+    assert to_api.meta["download_slot"] == "hub-api"
