@@ -3,7 +3,9 @@ one another)."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 
 def text_generation(catalog) -> list:
@@ -20,3 +22,15 @@ def stat(output: str, name: str) -> int:
 def list_requests(replica) -> list[str]:
     """The `/api/models?…` list requests the replica has logged."""
     return [r.path_qs for r in replica.log.records if r.path_qs.startswith("/api/models?")]
+
+
+def run_stats(data_dir, spider: str) -> dict:
+    """The final stats of the latest `spider` crawl into `data_dir`, from its run record
+    (DATA_DIR/_runs/<spider>-<start>.json, written by the RunRecord extension)."""
+    from llmbench.extensions.run_record import RUNS_DIR
+
+    records = sorted(Path(data_dir, RUNS_DIR).glob(f"{spider}-*.json"))
+    assert records, f"no run record of {spider} in {data_dir}"
+    record = json.loads(records[-1].read_text())
+    assert record["status"] != "running", f"{records[-1]} was never finished"
+    return record["stats"]

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
 from tests.conftest import ROOT, crawl_command, crawl_env, written_ids
-from tests.helpers import list_requests, stat, text_generation
+from tests.helpers import list_requests, run_stats, text_generation
 
 
 def test_top_100_by_downloads(replica, catalog, run_crawl):
@@ -63,7 +63,7 @@ def test_429_storm_loses_nothing(make_replica, catalog, run_crawl):
     ids = result.table("hub_models").column("model_id").to_pylist()
     assert len(ids) == len(set(ids)) == len(text_generation(catalog))
     served = replica.log.counts[("hub", 429)]
-    assert served > 0 and stat(result.output, "ratelimit/429") == served, "every 429 served was seen and waited out"
+    assert served > 0 and run_stats(result.data_dir, "hub")["ratelimit/429"] == served, "every 429 seen, waited out"
     assert "retry/count" not in result.output, "429s must not go through RetryMiddleware"
 
 
@@ -82,7 +82,7 @@ def test_changed_shape_fails_loudly_and_keeps_items(make_replica, run_crawl):
     result = run_crawl(replica, "hub", {"limit": "all", "page_size": "300"})
     assert result.returncode == 1
     assert re.search(r"expected a JSON list from http://127\.0\.0\.1:\d+/api/models\?.*, got dict", result.output)
-    assert stat(result.output, "hub/unexpected_shape") == 1
+    assert run_stats(result.data_dir, "hub")["hub/unexpected_shape"] == 1
     assert result.table("hub_models").num_rows == 600  # the two good pages
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from llmbench.replica.catalog import BIN_ONLY, GGUF_ONLY, QUANT_PACKED, SAFETENSORS
 from llmbench.replica.ratelimit import RateLimitConfig
-from tests.helpers import stat
+from tests.helpers import run_stats, stat
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_429_storm_on_the_pages_bucket(make_replica, catalog, run_crawl):
     assert sorted(r["model_id"] for r in rows) == sorted(models)
     assert all(r["params_source"] == "model_page_json" for r in rows)
     served = replica.log.counts[("hub", 429)]
-    assert served > 0 and stat(result.output, "ratelimit/429") == served
+    assert served > 0 and run_stats(result.data_dir, "model_pages")["ratelimit/429"] == served
 
 
 def test_no_hub_dataset_fails_loudly(replica, run_crawl):
