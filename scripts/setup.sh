@@ -58,7 +58,11 @@ if ! chromium_present; then
 fi
 [ ${#apt_packages[@]} -gt 0 ] && plan+=("apt packages ${apt_packages[*]}")
 [ "$need_venv" = yes ] && plan+=("a venv at $VENV")
-[ "$need_pip" = yes ] && plan+=("llmbench and its Python dependencies into it (pip, ~1 GB)")
+if [ "$need_venv" = yes ]; then
+  plan+=("llmbench and its Python dependencies into it (pip, ~1 GB)")
+elif [ "$need_pip" = yes ]; then
+  plan+=("llmbench's Python dependencies into $VENV again (pyproject.toml changed)")
+fi
 [ "$need_playwright_chromium" = yes ] && plan+=("Playwright's Chromium into ~/.cache/ms-playwright (with its apt libraries)")
 if [ ${#plan[@]} -eq 0 ]; then
   say "everything is installed and up to date ($VENV, Chromium)"
