@@ -59,3 +59,14 @@ def test_ctrl_c_does_not_wait_for_the_window(make_replica, catalog, tmp_path):
     assert time.monotonic() - started < 20, "shutdown waited for the rate-limit window"
     assert "shutdown" in stderr
     assert len(replica.log.records) == 2 and not [r for r in replica.log.records if r.status == 429]
+
+
+def test_a_429_at_r0_gives_up_within_max_wait_and_fails_the_crawl(make_replica, run_crawl):
+    # issue 10: a 429 hold at r=0 waited 1,270 s with RATELIMIT_MAX_WAIT=1; pacing off, as in that report
+    replica = make_replica(limits=RateLimitConfig(window=300.0, anonymous={"api": 2, "resolvers": 100, "pages": 100}))
+    started = time.monotonic()
+    result = run_crawl(replica, "hub", {"limit": "1000", "page_size": "100"}, {"RATELIMIT_MAX_WAIT": "1"})
+    assert time.monotonic() - started < 60, "waited for the window although RATELIMIT_MAX_WAIT=1"
+    assert result.returncode != 0
+    assert "more than RATELIMIT_MAX_WAIT=1" in result.output
+    assert stat(result.output, "ratelimit/gave_up") >= 1
