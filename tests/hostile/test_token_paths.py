@@ -10,6 +10,7 @@ JOBDIR's queue) still carrying Authorization.
 
 from __future__ import annotations
 
+import itertools
 import re
 import signal
 
@@ -100,12 +101,14 @@ def test_retry_after_5xx(make_replica, tmp_path):
 def test_429_reschedule(make_replica, tmp_path):
     # No RateLimit headers (as CloudFront's 429s): llmbench cannot pace ahead, so 429s do happen.
     limits = RateLimitConfig(window=2.0, authenticated={"api": 2, "resolvers": 100, "pages": 100}, send_headers=False)
-    replica = make_replica(limits=limits)
+    ticks = itertools.count()  # the limiter's clock: half a second per request, so 429s whatever the load
+    replica = make_replica(limits=limits, clock=lambda: next(ticks) * 0.5)
     data, probe = tmp_path / "data", tmp_path / "probe.txt"
     result = run(command("hub", {"limit": "500", "page_size": "100"}, {"RATELIMIT_BACKOFF": "0.5"}, probe),
                  env_for(replica.hub_url, data))
     assert result.returncode == 0, result.output[-3000:]
-    assert stat(result.output, "ratelimit/429") > 0
+    served = replica.log.counts[("hub", 429)]
+    assert served > 0 and stat(result.output, "ratelimit/429") == served
     assert_no_leak(result.output, probe, data)
 
 
