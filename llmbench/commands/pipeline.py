@@ -18,8 +18,10 @@ from typing import Any
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.utils.job import job_dir
 from twisted.internet.defer import Deferred
 
+from llmbench.extensions.jobdir_guard import jobdir_in_use
 from llmbench.failures import EXIT_FAILED, EXIT_INTERRUPTED, crawl_failed, exit_code
 
 STAGES = ("hub", "benchmarks", "leaderboard", "model_pages")
@@ -50,6 +52,12 @@ class Command(ScrapyCommand):
             ("model_pages", {}),
         ]
         assert self.crawler_process
+        jobdir = job_dir(self.settings)
+        busy = jobdir_in_use(jobdir) if jobdir else None
+        if busy:
+            print(f"llmbench pipeline: {busy}", flush=True)
+            self.exitcode = EXIT_FAILED
+            return
         self.completed = False
         asyncio.get_event_loop().create_task(self.run_stages(stages))
         self.crawler_process.start(stop_after_crawl=False)

@@ -50,12 +50,15 @@ def test_a_live_jobdir_is_locked(make_replica, catalog, tmp_path):
         while time.monotonic() < deadline and not list(data.glob("hub_models/*/part-*.parquet")):
             time.sleep(0.05)
         second = run(hub_command(jobdir), env)
-        assert live.poll() is None, "the first crawl ended before the second started: nothing was tested"
+        pipeline = hub_command(jobdir)
+        via_pipeline = run(pipeline[:3] + ["pipeline", "--limit", "all"] + pipeline[9:], env)
+        assert live.poll() is None, "the first crawl ended before the others started: nothing was tested"
     finally:
         live_code = live.wait(timeout=300)
     lines = [line for line in second.output.splitlines() if line.startswith("llmbench: ")]
     assert second.returncode == 1 and len(lines) == 1 and f"JOBDIR {jobdir} is in use" in lines[0]
     assert f"pid {live.pid}" in lines[0] and "Traceback" not in second.output
+    assert via_pipeline.returncode == 1 and f"llmbench pipeline: JOBDIR {jobdir} is in use" in via_pipeline.output
     assert live_code == 0 and not list(jobdir.glob("stale-*"))  # the live crawl was not taken for a dead one
     ids = written_ids(data, "hub_models/*/part-*.parquet")
     assert len(ids) == len(set(ids)) and set(ids) == text_generation_ids(catalog)
