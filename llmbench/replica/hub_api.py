@@ -155,13 +155,12 @@ async def list_models(request: web.Request) -> web.Response:
         return json_error(400, "invalid cursor")
     items = [shape_item(r.api, expand=expand, full=full, config=config, card=card) for r in records]
     response = web.Response(text=json.dumps(items), content_type="application/json")
-    # The catalogue line goes first so that clients still reading only the last `Link` line keep
-    # paginating until they read every line (#11.5); put it after `rel="next"` to catch such clients.
-    response.headers.add("Link", CATALOG_LINK)
     if next_cursor:
         pairs = [(k, v) for k, v in query.items() if k != "cursor"] + [("cursor", next_cursor)]
         # percent-encoded as the Hub does it (the cursor's base64 padding comes as %3D)
         response.headers.add("Link", f'<{request.url.with_query(None)}?{urlencode(pairs)}>; rel="next"')
+    # After `rel="next"`: a client that reads only the last `Link` line stops after the first page.
+    response.headers.add("Link", CATALOG_LINK)
     return response
 
 
