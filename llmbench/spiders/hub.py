@@ -119,7 +119,7 @@ class HubSpider(BaseSpider):
         endpoint = self.settings.get("HUB_ENDPOINT")
         page = {"ids": set(), "next_url": None, "models_done": None, "complete": False}
         self.pending_pages.append(page)
-        bad = 0
+        bad, items = 0, []
         for entry in entries:
             if self.limit is not None and self.models_seen >= self.limit:
                 break
@@ -132,25 +132,25 @@ class HubSpider(BaseSpider):
                 self.entry_invalid(exc, response.url)
                 continue
             self.models_seen += 1
-            page["ids"].add(item.model_id)  # before the yield: the batch may reach disk at once
-            yield item
+            items.append(item)
             if results is not None:
                 parsed = parse_eval_results(item.model_id, results, crawled_at=crawled_at)
                 self.invalid_results.report(item.model_id, parsed.invalid)
-                page["ids"].update(pending_key(result) for result in parsed.items)
-                yield from parsed.items
+                items.extend(parsed.items)
         if entries and bad == len(entries):
             fail_crawl(self.crawler, "hub/unexpected_shape", f"no usable model entry on {response.url}")
             raise CloseSpider("unexpected_shape")
+        page["ids"].update(pending_key(item) for item in items)  # before any yield: a batch may reach disk at once
         self.crawler.stats.set_value("hub/models_seen", self.models_seen)
         url = next_link([value.decode("latin-1") for value in response.headers.getlist("Link")])
         done = url is None or (self.limit is not None and self.models_seen >= self.limit)
         page.update(next_url=None if done else url, models_done=self.models_seen, complete=True)
         self._advance_checkpoint()
-        if not done:
+        if not done:  # first: the next page downloads while this page's rows go through the pipelines
             yield self.page_request(url)
         elif self.models_seen == 0:
             self.logger.warning("the Hub listed no model for %s", self.query)
+        yield from items
 
     def entry_invalid(self, exc: HubShapeError, url: str) -> None:
         """One entry of an unexpected shape: skipped alone, counted, logged, and the crawl exits non-zero."""
