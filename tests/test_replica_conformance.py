@@ -130,3 +130,20 @@ def test_link_and_rate_limit_headers_are_formed_as_recorded(make_replica):
     for name in ("RateLimit", "RateLimit-Policy"):
         pattern = re.sub(r"\d+", r"\\d+", re.escape(recorded[name]))
         assert re.fullmatch(pattern, limited[name]), name
+
+
+def test_model_page_header_json(replica, catalog):
+    from parsel import Selector
+
+    recorded = sample("page_TheBloke_Mistral-7B-v0.1-GGUF_ModelHeader_props.json")
+    record = next(r for r in catalog.real_records if r.storage == GGUF_ONLY and "pipeline_tag" in r.api)
+    _, _, body = request(f"{replica.hub_url}/{record.repo_id}")
+    props = json.loads(Selector(text=body.decode()).css('div[data-target="ModelHeader"]::attr(data-props)').get())
+    # authLight: only for a signed-in visitor; pwcLink: Papers with Code, retired since the recording
+    assert set(recorded) - set(props) == {"authLight"}
+    assert set(props) <= set(recorded)
+    added_2025 = {"isQuantized", "mlxFilePaths", "xetEnabled"}  # newer than the 2024 recording
+    assert set(recorded["model"]) - set(props["model"]) <= OPTIONAL | {"pwcLink", "inference", "transformersInfo"}
+    assert set(props["model"]) - set(recorded["model"]) <= added_2025
+    assert type_mismatches(recorded["model"], props["model"]) == []
+    assert type_mismatches(recorded["author"], props["author"]) == []

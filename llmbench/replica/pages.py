@@ -28,14 +28,37 @@ def human_size(count: int) -> str:
     return str(count)
 
 
+# API fields the page's `model` object carries (recorded: page_*_ModelHeader_props.json), then page-only ones.
+PAGE_API_FIELDS = ("author", "cardData", "config", "createdAt", "downloads", "downloadsAllTime", "id", "inference",
+                   "lastModified", "likes", "pipeline_tag", "library_name", "model-index", "private", "gated", "tags",
+                   "transformersInfo", "widgetData", "safetensors", "gguf")
+PAGE_ONLY = {"cardExists": True, "discussionsDisabled": False, "isLikedByUser": False, "isMutedByUser": False,
+             "isWatchedByUser": False, "librariesOther": [], "trackDownloads": True, "repoType": "model"}
+LIBRARY_TAGS = {"transformers", "gguf", "peft", "safetensors", "pytorch", "mlx"}
+
+
+def tag_object(tag: str, pipeline: str | None) -> dict[str, str]:
+    """The page's labelled form of a tag (`tag_objs`)."""
+    if tag == pipeline:
+        return {"id": tag, "label": tag.replace("-", " ").title(), "type": "pipeline_tag", "subType": "nlp"}
+    if tag in LIBRARY_TAGS:
+        return {"id": tag, "label": "GGUF" if tag == "gguf" else tag.title(), "type": "library"}
+    if tag.startswith("license:"):
+        return {"id": tag, "label": tag.split(":", 1)[1], "type": "license"}
+    if tag.startswith("region:"):
+        return {"type": "region", "label": "🇺🇸 Region: US", "id": tag}
+    return {"id": tag, "label": tag, "type": "other"}
+
+
 def page_model_json(record: ModelRecord) -> dict[str, Any]:
-    """The `model` object of the `ModelHeader` data-props: API fields plus page-only keys."""
+    """The `model` object of the `ModelHeader` data-props: API fields plus page-only keys, and the 2025
+    additions `safetensors.sharded`, `isQuantized`, `ggufFilePaths`, `mlxFilePaths`, `xetEnabled`."""
     api = record.api
-    model = {k: v for k, v in api.items() if k not in ("siblings", "spaces", "widgetData", "model-index")}
+    model = {key: api[key] for key in PAGE_API_FIELDS if key in api} | PAGE_ONLY
     if "safetensors" in model:
         shards = sum(1 for s in api.get("siblings", []) if s["rfilename"].endswith(".safetensors"))
         model["safetensors"] = dict(model["safetensors"], sharded=shards > 1)
-    model["tag_objs"] = [{"id": tag, "label": tag, "type": "other"} for tag in api.get("tags", [])]
+    model["tag_objs"] = [tag_object(tag, api.get("pipeline_tag")) for tag in api.get("tags", [])]
     model["isQuantized"] = bool(record.page_extra.get("isQuantized"))
     model["ggufFilePaths"] = [s["rfilename"] for s in api.get("siblings", []) if s["rfilename"].endswith(".gguf")]
     model["mlxFilePaths"] = []
@@ -88,6 +111,11 @@ def render_model_page(record: ModelRecord) -> str:
     owner, name = api["id"].split("/", 1)
     props = {
         "activeTab": "modelCard",
+        "author": {"avatarUrl": f"https://cdn-avatars.huggingface.co/v1/production/uploads/{owner}.png",
+                   "fullname": owner, "name": owner, "type": "org", "isPro": False, "isHf": False, "isMod": False},
+        "canReadRepoSettings": False,
+        "canWriteRepoContent": False,
+        "canDisable": False,
         "model": page_model_json(record),
         "discussionsStats": {"closed": 0, "open": 0, "total": 0},
         "orgs": [],
