@@ -62,8 +62,10 @@ def write_report(data: Path, out: Path, options: Options, timings: dict[str, flo
     timings["read and join"] = time.perf_counter() - clock
     clock = time.perf_counter()
     statistics = run_all(table, options.floor)
-    populations = side_by_side(board, top, options.top, options.population,
-                               known={"join" if options.population == "join" else "board": statistics})
+    known = {"join" if options.population == "join" else "board": statistics}
+    if on_hub.all():  # every board model is in the hub crawl: the join is the board
+        known = {"join": statistics, "board": statistics}
+    populations = side_by_side(board, top, options.top, options.population, known=known)
     trend = density.fit(board, options.density_score)
     sections: dict[str, Any] = {
         "settings": {"top": options.top, "floor": options.floor, "density_score": options.density_score,
