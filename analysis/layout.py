@@ -49,8 +49,20 @@ class Figures:
 
 
 def visible_texts(fig: plt.Figure) -> list[Text]:
-    """Every non-empty visible text of a figure: titles, axis and tick labels, legends, annotations."""
-    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t.get_figure() is fig]
+    """Every non-empty text a figure draws: titles, axis and tick labels, legends, annotations (tick
+    labels of ticks outside the axis' view exist as objects but are never drawn: left out)."""
+    undrawn: set[int] = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            slack = 1e-9 * (high - low)
+            for ticks, locations in ((axis.get_major_ticks(), axis.get_majorticklocs()),
+                                     (axis.get_minor_ticks(), axis.get_minorticklocs())):
+                for tick, location in zip(ticks, locations, strict=False):
+                    if not low - slack <= location <= high + slack:
+                        undrawn.update((id(tick.label1), id(tick.label2)))
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and t.get_figure() is fig
+            and id(t) not in undrawn]
 
 
 def overlapping_texts(fig: plt.Figure) -> list[tuple[str, str]]:

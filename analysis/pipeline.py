@@ -10,8 +10,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis import density, quality, results
+from analysis import density, evals, quality, results
 from analysis.compare import compare_snapshots
+from analysis.evals_report import evals_figure
 from analysis.figures import describe, draw_all
 from analysis.groups import compare_groups
 from analysis.html import Links
@@ -67,12 +68,13 @@ def write_report(data: Path, out: Path, options: Options, timings: dict[str, flo
         known = {"join": statistics, "board": statistics}
     populations = side_by_side(board, top, options.top, options.population, known=known)
     trend = density.fit(board, options.density_score)
+    community, community_points = evals.analyse(data, options.snapshot, evals.board_raw_scores(data, options.snapshot))
     sections: dict[str, Any] = {
         "settings": {"top": options.top, "floor": options.floor, "density_score": options.density_score,
                      "hub_url": options.hub_url, "svg": options.svg},
         "statistics": statistics, "populations": populations, "quality": quality_report,
         "published_findings": check_all(board), "groups": compare_groups(board), "density": trend,
-        "figures": describe(statistics, trend),
+        "community_evals": community, "figures": describe(statistics, trend),
     }
     if comparison is not None:
         sections["comparison"] = comparison
@@ -88,6 +90,9 @@ def write_report(data: Path, out: Path, options: Options, timings: dict[str, flo
         draw_all(table, statistics, figures)
         with plt.rc_context(STYLE):
             density.figure(board, trend, figures)
+        community_text = evals_figure(community_points, community, figures)
+        if community_text:
+            doc["figures"]["community_evals"] = community_text
         timings["figures"] = time.perf_counter() - clock
         clock = time.perf_counter()
         pq.write_table(pa.Table.from_pandas(table, preserve_index=False), staging / "models.parquet")

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from analysis.evals_report import evals_section
 from analysis.html import Links, Raw, num, page, section, table
 from analysis.sections import (
     comparison_section,
@@ -124,6 +125,7 @@ def write_html(path: Path, figures_dir: Path, document: dict[str, Any], links: L
         published_section(document["published_findings"], links),
         groups_section(document["groups"]),
         density_section(document["density"]),
+        evals_section(document["community_evals"]),
         section("types", "By model type", "The board's own model types; the box plot above shows their spread.",
                 table(results["by_type"]["groups"], [("type", "type"), ("n", "n"), ("mean_average", "mean average"),
                                                      ("median_params_b", "median size (B)"),

@@ -69,6 +69,9 @@ def test_report_files(report):
     assert len(document["published_findings"]["findings"]) == 4
     assert all(f["verdict"] for f in document["published_findings"]["findings"].values())
     assert document["density"]["doubling_months"] > 0 and len(document["density"]["doubling_months_ci95"]) == 2
+    evals = document["community_evals"]  # the hub crawl collected evalResults
+    assert evals["available"] and evals["tasks"]["Idavidrein/gpqa:diamond"]["n_sized"] >= 10
+    assert "community_evals" in document["figures"]
     figures = sorted(p.name for p in (report / "figures").iterdir())
     assert figures == sorted(f"{name}.png" for name in document["figures"])
     assert all((report / "figures" / f).stat().st_size > 5000 for f in figures)
@@ -79,7 +82,8 @@ def test_report_files(report):
 
 
 def test_figure_labels_never_overlap(crawled, tmp_path):
-    from analysis import density
+    from analysis import density, evals
+    from analysis.evals_report import evals_figure
     from analysis.figures import draw_all
     from analysis.layout import STYLE, Figures, overlapping_texts, plt
     from analysis.quality import apply
@@ -90,7 +94,9 @@ def test_figure_labels_never_overlap(crawled, tmp_path):
     draw_all(board, run_all(board, 10.0), figures)
     with plt.rc_context(STYLE):
         density.figure(board, density.fit(board, 30.0), figures)
-    assert len(figures.kept) == 7
+    found, points = evals.analyse(crawled, None, None)
+    evals_figure(points, found, figures)
+    assert len(figures.kept) == 8
     for name, fig in figures.kept.items():
         assert overlapping_texts(fig) == [], name
     labels = [t.get_text() for t in figures.kept["efficiency_size"].axes[0].texts if t.get_text()]
@@ -126,7 +132,7 @@ def test_report_renders_in_chromium(report, tmp_path):
         hows = page.locator("section .how").count()
         browser.close()
     assert errors == []
-    assert len(images) == 7 and all(w > 300 and len(alt) > 30 for w, alt in images)
+    assert len(images) == 8 and all(w > 300 and len(alt) > 30 for w, alt in images)
     assert shot.stat().st_size > 50_000
     assert "correlates with log10 size" in headline
     assert ascending == sorted(ascending) and descending == sorted(ascending, reverse=True) and len(set(ascending)) > 1

@@ -133,3 +133,15 @@ def test_published_findings_verdicts():
     assert found["leaders_per_kg"]["verdict"] == "consistent"
     assert found["community_small"]["best_average"] == 35 and found["community_small"]["verdict"] == "consistent"
     assert found["moe_per_kg"]["median_moe"] == pytest.approx(np.median([20 / 30, 22 / 35]))
+
+
+def test_overlap_check_sees_colliding_labels_and_ignores_undrawn_ticks():
+    from analysis.layout import overlapping_texts, plt
+
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1, 2])
+    assert overlapping_texts(fig) == []  # matplotlib keeps tick labels outside the view: not drawn, not counted
+    ax.annotate("first label", (1.5, 1.5))
+    ax.annotate("second label", (1.5, 1.5))
+    assert ("first label", "second label") in overlapping_texts(fig)
+    plt.close(fig)
