@@ -7,7 +7,7 @@ the exit status of each run. Verdict: "ok" is "0 lost, 0 duplicated, right exit 
 
 To add a case, append a `FaultCase` to CASES (other areas add theirs the same way): a name, the
 replica's faults and limits, the runs (`Run`: arguments, settings, an interrupt, the exit status it
-must give) and the expected keys (a function of the replica's catalog).
+must give) and the expected keys (a function of the replica's catalog and the case's DATA_DIR).
 
 Run: python -m benchmarks.faults [--only NAME,NAME] [--json PATH]
 """
@@ -33,6 +33,7 @@ from llmbench.replica.catalog import Catalog
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
 from llmbench.replica.server import Replica, ReplicaThread
+from llmbench.storage import read_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = {"HUB_RATE_PACING": "False", "AUTOTHROTTLE_ENABLED": "False", "LOG_LEVEL": "INFO"}
@@ -58,12 +59,17 @@ class FaultCase:
     faults: dict[str, Any] = field(default_factory=dict)
     limits: dict[str, Any] = field(default_factory=lambda: {"enabled": False})
     dataset: str = "hub_models"
-    expected: Callable[[Catalog], set[str]] = lambda catalog: text_generation(catalog)
+    expected: Callable[[Catalog, Path], set[str]] = lambda catalog, data_dir: text_generation(catalog)
     data_dir_is_a_file: bool = False
 
 
 def text_generation(catalog: Catalog) -> set[str]:
     return {r.repo_id for r in catalog if r.api.get("pipeline_tag") == "text-generation"}
+
+
+def unsized(catalog: Catalog, data_dir: Path) -> set[str]:
+    """What model_pages must size: the models of the hub snapshot (written by the case's first run) without params."""
+    return {r["model_id"] for r in read_snapshot(data_dir, "hub_models").to_pylist() if r["params"] is None}
 
 
 JOB = {"JOBDIR": "{jobdir}", "PARQUET_BATCH_ITEMS": "100"}
@@ -86,7 +92,13 @@ CASES = [
                Run(settings=JOB, env={"LLMBENCH_CRAWL_DATE": "2026-01-02"})], faults={"latency": 0.1}),
     FaultCase("second crawl on a live JOBDIR", [Run(settings=JOB, interrupt="concurrent"), Run(settings=JOB, exit=1)],
               faults={"latency": 0.1}),
-    FaultCase("DATA_DIR is a file", [Run(exit=1)], expected=lambda catalog: set(), data_dir_is_a_file=True),
+    FaultCase("model_pages: kill -9, then resume",
+              [Run(), Run("model_pages", {}, JOB, interrupt="kill-9", exit=-9), Run("model_pages", {}, JOB)],
+              faults={"latency": 0.02}, dataset="model_sizes", expected=unsized),
+    FaultCase("model_pages: Ctrl-C, then resume",
+              [Run(), Run("model_pages", {}, JOB, interrupt="ctrl-c", exit=130), Run("model_pages", {}, JOB)],
+              faults={"latency": 0.02}, dataset="model_sizes", expected=unsized),
+    FaultCase("DATA_DIR is a file", [Run(exit=1)], expected=lambda catalog, data_dir: set(), data_dir_is_a_file=True),
 ]
 
 
@@ -150,26 +162,28 @@ def run_case(case: FaultCase, catalog: Catalog) -> dict[str, Any]:
             exits.insert(0, live.wait(timeout=600))
         keys = [k for f in parts(data_dir, case.dataset) for k in pq.read_table(f).column("model_id").to_pylist()]
         partitions = len({f.parent for f in parts(data_dir, case.dataset)})
-    expected = case.expected(catalog)
+        expected = case.expected(catalog, data_dir)
+        requests = sum(replica.log.counts.values())
     wanted_exits = [run.exit for run in case.runs]
     lost, duplicated = len(expected - set(keys)), len(keys) - len(set(keys))
     right_exit = exits == wanted_exits and partitions <= 1
     return {"case": case.name, "expected": len(expected), "written": len(set(keys)), "duplicated": duplicated,
-            "lost": lost, "exits": exits, "wanted_exits": wanted_exits, "partitions": partitions,
+            "lost": lost, "requests": requests, "exits": exits, "wanted_exits": wanted_exits, "partitions": partitions,
             "seconds": round(time.monotonic() - started, 1),
             "verdict": "ok" if lost == 0 and duplicated == 0 and right_exit else "FAIL"}
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    header = (f"{'fault':40} {'expected':>8} {'written':>8} {'dup':>5} {'lost':>5}  {'exit (wanted)':24} {'s':>6}"
-              "  verdict")
+    header = (f"{'fault':40} {'expected':>8} {'written':>8} {'dup':>5} {'lost':>5} {'requests':>8}  "
+              f"{'exit (wanted)':24} {'s':>6}  verdict")
     print(header)
     print("-" * len(header))
     for row in rows:
         exits = f"{'→'.join(map(str, row['exits']))} ({'→'.join(map(str, row['wanted_exits']))})"
-        print(f"{row['case']:40} {row['expected']:>8,} {row['written']:>8,} {row['duplicated']:>5} {row['lost']:>5}  "
-              f"{exits:24} {row['seconds']:>6}  {row['verdict']}")
-    print("verdict ok = 0 lost, 0 duplicated, the right exit code for every run (and one snapshot partition)")
+        print(f"{row['case']:40} {row['expected']:>8,} {row['written']:>8,} {row['duplicated']:>5} {row['lost']:>5} "
+              f"{row['requests']:>8,}  {exits:24} {row['seconds']:>6}  {row['verdict']}")
+    print("verdict ok = 0 lost, 0 duplicated, the right exit code for every run (and one snapshot partition); "
+          "requests = all the replica served, every run of the case")
 
 
 def main(argv: list[str] | None = None) -> int:
