@@ -41,4 +41,5 @@ def self_signed(host: str) -> tuple[ssl.SSLContext, Path]:
                                            serialization.NoEncryption()))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert_file, key_file)
+    key_file.unlink()  # loaded; only the certificate stays on disk, for clients to trust
     return context, cert_file
