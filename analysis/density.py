@@ -71,14 +71,17 @@ def figure(table: pd.DataFrame, result: dict[str, Any], figures: Figures) -> Non
     ax.scatter(near["upload_date"], 10 ** near["log10_params_b"], **POINT,
                label=f"models scoring {level - 2.5:g}-{level + 2.5:g}").set_in_layout(False)
     if result.get("doubling_months"):
-        start, end = np.datetime64(result["start"]), np.datetime64(result["end"])
-        days = np.linspace(0, float((end - start) / np.timedelta64(1, "D")), 100)  # the data's range only
+        start = np.datetime64(result["start"])
+        shown = near["upload_date"] if len(near) else data["upload_date"]  # drawn where models at that level are
+        first, last = (np.datetime64(shown.min(), "D"), np.datetime64(shown.max(), "D"))
+        days = np.linspace(float((first - start) / np.timedelta64(1, "D")),
+                           float((last - start) / np.timedelta64(1, "D")), 100)
         months = days / DAYS_PER_MONTH
         needed = (level - result["intercept"] - result["slope_per_month"] * months) / result["slope_log_size"]
         dates = start + days.astype("timedelta64[D]")
         ax.plot(dates, 10 ** needed, color=LINE,
                 label=f"fit: size for {level:g} points halves every {result['doubling_months']:.1f} months")
-        law = needed[0] - months * math.log10(2) / DENSING_LAW_MONTHS
+        law = needed[0] - (months - months[0]) * math.log10(2) / DENSING_LAW_MONTHS
         ax.plot(dates, 10 ** law, color="#555", linestyle="--", label="densing law: halves every 3.3 months")
     ax.set_yscale("log")
     ax.set(xlabel="Upload date", ylabel="Parameters (billions, log scale)",
