@@ -136,7 +136,9 @@ def main() -> None:
     rows = table(outcomes)
     header = ("figure", "goal", "measured", "met?")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
-    print(f"\nissue 15 goals, one run on this machine ({args.budget:.0f} s budget; a shared machine inflates times)")
+    spent = args.budget - max(0.0, deadline - time.monotonic())
+    print(f"\nissue 15 goals, one run on this machine: {spent:.0f} s of the {args.budget:.0f} s budget "
+          f"(load average {os.getloadavg()[0]:.1f} at the end; other work on the machine inflates times)")
     for row in [header, tuple("-" * w for w in widths), *rows]:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     if args.json:
