@@ -158,12 +158,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "llmbench.logformatter.LlmbenchLogFormatter"  # no per-item record unless LOG_LEVEL=DEBUG
 
-# --- Browser (leaderboard spider only; opted into with custom_settings = PLAYWRIGHT_SETTINGS | {...}) --
+# --- Browser (leaderboard spider only: it applies these, and registers scrapy-playwright's download
+# handler for the scheme of LEADERBOARD_URL alone, so one Playwright driver runs; none for -a source=dataset)
 PLAYWRIGHT_SETTINGS = {
-    "DOWNLOAD_HANDLERS": {
-        "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-        "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    },
     "PLAYWRIGHT_BROWSER_TYPE": "chromium",
     "PLAYWRIGHT_ABORT_REQUEST": "llmbench.browser_hygiene.abort_heavy_resources",
     # Scrapy's headers minus Authorization: the browser never carries the HF token (iframes, redirects).

@@ -112,17 +112,3 @@ def test_cell_formats():
                             "metadata.base_model": "-"}, url="u", crawled_at=NOW)
     assert item.type == "chat" and item.ifeval == 80.1 and item.co2_kg == 1.5 and item.params_billions == 7.242
     assert item.is_moe is False and item.base_model is None and item.ifeval_raw is None
-
-
-def test_compare_rows_reports_each_differing_field():
-    from llmbench.spiders.leaderboard import compare_rows
-
-    crawled = parse(QWEN)
-    changed = copy.deepcopy(QWEN)
-    changed["metadata"]["hub_hearts"] = 1
-    changed["evaluations"]["bbh"]["normalized_score"] += 0.5
-    key = (crawled.model_id, crawled.precision, crawled.revision)
-    report = compare_rows({key: crawled, ("a/b", "float16", ""): crawled}, {key: parse(changed)})
-    assert report["fields"] == {"hearts": 1, "bbh": 1} and report["rows_compared"] == 1
-    assert report["missing_in_dataset"] == [["a/b", "float16", ""]]
-    assert compare_rows({key: crawled}, {key: parse(QWEN)})["differences"] == []

@@ -32,6 +32,11 @@ class LeaderboardShapeError(ValueError):
     """A row without the fields every leaderboard row has."""
 
 
+def key_of(item: LeaderboardItem) -> tuple:
+    """The row's identity, `LeaderboardItem.key_fields` (model, precision, revision)."""
+    return tuple(getattr(item, name) for name in LeaderboardItem.key_fields)
+
+
 def squash_type(raw_type: str) -> str:
     """The backend's transform of a raw `Type` string into the formatted `model.type` (§7)."""
     text = raw_type.lower().strip().split("(", 1)[0]

@@ -1,0 +1,144 @@
+"""The `leaderboard` spider: arguments, which path runs, and the restriction to requested models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
+
+from llmbench.browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
+from llmbench.failures import fail_crawl
+from llmbench.leaderboard_compare import compare_rows, summary, write_report
+from llmbench.model_lists import load_models
+from llmbench.names import normalize_repo_id
+from llmbench.settings import PLAYWRIGHT_SETTINGS
+from llmbench.spiders.leaderboard.browser_path import BrowserPath
+from llmbench.spiders.leaderboard.dataset_path import DatasetPath
+from llmbench.storage import DatasetError
+
+SOURCES = ("browser", "dataset")
+PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+
+
+class LeaderboardSpider(BrowserPath, DatasetPath, scrapy.Spider):
+    name = "leaderboard"
+    custom_settings = {"CONCURRENT_REQUESTS": 1}
+
+    def __init__(self, models: str | None = None, source: str = "browser", verify: str | None = None,
+                 *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if source not in SOURCES:
+            raise UsageError(f"-a source= takes {' or '.join(SOURCES)}, not {source!r}")
+        if verify not in (None, "", "dataset"):
+            raise UsageError(f"-a verify= takes only 'dataset', not {verify!r}")
+        self.models_spec = models
+        self.source = source
+        self.verify = bool(verify) and source == "browser"  # alias of `scrapy verify` against the dataset
+        self.wanted: dict[str, str] | None = None
+        self.found: set[str] = set()
+        self.rows_on_board = 0
+        self.crawled_rows: list[dict[str, Any]] = []
+        self.chromium_problem: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> LeaderboardSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.source == "browser":
+            spider.use_browser(crawler.settings)
+        return spider
+
+    def use_browser(self, settings: Any) -> None:
+        """Playwright for the board's scheme only (one driver), with a Chromium found once.
+
+        Settings are still open here (Scrapy applies them after creating the spider). The dataset
+        source never gets here: plain Scrapy download handlers, no driver, no browser.
+        """
+        for name, value in PLAYWRIGHT_SETTINGS.items():
+            if name != "DOWNLOAD_HANDLERS":
+                settings.set(name, value, priority="spider")
+        scheme = urlsplit(settings.get("LEADERBOARD_URL")).scheme or "https"
+        settings.set("DOWNLOAD_HANDLERS", {scheme: PLAYWRIGHT_HANDLER}, priority="spider")
+        options = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
+        if "executable_path" not in options:
+            try:
+                options["executable_path"] = find_chromium(settings.get("CHROMIUM_EXECUTABLE") or None)
+            except ChromiumNotFound as exc:
+                self.chromium_problem = str(exc)  # said when the browser is needed, not before
+        options.setdefault("headless", True)
+        options.setdefault("args", CHROMIUM_ARGS)
+        options.setdefault("timeout", 30_000)
+        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
+
+    async def start(self):
+        try:
+            models = load_models(self.models_spec, self.settings.get("DATA_DIR"))
+        except DatasetError as exc:
+            fail_crawl(self.crawler, "leaderboard/bad_models_argument", str(exc))
+            return
+        if models is not None:
+            self.wanted = {normalize_repo_id(m): m for m in models}
+        if self.source == "dataset":
+            yield self.dataset_index_request(purpose="board")
+            return
+        for request in self.browser_requests():
+            yield request
+
+    def browser_requests(self):
+        if self.chromium_problem:
+            fail_crawl(self.crawler, "leaderboard/no_chromium", self.chromium_problem)
+            return
+        yield self.board_request()
+
+    def board_unavailable(self, reason: str):
+        """The board's page has no app: say so; the crawl fails."""
+        fail_crawl(self.crawler, "leaderboard/no_app", reason)
+        return []
+
+    def wanted_names(self) -> list[str] | None:
+        return None if self.wanted is None else list(self.wanted.values())
+
+    # -- restriction to requested models ------------------------------------------------------
+    def select(self, items: list[Any]):
+        """The requested rows (all when no list was given); remembers which requests were found."""
+        self.rows_on_board += len(items)
+        self.crawler.stats.set_value("leaderboard/rows_on_board", self.rows_on_board)
+        for item in items:
+            if self.wanted is not None:
+                key = normalize_repo_id(item.model_id)
+                if key not in self.wanted:
+                    continue
+                self.found.add(key)
+            if self.verify:
+                self.crawled_rows.append(vars(item))
+            yield item
+
+    def closed(self, reason: str) -> None:
+        if self.wanted is None or not self.rows_on_board:
+            return
+        missing = sorted(self.wanted[k] for k in set(self.wanted) - self.found)
+        self.crawler.stats.set_value("leaderboard/requested", len(self.wanted))
+        self.crawler.stats.set_value("leaderboard/requested_not_on_board", len(missing))
+        if missing:
+            self.logger.warning("%d requested models are not on the leaderboard: %s", len(missing),
+                                ", ".join(missing[:20]) + (" ..." if len(missing) > 20 else ""))
+            path = Path(self.settings.get("DATA_DIR")) / "leaderboard_missing.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(missing) + "\n")
+
+    # -- `-a verify=dataset` (alias of `scrapy verify`) ---------------------------------------
+    def verify_against(self, dataset_items: list[Any], url: str) -> None:
+        report = compare_rows(self.crawled_rows, [vars(item) for item in dataset_items])
+        report["missing_in_dataset"] = report["missing_in_reference"]
+        stats = self.crawler.stats
+        stats.set_value("leaderboard/verify/rows_compared", report["rows_compared"])
+        stats.set_value("leaderboard/verify/missing_in_dataset", len(report["missing_in_reference"]))
+        stats.set_value("leaderboard/verify/differences", len(report["differences"]))
+        for field_name, count in report["fields"].items():
+            stats.set_value(f"leaderboard/verify/fields/{field_name}", count)
+        path = Path(self.settings.get("DATA_DIR")) / "leaderboard_verify.json"
+        write_report(report, path)
+        self.logger.info("verify=dataset against %s: %s; details in %s", url, summary(report), path)
