@@ -172,3 +172,10 @@ PLAYWRIGHT_SETTINGS = {
 LEADERBOARD_TIMEOUT = 120.0  # seconds to wait for the board's data or rows
 LEADERBOARD_SEARCH_MAX = 200  # DOM fallback: up to this many requested models, search each; else scroll all
 LEADERBOARD_DOM_PAGES = 3  # DOM fallback: browser pages searching in parallel
+# The Space whose runtime stage is asked before the browser starts (when LEADERBOARD_URL is not its page).
+LEADERBOARD_SPACE = "open-llm-leaderboard/open_llm_leaderboard"
+LEADERBOARD_SPACE_WAIT = 180.0  # seconds to wait for a BUILDING / APP_STARTING Space to run
+LEADERBOARD_SPACE_POLL = 10.0  # seconds between runtime questions while waiting
+# A Space that is not running (sleeping, paused, failed) or never shows its app: read the board from
+# the open-llm-leaderboard/contents dataset instead (False: fail the crawl).
+LEADERBOARD_DATASET_FALLBACK = True

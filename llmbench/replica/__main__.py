@@ -9,6 +9,7 @@ import sys
 from .faults import LEADERBOARD_MODES, FaultConfig
 from .ratelimit import ANONYMOUS, RateLimitConfig
 from .server import Replica
+from .space import SPACE_STAGES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,7 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--fault-path", default=None, help="regex: only matching paths get faults")
     faults.add_argument("--fault-after", type=int, default=0, help="first N matching requests are spared")
     faults.add_argument("--leaderboard-mode", choices=LEADERBOARD_MODES, default="normal",
-                        help="endpoint-renamed: data endpoint moved; layout-changed: table markup changed too")
+                        help="endpoint-renamed: data endpoint moved; layout-changed: table markup changed too; "
+                        "app-down: the app origin answers 503")
+    faults.add_argument("--space-stage", choices=SPACE_STAGES, default="RUNNING",
+                        help="the leaderboard Space's runtime stage; its page shows the app only when RUNNING")
+    faults.add_argument("--space-ready-after", type=float, default=None, metavar="SECONDS",
+                        help="BUILDING/APP_STARTING become RUNNING this long after the first runtime request")
     limits = parser.add_argument_group("rate limits (Hub, per 5-minute fixed window by default)")
     limits.add_argument("--no-rate-limit", action="store_true", help="serve without quotas")
     limits.add_argument("--window", type=float, default=300.0, help="window length in seconds")
@@ -61,7 +67,7 @@ def replica_from_args(args: argparse.Namespace) -> Replica:
     limits.authenticated = {b: max(q, limits.authenticated[b] * q // ANONYMOUS[b]) for b, q in anonymous.items()}
     return Replica(host=args.host, port=args.port, app_port=args.app_port, faults=faults, limits=limits,
                    extra_models=args.extra_models, seed=args.seed, granted_tokens=args.granted_token,
-                   tls=args.tls)
+                   tls=args.tls, space_stage=args.space_stage, space_ready_after=args.space_ready_after)
 
 
 async def serve(replica: Replica) -> None:

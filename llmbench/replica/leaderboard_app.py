@@ -3,7 +3,8 @@
 App routes follow leaderboard.md §3: the SPA's `index.html` (no-cache), its script (long cache),
 `/api/leaderboard/formatted` and `/api/leaderboard`, and an SPA fallback for every other GET.
 Modes: `endpoint-renamed` moves the data endpoint (the table is unchanged); `layout-changed` also
-renders the table as a grid of divs without the Hub links, so no known path yields rows.
+renders the table as a grid of divs without the Hub links, so no known path yields rows; `app-down`
+answers 503 for the app's page (the Space runs, its app never comes).
 """
 
 from __future__ import annotations
@@ -73,6 +74,8 @@ def make_app_routes(app: web.Application) -> None:
     async def index(request: web.Request) -> web.Response:
         faults = request.app[REPLICA].faults
         mode = faults.leaderboard_mode
+        if mode == "app-down":
+            return web.Response(status=503, text="503 Service Unavailable", content_type="text/html")
         api = FORMATTED_PATH if mode == "normal" else RENAMED_PATH
         page = _INDEX.format(api=api, layout="grid" if mode == "layout-changed" else "table",
                              parent=request.app[REPLICA].hub_url)

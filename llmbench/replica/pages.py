@@ -1,4 +1,4 @@
-"""HTML model pages, raw/resolve file URLs and the leaderboard Space page (docs/hub-api.md §10)."""
+"""HTML model pages and raw/resolve file URLs (docs/hub-api.md §10); the leaderboard Space is in space.py."""
 
 from __future__ import annotations
 
@@ -176,28 +176,3 @@ async def repo_route(request: web.Request) -> web.Response:
         return model_file(request, record, rest, replica.access, replica.cdn)
     return page_not_found()
 
-
-async def space_page(request: web.Request) -> web.Response:
-    """The Space page on the Hub origin; the app itself runs in an iframe on its own origin."""
-    app_url = request.app[REPLICA].app_url
-    page = f"""<!doctype html>
-<html class=""><head><meta charset="utf-8">
-<title>Open LLM Leaderboard - a Hugging Face Space by open-llm-leaderboard</title></head>
-<body class="flex flex-col min-h-dvh">
-<header class="border-b"><h1>open-llm-leaderboard / open_llm_leaderboard</h1></header>
-<main class="flex flex-1 flex-col">
-<div class="SVELTE_HYDRATER contents" data-target="SpacePageInner"
-     data-props="{html.escape(json.dumps({"space": {"id": "open-llm-leaderboard/open_llm_leaderboard", "sdk": "docker"}}))}">
-<iframe src="{app_url}?__theme=light" title="open-llm-leaderboard/open_llm_leaderboard"
-  class="space-iframe outline-hidden grow bg-white p-0" style="width:100%;height:1200px;border:0"
-  allow="clipboard-read; clipboard-write" sandbox="allow-forms allow-modals allow-popups allow-same-origin allow-scripts allow-downloads"></iframe>
-</div></main>
-<script>
-window.addEventListener("message", (event) => {{
-  if (event.origin !== {json.dumps(app_url.rstrip("/"))}) return;
-  const data = event.data || {{}};
-  if (typeof data.hash === "string") history.replaceState(null, "", location.pathname + (data.queryString || "") + data.hash);
-}});
-</script></body></html>
-"""
-    return web.Response(text=page, content_type="text/html")

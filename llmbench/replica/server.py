@@ -18,20 +18,20 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import evals, hub_api, leaderboard_app, pages
+from . import evals, hub_api, leaderboard_app, pages, space
 from .access import AccessConfig
 from .appkeys import CATALOG, REPLICA
 from .catalog import Catalog
 from .cdn import Cdn
 from .faults import FaultConfig
 from .ratelimit import FixedWindowLimiter, RateLimitConfig
+from .space import SPACE_PATH, SpaceState
 from .tls import self_signed
 
-SPACE_PATH = "/spaces/open-llm-leaderboard/open_llm_leaderboard"
 # Route installers of the Hub origin, in order; the catch-all repo route comes after them all.
 # Hook: a module serving more of the Hub (Community Evals) appends its `add_routes` here.
 HUB_ROUTES: tuple[Callable[[web.Application], None], ...] = (
-    hub_api.add_routes, leaderboard_app.add_dataset_routes, evals.add_routes,
+    hub_api.add_routes, leaderboard_app.add_dataset_routes, evals.add_routes, space.add_routes,
 )
 
 
@@ -70,7 +70,8 @@ class Replica:
                  faults: FaultConfig | None = None, limits: RateLimitConfig | None = None,
                  extra_models: int = 0, seed: int = 0, catalog: Catalog | None = None,
                  granted_tokens: Iterable[str] = (), cdn_port: int = 0, tls: bool = False,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, space_stage: str = "RUNNING",
+                 space_ready_after: float | None = None) -> None:
         self.host = host
         self.port = port
         self.app_port = app_port
@@ -82,6 +83,7 @@ class Replica:
         self.cdn_port = cdn_port
         self.cdn = Cdn()
         self.log = RequestLog()
+        self.space = SpaceState(space_stage, space_ready_after)  # the leaderboard Space's runtime stage
         self._runners: list[web.AppRunner] = []
         self.hub_url = ""
         self.app_url = ""
@@ -159,7 +161,6 @@ class Replica:
         app[REPLICA] = self
         for add_routes in HUB_ROUTES:
             add_routes(app)
-        app.router.add_get(SPACE_PATH, pages.space_page)
         app.router.add_get("/{path:.+}", pages.repo_route)
         return app
 

@@ -17,14 +17,15 @@ from llmbench.model_lists import load_models
 from llmbench.names import normalize_repo_id
 from llmbench.settings import PLAYWRIGHT_SETTINGS
 from llmbench.spiders.leaderboard.browser_path import BrowserPath
-from llmbench.spiders.leaderboard.dataset_path import DatasetPath
+from llmbench.spiders.leaderboard.dataset_path import CONTENTS_REPO, DatasetPath
+from llmbench.spiders.leaderboard.space_runtime import SpaceRuntime
 from llmbench.storage import DatasetError
 
 SOURCES = ("browser", "dataset")
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 
-class LeaderboardSpider(BrowserPath, DatasetPath, scrapy.Spider):
+class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, scrapy.Spider):
     name = "leaderboard"
     custom_settings = {"CONCURRENT_REQUESTS": 1}
 
@@ -84,8 +85,7 @@ class LeaderboardSpider(BrowserPath, DatasetPath, scrapy.Spider):
         if self.source == "dataset":
             yield self.dataset_index_request(purpose="board")
             return
-        for request in self.browser_requests():
-            yield request
+        yield self.runtime_request()  # before the browser starts: is the Space running?
 
     def browser_requests(self):
         if self.chromium_problem:
@@ -93,10 +93,16 @@ class LeaderboardSpider(BrowserPath, DatasetPath, scrapy.Spider):
             return
         yield self.board_request()
 
-    def board_unavailable(self, reason: str):
-        """The board's page has no app: say so; the crawl fails."""
-        fail_crawl(self.crawler, "leaderboard/no_app", reason)
-        return []
+    def board_unavailable(self, reason: str) -> list[scrapy.Request]:
+        """The Space cannot show the board: say so in one line, then read its dataset unless told not to."""
+        if not self.settings.getbool("LEADERBOARD_DATASET_FALLBACK"):
+            fail_crawl(self.crawler, "leaderboard/space_unavailable",
+                       f"{reason}; not reading the dataset instead (LEADERBOARD_DATASET_FALLBACK=False)")
+            return []
+        self.logger.warning("%s: reading the board from the %s dataset instead", reason, CONTENTS_REPO)
+        self.crawler.stats.set_value("leaderboard/fallback", reason)
+        self.verify = False  # the dataset against itself would prove nothing
+        return [self.dataset_index_request(purpose="board")]
 
     def wanted_names(self) -> list[str] | None:
         return None if self.wanted is None else list(self.wanted.values())
