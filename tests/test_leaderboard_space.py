@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 
 from llmbench.replica.faults import FaultConfig
+from llmbench.spiders.leaderboard.space_runtime import runtime_stage
 from tests.browser import chromium_or_skip
 
 RUNTIME = "/api/spaces/open-llm-leaderboard/open_llm_leaderboard/runtime"
@@ -40,6 +41,17 @@ def test_replica_running_space_embeds_the_app_and_unknown_spaces_are_401(replica
     status, page = get(replica.leaderboard_url)
     assert status == 200 and f'<iframe src="{replica.app_url}' in page
     assert get(replica.hub_url + "/api/spaces/nobody/nothing/runtime")[0] == 401
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (b'{"stage": "SLEEPING", "hardware": {"current": null}}', ("SLEEPING", "")),
+    (b'{"stage": "RUNTIME_ERROR", "errorMessage": "evicted"}', ("RUNTIME_ERROR", ": evicted")),
+    (b'{"stage": 3}', (None, "")),
+    (b'["RUNNING"]', (None, "")),
+    (b"<html>down</html>", (None, "")),
+])
+def test_runtime_answers_are_read_or_refused(body, expected):
+    assert runtime_stage(body) == expected
 
 
 def sources(result) -> set[str]:
