@@ -14,7 +14,7 @@ from typing import Any
 
 from llmbench.items import LeaderboardItem
 
-NOT_COMPARED = frozenset({"source", "url", "crawled_at"})
+NOT_COMPARED = frozenset({"source", "url", "crawled_at", "canonical_id"})  # not the board's: the Hub's
 
 
 def key_of_row(row: dict[str, Any]) -> tuple:

@@ -30,6 +30,7 @@ def test_whole_board_from_one_page_load(replica, run_crawl):
     result = run_crawl(replica, "leaderboard")
     assert result.returncode == 0, result.output[-3000:]
     assert "leaderboard path: json" in result.output
+    assert result.output.count("Starting download handler") == 1  # one Playwright driver, for the board's scheme
     assert re.search(r"'playwright/request_count/aborted': [1-9]", result.output), "the logo image is aborted"
     assert not [r for r in replica.log.records if r.path_qs.endswith(".svg")]
     rows = rows_by_key(result.table("leaderboard"))
@@ -37,6 +38,8 @@ def test_whole_board_from_one_page_load(replica, run_crawl):
     assert "validate/dropped" not in result.output
     data_loads = [r for r in replica.log.records if r.path_qs == "/api/leaderboard/formatted"]
     assert len(data_loads) == 1
+    canonical = {key: row["canonical_id"] for key, row in rows.items() if row["canonical_id"]}
+    assert sorted({k[0] for k in canonical}) == ["gpt2"] and set(canonical.values()) == {"openai-community/gpt2"}
     source = [r for r in formatted_rows() if "/" in r["model"]["name"]]
     for row in source[::97]:
         got = rows[(row["model"]["name"], row["model"]["precision"], row["model"]["sha"])]
@@ -124,3 +127,16 @@ def test_verify_against_the_dataset(replica, run_crawl):
     assert report["rows_compared"] == result.table("leaderboard").num_rows >= 3
     assert report["differences"] == [] and report["missing_in_dataset"] == []
     assert "'leaderboard/verify/differences': 0" in result.output
+
+
+def test_legacy_rows_found_by_their_canonical_id(replica, run_crawl):
+    """`gpt2` rows carry `canonical_id`, asked once of the Hub (a 307), and `-a models=` finds them by it."""
+    replica.log.clear()
+    result = run_crawl(replica, "leaderboard", {"models": "openai-community/gpt2", "source": "dataset"})
+    assert result.returncode == 0, result.output[-3000:]
+    rows = result.table("leaderboard").to_pylist()
+    assert sorted((r["model_id"], r["canonical_id"] or "") for r in rows) == [  # the board has both spellings
+        ("gpt2", "openai-community/gpt2"), ("gpt2", "openai-community/gpt2"),
+        ("openai-community/gpt2", ""), ("openai-community/gpt2", "")]
+    assert len([r for r in replica.log.records if r.path_qs.startswith("/api/models/gpt2")]) == 1
+    assert "requested_not_on_board': 0" in result.output

@@ -2,52 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
 
 from llmbench.browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
 from llmbench.failures import fail_crawl
 from llmbench.leaderboard_compare import compare_rows, summary, write_report
-from llmbench.model_lists import load_models
 from llmbench.names import normalize_repo_id
 from llmbench.settings import PLAYWRIGHT_SETTINGS
+from llmbench.spiders.base import BaseSpider, choice
 from llmbench.spiders.leaderboard.browser_path import BrowserPath
+from llmbench.spiders.leaderboard.canonical_rows import CanonicalRows
 from llmbench.spiders.leaderboard.dataset_path import CONTENTS_REPO, DatasetPath
 from llmbench.spiders.leaderboard.space_runtime import SpaceRuntime
-from llmbench.storage import DatasetError
 
 SOURCES = ("browser", "dataset")
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 
-class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, scrapy.Spider):
+class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, CanonicalRows, BaseSpider):
     name = "leaderboard"
     custom_settings = {"CONCURRENT_REQUESTS": 1}
 
-    def __init__(self, models: str | None = None, source: str = "browser", verify: str | None = None,
-                 *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if source not in SOURCES:
-            raise UsageError(f"-a source= takes {' or '.join(SOURCES)}, not {source!r}")
-        if verify not in (None, "", "dataset"):
-            raise UsageError(f"-a verify= takes only 'dataset', not {verify!r}")
-        self.models_spec = models
-        self.source = source
-        self.verify = bool(verify) and source == "browser"  # alias of `scrapy verify` against the dataset
-        self.wanted: dict[str, str] | None = None
-        self.found: set[str] = set()
-        self.rows_on_board = 0
-        self.crawled_rows: list[dict[str, Any]] = []
-        self.chromium_problem: str | None = None
+    source: str = "browser"
+    verify: bool = False
+
+    @classmethod
+    def parse_arguments(cls, settings: BaseSettings, arguments: Mapping[str, Any]) -> dict[str, Any]:
+        parsed = super().parse_arguments(settings, arguments)
+        parsed["source"] = choice(arguments, "source", SOURCES, "browser")
+        verify = choice(arguments, "verify", ("dataset", ""), "")
+        parsed["verify"] = bool(verify) and parsed["source"] == "browser"  # alias of `scrapy verify`
+        return parsed
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> LeaderboardSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.wanted = None if spider.requested is None else {normalize_repo_id(m): m for m in spider.requested}
+        spider.found, spider.rows_on_board, spider.crawled_rows = set(), 0, []
+        spider.chromium_problem = None
+        spider.start_canonical_rows(crawler)
         if spider.source == "browser":
             spider.use_browser(crawler.settings)
         return spider
@@ -59,8 +59,7 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, scrapy.Spider):
         source never gets here: plain Scrapy download handlers, no driver, no browser.
         """
         for name, value in PLAYWRIGHT_SETTINGS.items():
-            if name != "DOWNLOAD_HANDLERS":
-                settings.set(name, value, priority="spider")
+            settings.set(name, value, priority="spider")
         scheme = urlsplit(settings.get("LEADERBOARD_URL")).scheme or "https"
         settings.set("DOWNLOAD_HANDLERS", {scheme: PLAYWRIGHT_HANDLER}, priority="spider")
         options = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
@@ -75,13 +74,6 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, scrapy.Spider):
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
 
     async def start(self):
-        try:
-            models = load_models(self.models_spec, self.settings.get("DATA_DIR"))
-        except DatasetError as exc:
-            fail_crawl(self.crawler, "leaderboard/bad_models_argument", str(exc))
-            return
-        if models is not None:
-            self.wanted = {normalize_repo_id(m): m for m in models}
         if self.source == "dataset":
             yield self.dataset_index_request(purpose="board")
             return
@@ -109,31 +101,39 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, scrapy.Spider):
 
     # -- restriction to requested models ------------------------------------------------------
     def select(self, items: list[Any]):
-        """The requested rows (all when no list was given); remembers which requests were found."""
+        """The requested rows (all when no list was given); legacy ids wait for their canonical id."""
         self.rows_on_board += len(items)
         self.crawler.stats.set_value("leaderboard/rows_on_board", self.rows_on_board)
         for item in items:
-            if self.wanted is not None:
-                key = normalize_repo_id(item.model_id)
-                if key not in self.wanted:
-                    continue
-                self.found.add(key)
-            if self.verify:
-                self.crawled_rows.append(vars(item))
-            yield item
+            if self.needs_canonical(item):
+                continue  # yielded by CanonicalRows once the Hub has said where the id lives
+            if self.keep(item):
+                yield item
+        yield from self.canonical_requests()
+
+    def keep(self, item: Any) -> bool:
+        """Whether a requested model (by its id or its canonical id); remembers it as found."""
+        if self.wanted is not None:
+            keys = {normalize_repo_id(item.model_id)} | ({normalize_repo_id(item.canonical_id)}
+                                                          if item.canonical_id else set())
+            matched = keys & set(self.wanted)
+            if not matched:
+                return False
+            self.found |= matched
+        if self.verify:
+            self.crawled_rows.append(vars(item))
+        return True
 
     def closed(self, reason: str) -> None:
         if self.wanted is None or not self.rows_on_board:
             return
-        missing = sorted(self.wanted[k] for k in set(self.wanted) - self.found)
+        missing = self.report_not_found(self.wanted[k] for k in self.found)
         self.crawler.stats.set_value("leaderboard/requested", len(self.wanted))
         self.crawler.stats.set_value("leaderboard/requested_not_on_board", len(missing))
         if missing:
-            self.logger.warning("%d requested models are not on the leaderboard: %s", len(missing),
-                                ", ".join(missing[:20]) + (" ..." if len(missing) > 20 else ""))
             path = Path(self.settings.get("DATA_DIR")) / "leaderboard_missing.txt"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("\n".join(missing) + "\n")
+            path.write_text("\n".join(sorted(missing)) + "\n")
 
     # -- `-a verify=dataset` (alias of `scrapy verify`) ---------------------------------------
     def verify_against(self, dataset_items: list[Any], url: str) -> None:
