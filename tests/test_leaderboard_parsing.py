@@ -100,6 +100,12 @@ def test_bad_rows_raise():
     ok = item_from_cells({"model_link": "org/model", "model_href": "https://huggingface.co/org/model"},
                          url="u", crawled_at=NOW)
     assert ok.model_id == "org/model"
+    legacy = item_from_cells({"model_link": "gpt2", "model_href": "https://huggingface.co/gpt2"},
+                             url="u", crawled_at=NOW)
+    assert legacy.model_id == "gpt2"
+    with pytest.raises(LeaderboardShapeError, match="does not match its target"):
+        item_from_cells({"model_link": "gpt2", "model_href": "https://huggingface.co/org/gpt3"},
+                        url="u", crawled_at=NOW)
 
 
 def test_cell_formats():

@@ -139,7 +139,8 @@ def item_from_cells(cells: dict[str, str], *, url: str, crawled_at: datetime) ->
     if not name:
         raise LeaderboardShapeError(f"rendered row without a Hub link: {cells}")
     href = cells.get("model_href")
-    if href is not None and href.rstrip("/").rsplit("/", 2)[-2:] != name.split("/"):
+    parts = name.split("/")  # `owner/name`, or a legacy `name` (the board's `gpt2`)
+    if href is not None and href.rstrip("/").split("/")[-len(parts):] != parts:
         raise LeaderboardShapeError(f"link text {name!r} does not match its target {href!r}")
     kind, symbol = type_of(cells.get("model.type_title") or "")
     raw_base = (cells.get("metadata.base_model") or "").strip()

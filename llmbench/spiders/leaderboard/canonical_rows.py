@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from llmbench.canonical import CanonicalIds
-from llmbench.names import has_namespace
+from llmbench.names import has_namespace, normalize_repo_id
 from llmbench.spiders.leaderboard.dataset_path import API_META
 
 
@@ -28,13 +28,21 @@ class CanonicalRows:
 
     def needs_canonical(self, item: Any) -> bool:
         """True when the item must wait for the Hub's answer; else its `canonical_id` is set now."""
-        if has_namespace(item.model_id):
+        if has_namespace(item.model_id) or not self.may_be_wanted(item.model_id):
             return False
         if not self.canonical.needs_lookup(item.model_id):  # known from an earlier crawl's cache
             item.canonical_id = self.canonical.redirect_of(item.model_id)
             return False
         self.waiting.setdefault(item.model_id, []).append(item)
         return True
+
+    def may_be_wanted(self, legacy_id: str) -> bool:
+        """Without a list, every row is; with one, only when an id on it could be this one's canonical id
+        (`gpt2` → `<namespace>/gpt2`): no question is asked for rows nobody requested."""
+        if self.wanted is None:
+            return True
+        key = normalize_repo_id(legacy_id)
+        return any(wanted == key or wanted.rsplit("/", 1)[-1] == key for wanted in self.wanted)
 
     def canonical_requests(self):
         for model_id in [m for m in self.waiting if m not in self.asked]:
