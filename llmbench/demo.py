@@ -22,7 +22,7 @@ from llmbench.storage import snapshots
 def stages(limit: str, data_dir: Path, out: Path) -> list[tuple[str, list[str]]]:
     """(name, command) in pipeline order; each stage reads what the previous one wrote."""
     # The replica is local: no need to pace requests to stay inside the real Hub's quotas.
-    crawls = [sys.executable, "-m", "scrapy", "pipeline", "--limit", limit, "-s", "HUB_RATE_PACING=False"]
+    crawls = [sys.executable, "-m", "scrapy", "crawlall", "--limit", limit, "-s", "HUB_RATE_PACING=False"]
     analysis = [sys.executable, "-m", "analysis", "--data", str(data_dir), "--out", str(out)]
     return [("crawls (hub → benchmarks → leaderboard → model_pages)", crawls), ("analysis", analysis)]
 

@@ -25,14 +25,14 @@ def scrapy(replica, data, *args, extra_env=None, timeout=600):
                           text=True, timeout=timeout)
 
 
-def test_pipeline_command_runs_the_three_stages_in_order(replica, tmp_path):
+def test_crawlall_runs_the_stages_in_order(replica, tmp_path):
     data = tmp_path / "data"
-    proc = scrapy(replica, data, "pipeline", "--limit", "300", "--leaderboard-source", "dataset",
+    proc = scrapy(replica, data, "crawlall", "--limit", "300", "--leaderboard-source", "dataset",
                   "-s", "HUB_RATE_PACING=False")
     assert proc.returncode == 0, proc.stderr[-3000:]
-    stages = [line for line in proc.stdout.splitlines() if line.startswith("llmbench pipeline: stage")]
-    assert stages == ["llmbench pipeline: stage 1/4: hub", "llmbench pipeline: stage 2/4: benchmarks",
-                      "llmbench pipeline: stage 3/4: leaderboard", "llmbench pipeline: stage 4/4: model_pages"]
+    stages = [line for line in proc.stdout.splitlines() if line.startswith("llmbench crawlall: stage")]
+    assert stages == ["llmbench crawlall: stage 1/4: hub", "llmbench crawlall: stage 2/4: benchmarks",
+                      "llmbench crawlall: stage 3/4: leaderboard", "llmbench crawlall: stage 4/4: model_pages"]
     hub = read_snapshot(data, "hub_models")
     board_models = set(read_snapshot(data, "benchmark_leaderboards").column("model_id").to_pylist())
     gone = set((data / "benchmark_models_gone.txt").read_text().split())
@@ -43,7 +43,7 @@ def test_pipeline_command_runs_the_three_stages_in_order(replica, tmp_path):
     assert set(read_snapshot(data, "model_sizes").column("model_id").to_pylist()) == unsized  # read stage 1
 
 
-def test_pipeline_command_stops_at_a_failed_stage(make_replica, tmp_path):
+def test_pipeline_alias_stops_at_a_failed_stage(make_replica, tmp_path):
     chromium_or_skip = __import__("tests.browser", fromlist=["chromium_or_skip"]).chromium_or_skip
     chromium_or_skip()
     changed = make_replica(faults=FaultConfig(leaderboard_mode="layout-changed"))
@@ -51,7 +51,8 @@ def test_pipeline_command_stops_at_a_failed_stage(make_replica, tmp_path):
     proc = scrapy(changed, data, "pipeline", "--limit", "50", "-s", "HUB_RATE_PACING=False",
                   "-s", "LEADERBOARD_TIMEOUT=5")
     assert proc.returncode == 1
-    assert "stage 'leaderboard' failed" in proc.stdout and "later stages were not run" in proc.stdout
+    assert "llmbench pipeline: stage 'leaderboard' failed" in proc.stdout  # the alias speaks its own name
+    assert "later stages were not run" in proc.stdout
     assert "stage 4/4" not in proc.stdout
     assert snapshots(data, "hub_models") and not snapshots(data, "model_sizes")
 

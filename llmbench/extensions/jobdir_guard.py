@@ -39,7 +39,7 @@ class JobdirInUse(RuntimeError):
 
 
 # Locks this process holds, by JOBDIR: a crawler in the same process may take over its predecessor's
-# (the next stage of `scrapy pipeline`, or an in-process test's crawler that never closed).
+# (the next stage of `scrapy crawlall`, or an in-process test's crawler that never closed).
 _HELD: dict[str, IO[str]] = {}
 
 
@@ -126,4 +126,4 @@ class JobdirGuard:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         self.marker.unlink(missing_ok=True)
-        release_jobdir(self.jobdir)  # the next stage of `scrapy pipeline` may take it
+        release_jobdir(self.jobdir)  # the next stage of `scrapy crawlall` may take it

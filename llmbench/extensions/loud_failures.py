@@ -48,7 +48,7 @@ class FailureLogHandler(logging.Handler):
             return
         spider = getattr(record, "spider", None)
         if spider is not None and spider is not self.crawler.spider:
-            return  # another crawl in the same process (`scrapy pipeline`)
+            return  # another crawl in the same process (`scrapy crawlall`)
         error = f": {record.exc_info[1]!r}" if record.exc_info and record.exc_info[1] else ""
         if record.msg and str(record.msg).startswith("Error while reading start"):
             error = ""  # the message already names the exception (and carries a traceback)
