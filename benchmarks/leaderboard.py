@@ -1,23 +1,24 @@
-"""The `leaderboard` spider against the replica: wall time and peak memory (crawl + browser) for the
-rows of 100 models and of the whole board; and in the same run the original approach for the same
-100 models (a fresh browser per model, type the name into the search box, take the first row).
+"""The `leaderboard` spider against the replica: wall time and PSS per process kind (python, Playwright's
+node driver, Chromium) for the whole board through the browser, for `-a source=dataset`, and for the
+rows of N models; optionally (--original) the original approach for the same N models: a fresh
+browser per model, the name typed into the search box, the first row taken.
 
-Run: python -m benchmarks.leaderboard [--models 100] [--latency 0]
+Run: python -m benchmarks.leaderboard [--models 100] [--latency 0] [--original] [--json PATH]
+Goals (issue #15.3): whole board < 4 s and < 500 MiB PSS across all processes.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-from benchmarks.memory import PeakSampler, run_measured
-from llmbench.browser import CHROMIUM_ARGS, find_chromium
+from benchmarks.pss import run_sampled
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.leaderboard_data import formatted_rows
 from llmbench.replica.ratelimit import RateLimitConfig
@@ -26,30 +27,43 @@ from llmbench.storage import read_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 HUB_LINK = 'tbody tr td a[aria-label$=" on Hugging Face Hub"]'
+GOALS = {"seconds": 4.0, "peak_pss_mib": 500.0}
+TIMEOUT = 300.0  # seconds per crawl before its process tree is stopped
 
 
-def spider(replica, models: list[str] | None) -> tuple[int, float, int]:
+def spider(replica, args: dict[str, str], settings: dict[str, str]) -> dict:
+    """One `scrapy crawl leaderboard` in a subprocess: rows, wall seconds, memory peaks, the crawl's own time."""
     with tempfile.TemporaryDirectory() as data:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LLMBENCH_"))}
         env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_LEADERBOARD_URL=replica.leaderboard_url,
-                   LLMBENCH_DATA_DIR=data)
-        command = [sys.executable, "-m", "scrapy", "crawl", "leaderboard", "-s", "LOG_LEVEL=WARNING"]
-        if models:
-            listing = Path(data) / "models.txt"
-            listing.write_text("\n".join(models))
-            command += ["-a", f"models={listing}"]
-        proc, seconds, peak = run_measured(command, cwd=ROOT, env=env)
+                   LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1")
+        command = [sys.executable, "-m", "scrapy", "crawl", "leaderboard", "-s", "LOG_LEVEL=INFO"]
+        for key, value in settings.items():
+            command += ["-s", f"{key}={value}"]
+        for key, value in args.items():
+            if key == "models":
+                listing = Path(data) / "models.txt"
+                listing.write_text(value)
+                value = str(listing)
+            command += ["-a", f"{key}={value}"]
+        proc, seconds, memory = run_sampled(command, timeout=TIMEOUT, cwd=ROOT, env=env)
         if proc.returncode != 0:
-            raise SystemExit(proc.stderr[-2000:])
+            print(f"  crawl {args or ''} failed (exit {proc.returncode}): {proc.stderr[-600:]}")
+            return {"rows": 0, "seconds": round(seconds, 2), "failed": True, **memory.as_dict()}
         rows = read_snapshot(data, "leaderboard").num_rows
-    return rows, seconds, peak
+    elapsed = re.search(r"'elapsed_time_seconds': ([0-9.]+)", proc.stderr)
+    return {"rows": rows, "seconds": round(seconds, 2), "crawl_seconds": float(elapsed.group(1)) if elapsed else None,
+            **memory.as_dict()}
 
 
-def original(replica, models: list[str]) -> tuple[int, float, int]:
+def original(replica, models: list[str]) -> dict:
     """A fresh browser per model, search box, first row (the original scraper's method)."""
-    executable = find_chromium()
-    found = 0
-    start = time.perf_counter()
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.memory import PeakSampler
+    from llmbench.browser import CHROMIUM_ARGS, find_chromium
+
+    executable, found, start = find_chromium(), 0, time.perf_counter()
     with PeakSampler(os.getpid()) as sampler, sync_playwright() as p:
         for name in models:
             browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
@@ -65,31 +79,51 @@ def original(replica, models: list[str]) -> tuple[int, float, int]:
                 first.locator("td").all_text_contents()
                 found += 1
             browser.close()
-    return found, time.perf_counter() - start, sampler.peak
+    return {"rows": found, "seconds": round(time.perf_counter() - start, 2),
+            "peak_rss_mib": round(sampler.peak / 2**20, 1)}
 
 
-def report(label: str, rows: int, seconds: float, peak: int) -> None:
-    print(f"  {label:24s} {rows:>6,} rows  {seconds:7.1f} s  peak {peak / 2**20:6.0f} MiB (crawl + browser)")
+def report(label: str, run: dict) -> None:
+    kinds = ", ".join(f"{kind} {v['peak_pss_mib']:.0f} ({v['processes']})" for kind, v in
+                      sorted(run.get("kinds", {}).items()))
+    memory = f"PSS {run['peak_pss_mib']:5.0f} MiB [{kinds}]" if "peak_pss_mib" in run else \
+        f"RSS {run['peak_rss_mib']:5.0f} MiB (summed, in-process)"
+    print(f"  {label:28s} {run['rows']:>6,} rows  {run['seconds']:6.2f} s  {memory}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--models", type=int, default=100)
     parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--original", action="store_true", help="also time a fresh browser per model (slow)")
+    parser.add_argument("--no-pacing", action="store_true",
+                        help="HUB_RATE_PACING=False, replica without quotas (default: real quotas, default pacing)")
+    parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the figures as JSON")
     args = parser.parse_args()
-    names = sorted({r["model"]["name"] for r in formatted_rows() if "/" in r["model"]["name"]})
+    names = sorted({r["model"]["name"] for r in formatted_rows()})
     sample = names[:: max(1, len(names) // args.models)][: args.models]
-    with ReplicaThread(faults=FaultConfig(latency=args.latency), limits=RateLimitConfig(enabled=False)) as replica:
-        print(f"leaderboard benchmark: replica latency {args.latency * 1000:.0f} ms, {len(sample)} models")
-        rows, seconds, peak = spider(replica, None)
-        report("spider, whole board", rows, seconds, peak)
-        rows_s, seconds_s, peak_s = spider(replica, sample)
-        report(f"spider, {len(sample)} models", rows_s, seconds_s, peak_s)
-        found, seconds_o, peak_o = original(replica, sample)
-        report(f"original, {len(sample)} models", found, seconds_o, peak_o)
-        print(f"  (original: {seconds_o / len(sample):.2f} s per model)")
-        print(f"  ratio original / spider for the same {len(sample)} models: {seconds_o / seconds_s:.1f}x time; "
-              f"the spider got {rows_s} rows (every precision and revision), the original {found} (first row only)")
+    figures: dict = {"issue_goals": GOALS, "latency_s": args.latency, "models": len(sample)}
+    settings = {"HUB_RATE_PACING": "False"} if args.no_pacing else {}
+    figures["pacing"] = not args.no_pacing
+    limits = RateLimitConfig(enabled=not args.no_pacing)
+    with ReplicaThread(faults=FaultConfig(latency=args.latency), limits=limits) as replica:
+        print(f"leaderboard benchmark: replica latency {args.latency * 1000:.0f} ms, {len(sample)} models, "
+              f"pacing {'off' if args.no_pacing else 'on (defaults, real quotas)'}; peaks of the crawl's process "
+              "tree, PSS per kind (processes)")
+        figures["whole_board"] = spider(replica, {}, settings)
+        report("spider, whole board", figures["whole_board"])
+        figures["dataset"] = spider(replica, {"source": "dataset"}, settings)
+        report("spider, -a source=dataset", figures["dataset"])
+        figures["some_models"] = spider(replica, {"models": "\n".join(sample)}, settings)
+        report(f"spider, {len(sample)} models", figures["some_models"])
+        if args.original:
+            figures["original"] = original(replica, sample)
+            report(f"original, {len(sample)} models", figures["original"])
+    board = figures["whole_board"]
+    print(f"  goals, whole board: < {GOALS['seconds']:.0f} s (got {board['seconds']:.2f} s), "
+          f"< {GOALS['peak_pss_mib']:.0f} MiB PSS (got {board['peak_pss_mib']:.0f} MiB)")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1))
 
 
 if __name__ == "__main__":
