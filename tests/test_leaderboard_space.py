@@ -109,3 +109,11 @@ def test_running_space_whose_app_never_comes_falls_back(make_replica, run_crawl)
     assert result.returncode == 0, result.output[-3000:]
     assert "answered HTTP 503" in result.output and sources(result) == {"dataset"}
     assert "'leaderboard/space_stage': 'RUNNING'" in result.output
+
+
+def test_a_browser_that_does_not_start_is_not_hidden_by_the_fallback(replica, run_crawl):
+    """Our Chromium failing is not the Space's state: the crawl fails, it does not quietly read the dataset."""
+    result = run_crawl(replica, "leaderboard", {"models": SOME}, settings={"CHROMIUM_EXECUTABLE": "/bin/true"})
+    assert result.returncode == 1, result.output[-3000:]
+    assert "Chromium did not start" in result.output and "'leaderboard/browser_failed': 1" in result.output
+    assert "dataset instead" not in result.output and not list(result.data_dir.rglob("*.parquet"))

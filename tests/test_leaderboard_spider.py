@@ -140,3 +140,11 @@ def test_legacy_rows_found_by_their_canonical_id(replica, run_crawl):
         ("openai-community/gpt2", ""), ("openai-community/gpt2", "")]
     assert len([r for r in replica.log.records if r.path_qs.startswith("/api/models/gpt2")]) == 1
     assert "requested_not_on_board': 0" in result.output
+
+
+def test_launch_options_on_the_command_line_keep_the_chromium_found(replica, run_crawl):
+    """`-s PLAYWRIGHT_LAUNCH_OPTIONS=...` outranks the spider's settings; the Chromium found is still used."""
+    options = json.dumps({"args": ["--no-sandbox", "--disable-gpu"]})
+    result = run_crawl(replica, "leaderboard", {"models": SOME}, settings={"PLAYWRIGHT_LAUNCH_OPTIONS": options})
+    assert result.returncode == 0, result.output[-3000:]
+    assert "leaderboard path: json" in result.output and "leaderboard/fallback" not in result.output

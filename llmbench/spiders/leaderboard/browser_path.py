@@ -156,5 +156,9 @@ class BrowserPath:
         if page is not None:
             await page.close()
         self.logger.debug("page failure", exc_info=failure.value)
+        if "BrowserType.launch" in str(failure.value):  # our Chromium, not the Space: no fallback hides it
+            first_line = str(failure.value).strip().splitlines()[0]
+            fail_crawl(self.crawler, "leaderboard/browser_failed", f"Chromium did not start: {first_line}")
+            return
         for request in self.board_unavailable(f"could not load {failure.request.url}: {failure.value!r}"):
             yield request

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from llmbench.browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
 from llmbench.failures import fail_crawl
@@ -71,7 +71,9 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, CanonicalRows, B
         options.setdefault("headless", True)
         options.setdefault("args", CHROMIUM_ARGS)
         options.setdefault("timeout", 30_000)
-        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
+        # the user's own options merged in: set at their priority when theirs is higher (-s on the command line)
+        priority = max(settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or 0, SETTINGS_PRIORITIES["spider"])
+        settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority=priority)
 
     async def start(self):
         if self.source == "dataset":
