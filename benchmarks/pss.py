@@ -32,7 +32,9 @@ def kind_of(process: psutil.Process) -> str | None:
         return "python"
     if name.startswith("node") or program == "node" or "run-driver" in command:
         return "node driver"
-    if "chrom" in name or "chrom" in program or "headless_shell" in program:
+    # Chromium's helpers: some re-exec themselves as `/proc/self/exe --type=utility ...` (name "exe")
+    if "chrom" in name or "chrom" in program or "headless_shell" in program or any(
+            arg.startswith("--type=") for arg in command[1:]):
         return "chromium"
     return "other"
 
