@@ -5,7 +5,8 @@ row kept is the most recent evaluation (latest submission date; rows without one
 preferred precision (bfloat16, float16, 8bit, 4bit, GPTQ, other), then the smallest revision sha:
 a deterministic rule that does not pick the best score. Sizes use the best available source: the
 Hub's metadata (safetensors/gguf), then the model_pages result, then the leaderboard's own column;
-`size_source` records which. Model ids match case-insensitively.
+`size_source` records which. Models are matched by their canonical id (`canonical_id` where the Hub
+redirects a legacy, renamed or other-case id, else `model_id`), case-insensitively.
 
 Columns of the tidy table (models.parquet): model_id, type, precision, revision, average, ifeval,
 bbh, math, gpqa, musr, mmlu_pro, co2_kg, license, license_class, downloads, likes, pipeline_tag,
@@ -32,8 +33,8 @@ from llmbench.parsing.leaderboard import BENCHMARKS
 
 PRECISION_ORDER = {"bfloat16": 0, "float16": 1, "8bit": 2, "4bit": 3, "GPTQ": 4}
 POPULATIONS = ("join", "leaderboard")
-BOARD_COLUMNS = ["type", "average", *BENCHMARKS, "co2_kg", "license", "params_billions", "submission_date",
-                 "available_on_hub", "is_moe", "is_merged", "is_official_provider", "upload_date"]
+BOARD_COLUMNS = ["canonical_id", "type", "average", *BENCHMARKS, "co2_kg", "license", "params_billions",
+                 "submission_date", "available_on_hub", "is_moe", "is_merged", "is_official_provider", "upload_date"]
 BOARD_OPTIONAL = tuple(c for c in BOARD_COLUMNS if c != "average")
 HUB_COLUMNS = ["params", "license", "downloads", "likes", "params_source", "quantized", "pipeline_tag"]
 SIZE_COLUMNS = ["params", "params_source", "exact"]
@@ -46,13 +47,20 @@ def read_inputs(data_dir: str | Path, snapshot: str | None = None, hub_required:
     return {"leaderboard": read_columns(data_dir, "leaderboard", BOARD_COLUMNS, snapshot, optional=BOARD_OPTIONAL),
             "hub_models": read_columns(data_dir, "hub_models", HUB_COLUMNS, snapshot, required=hub_required,
                                        optional=tuple(HUB_COLUMNS[1:])),
-            "model_sizes": read_columns(data_dir, "model_sizes", SIZE_COLUMNS, snapshot, required=False,
-                                        optional=("params_source", "exact"))}
+            "model_sizes": read_columns(data_dir, "model_sizes", ["canonical_id", *SIZE_COLUMNS], snapshot,
+                                        required=False, optional=("canonical_id", "params_source", "exact"))}
+
+
+def _canonical(table: pa.Table) -> pa.Array:
+    """Each row's join key: `canonical_id` where the Hub redirects the id, else `model_id`."""
+    ids = table.column("model_id")
+    if "canonical_id" in table.column_names:
+        ids = pc.coalesce(table.column("canonical_id"), ids)
+    return ids.combine_chunks()
 
 
 def _codes(keys: pa.Array) -> tuple[np.ndarray, pa.Array]:
-    """A code per row (equal ids, any case, share one) and the distinct lower-cased ids."""
-    encoded = pc.dictionary_encode(pc.utf8_lower(keys))
+    encoded = pc.dictionary_encode(pc.utf8_lower(keys))  # equal ids, any case, share a code
     return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary
 
 
@@ -61,11 +69,11 @@ def _crawled(table: pa.Table) -> np.ndarray:
 
 
 def one_row_per_model(board: pa.Table | pd.DataFrame) -> pa.Table:
-    """The documented one-row rule, plus `evaluations`, sorted by model id; only the rows of models
-    evaluated several times are sorted (a re-crawled evaluation counts once: its latest crawl)."""
+    """The documented one-row rule (per canonical id), plus `evaluations`, sorted by that id; a
+    re-crawled evaluation counts once (its latest crawl)."""
     if isinstance(board, pd.DataFrame):
         board = pa.Table.from_pandas(board, preserve_index=False)
-    codes, keys = _codes(board.column("model_id").combine_chunks())
+    codes, keys = _codes(_canonical(board))
     counts = np.bincount(codes, minlength=len(keys))
     repeated = np.flatnonzero(counts[codes] > 1)
     kept = np.flatnonzero(counts[codes] == 1)
@@ -100,9 +108,9 @@ def one_row_per_model(board: pa.Table | pd.DataFrame) -> pa.Table:
 
 
 def lookup(left: pa.Table, right: pa.Table) -> np.ndarray:
-    """For each row of `left`, the row of `right` with the same model id (any case), else -1; when
+    """For each row of `left`, the row of `right` with the same canonical id (any case), else -1; when
     `right` holds a model twice (two runs on one day), its most recently crawled row."""
-    right_codes, right_keys = _codes(right.column("model_id").combine_chunks())
+    right_codes, right_keys = _codes(_canonical(right))
     rows = np.arange(right.num_rows)
     if np.bincount(right_codes).max(initial=0) > 1:
         rows = np.lexsort((rows, _crawled(right), right_codes))
@@ -110,7 +118,7 @@ def lookup(left: pa.Table, right: pa.Table) -> np.ndarray:
         rows = rows[last]
     position = np.full(len(right_keys) + 1, -1, dtype=np.int64)  # the extra slot: "not found"
     position[right_codes[rows]] = rows
-    found = pc.index_in(pc.utf8_lower(left.column("model_id")), value_set=right_keys)
+    found = pc.index_in(pc.utf8_lower(_canonical(left)), value_set=right_keys)
     return position[pc.fill_null(found, -1).to_numpy(zero_copy_only=False)]
 
 

@@ -148,18 +148,22 @@ def test_whole_leaderboard_equals_an_independent_computation(crawled, tmp_path):
     results = json.loads((out / "results.json").read_text())["statistics"]
     # independently: the real rows, the documented one-row rule, sizes from the best source
     tidy = pq.read_table(out / "models.parquet").to_pandas()
+    crawled_ids = pq.ParquetDataset(crawled / "leaderboard").read(columns=["model_id", "canonical_id"]).to_pylist()
+    canonical = {r["model_id"].lower(): (r["canonical_id"] or r["model_id"]).lower() for r in crawled_ids}
+    tidy["key"] = [canonical[m.lower()] for m in tidy["model_id"]]
+    assert "openai-community/gpt2" in canonical.values() and canonical.get("gpt2") == "openai-community/gpt2"
     best = {}
     for row in formatted_rows():
-        name = row["model"]["name"]  # legacy ids without a namespace (gpt2) are valid Hub ids too
+        name = canonical[row["model"]["name"].lower()]  # legacy ids (gpt2) count as their canonical id
         key = (row["metadata"]["submission_date"] or "", -{"bfloat16": 0, "float16": 1, "4bit": 3}.get(
             row["model"]["precision"], 9), [-ord(c) for c in row["model"]["sha"]])
-        if name.lower() not in best or key > best[name.lower()][0]:
-            best[name.lower()] = (key, row)
+        if name not in best or key > best[name][0]:
+            best[name] = (key, row)
     assert len(best) == len(tidy)
-    by_name = {m.lower(): p for m, p in zip(tidy["model_id"], tidy["params_b"], strict=True)}
+    by_name = dict(zip(tidy["key"], tidy["params_b"], strict=True))
     x, y = [], []
     for name, (_, row) in best.items():
-        assert math.isclose(tidy.loc[tidy["model_id"].str.lower() == name, "average"].iloc[0],
+        assert math.isclose(tidy.loc[tidy["key"] == name, "average"].iloc[0],
                             row["model"]["average_score"], rel_tol=1e-12)
         size = by_name[name]
         if size and size > 0 and not math.isnan(size):
