@@ -53,6 +53,8 @@ def test_quality_counts_without_dropping():
     pipe = QualityPipeline.from_crawler(crawler)
     out = pipe.process_item(item(downloads=-3, languages=["en", 5]))
     assert out is not None
+    assert crawler.stats.get_value("quality/hub_models/missing/params") is None  # counted, reported in batches
+    pipe.close_spider()
     assert crawler.stats.get_value("quality/hub_models/invalid/downloads") == 1
     assert crawler.stats.get_value("quality/hub_models/invalid/languages") == 1
     assert crawler.stats.get_value("quality/hub_models/missing/params") == 1

@@ -1,8 +1,15 @@
-"""Drop repeated items (same key fields); on a resumed crawl, rows already on disk count as seen."""
+"""Drop repeated items (same key fields); on a resumed crawl, rows already on disk count as seen.
+
+Dataclass items are keyed by reading their attributes (an `operator.attrgetter` built once per class),
+not through a per-item ItemAdapter; other kinds of item still go through ItemAdapter.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import is_dataclass
+from operator import attrgetter
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -21,6 +28,7 @@ class DedupPipeline:
         self.data_dir = crawler.settings.get("DATA_DIR")
         self.crawl_date = crawl_date(crawler.settings.get("CRAWL_DATE"))
         self.seen: dict[type, set[tuple]] = {}
+        self.key_readers: dict[type, Callable[[Any], tuple] | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
@@ -37,13 +45,26 @@ class DedupPipeline:
             logger.info("resuming: %d %s rows already on disk are skipped", len(keys), item_class.dataset)
         return keys
 
+    def _key_reader(self, item_class: type) -> Callable[[Any], tuple] | None:
+        """How to read an item's key (a tuple of its key fields), worked out once per class; None: no key."""
+        if item_class not in self.key_readers:
+            key_fields = getattr(item_class, "key_fields", None)
+            if not key_fields:
+                reader = None
+            elif is_dataclass(item_class):
+                getter = attrgetter(*key_fields)
+                reader = (lambda item: (getter(item),)) if len(key_fields) == 1 else getter
+            else:
+                reader = lambda item: tuple(ItemAdapter(item).get(k) for k in key_fields)  # noqa: E731
+            self.key_readers[item_class] = reader
+        return self.key_readers[item_class]
+
     def process_item(self, item: Any) -> Any:
-        key_fields = getattr(type(item), "key_fields", None)
-        if not key_fields:
+        read_key = self._key_reader(type(item))
+        if read_key is None:
             return item
-        adapter = ItemAdapter(item)
-        key = tuple(adapter.get(k) for k in key_fields)
-        seen = self._seen_for(type(item))
+        key = read_key(item)
+        seen = self.seen.get(type(item)) or self._seen_for(type(item))
         if key in seen:
             self.crawler.stats.inc_value(f"dedup/{type(item).dataset}/duplicates")
             raise DropItem(f"duplicate {type(item).dataset} row {key}")

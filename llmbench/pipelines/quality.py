@@ -3,11 +3,16 @@
 Stats: `quality/<dataset>/missing/<field>` for nulls and `quality/<dataset>/invalid/<field>` for values
 of the wrong kind (negative counts, non-string list entries, out-of-range scores). Compare them between
 runs: a field that suddenly goes missing means the source changed.
+
+The counts are kept in a plain dict and added to the stats every STATS_EVERY items and when the spider
+closes (before the summary and run record read them): a stats call per field per item cost more than
+the checks themselves.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import is_dataclass
 from datetime import datetime
@@ -20,21 +25,28 @@ from llmbench.items import field_types
 
 logger = logging.getLogger(__name__)
 
+STATS_EVERY = 1000  # items between two updates of the crawler stats
+
 
 def problem_check(type_: pa.DataType) -> Callable[[Any], bool]:
-    """A function telling whether a non-null value does not fit the column type (chosen once per column)."""
+    """A function telling whether a non-null value does not fit the column type (chosen once per column).
+
+    Each check tries the exact type first (what JSON and the parsers produce), then the general rule."""
     if pa.types.is_integer(type_):
-        return lambda value: isinstance(value, bool) or not isinstance(value, int) or value < 0
+        return lambda value: (value < 0 if type(value) is int
+                              else isinstance(value, bool) or not isinstance(value, int) or value < 0)
     if pa.types.is_floating(type_):
-        return lambda value: isinstance(value, bool) or not isinstance(value, (int, float)) or value != value
+        return lambda value: (value != value if type(value) is float
+                              else isinstance(value, bool) or not isinstance(value, (int, float)) or value != value)
     if pa.types.is_boolean(type_):
         return lambda value: not isinstance(value, bool)
     if pa.types.is_string(type_):
-        return lambda value: not isinstance(value, str)
+        return lambda value: type(value) is not str and not isinstance(value, str)
     if pa.types.is_timestamp(type_):
         return lambda value: not isinstance(value, datetime)
     if pa.types.is_list(type_):
-        return lambda value: not isinstance(value, list) or any(not isinstance(v, str) for v in value)
+        return lambda value: not isinstance(value, list) or not (
+            not value or set(map(type, value)) == {str} or all(isinstance(v, str) for v in value))
     return lambda value: False
 
 
@@ -48,6 +60,8 @@ class QualityPipeline:
         self.crawler = crawler
         self.logged: set[tuple[str, str]] = set()
         self.checks: dict[type, list[tuple[str, Callable[[Any], bool], str, str]]] = {}
+        self.counts: Counter[str] = Counter()
+        self.unreported = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> QualityPipeline:
@@ -64,17 +78,31 @@ class QualityPipeline:
     def process_item(self, item: Any) -> Any:
         if not is_dataclass(item):
             return item
-        stats = self.crawler.stats
+        counts = self.counts
         values = vars(item)
-        for name, problem, missing, invalid in self._checks_for(type(item)):
+        for name, problem, missing, invalid in self.checks.get(type(item)) or self._checks_for(type(item)):
             value = values[name]
             if value is None:
-                stats.inc_value(missing)
+                counts[missing] += 1
             elif problem(value):
-                stats.inc_value(invalid)
+                counts[invalid] += 1
                 dataset = type(item).dataset
                 if (dataset, name) not in self.logged:
                     self.logged.add((dataset, name))
                     logger.warning("%s.%s has an invalid value %r (counted in stats; logged once)",
                                    dataset, name, value)
+        self.unreported += 1
+        if self.unreported >= STATS_EVERY:
+            self.report()
         return item
+
+    def report(self) -> None:
+        """Add the counts gathered since the last report to the crawler stats."""
+        stats = self.crawler.stats
+        for key, count in self.counts.items():
+            stats.inc_value(key, count)
+        self.counts.clear()
+        self.unreported = 0
+
+    def close_spider(self) -> None:
+        self.report()

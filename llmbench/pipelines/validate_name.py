@@ -1,8 +1,13 @@
-"""Drop items whose model name is not a valid Hub repo id; the reason goes to stats and one log line."""
+"""Drop items whose model name is not a valid Hub repo id; the reason goes to stats and one log line.
+
+Whether an item class has a `model_id` field is worked out once per class; dataclass items are then
+read as plain attributes, not through a per-item ItemAdapter (which rebuilds the field list each time).
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 from itemadapter import ItemAdapter
@@ -16,19 +21,36 @@ logger = logging.getLogger(__name__)
 NAME_FIELD = "model_id"
 
 
+def has_name_field(item_class: type) -> bool | None:
+    """True/False for dataclass items (read directly); None for other kinds (read through ItemAdapter)."""
+    if is_dataclass(item_class):
+        return any(f.name == NAME_FIELD for f in fields(item_class))
+    return None
+
+
 class ValidateNamePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.named: dict[type, bool | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidateNamePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        if NAME_FIELD not in adapter.field_names():
+        item_class = type(item)
+        named = self.named.get(item_class, ...)
+        if named is ...:
+            named = self.named[item_class] = has_name_field(item_class)
+        if named is None:
+            adapter = ItemAdapter(item)
+            if NAME_FIELD not in adapter.field_names():
+                return item
+            value = adapter.get(NAME_FIELD)
+        elif named:
+            value = getattr(item, NAME_FIELD)
+        else:
             return item
-        value = adapter.get(NAME_FIELD)
         problem = repo_id_problem(value)
         if problem is None:
             return item
