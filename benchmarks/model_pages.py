@@ -26,7 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks.memory import run_measured
-from llmbench.hub import bucket_of
+from llmbench.hub_endpoint import bucket_of
 from llmbench.replica.catalog import SAFETENSORS
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig

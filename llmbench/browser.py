@@ -1,4 +1,5 @@
-"""Find a Chromium for Playwright: a configured path, Playwright's own download, or Debian's package."""
+"""Chromium for Playwright: find one (a configured path, Playwright's own download, or Debian's package),
+the switches it runs with, and which resources its pages may skip."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import glob
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 DEBIAN_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 INSTALL_HINT = (
@@ -54,3 +56,11 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+# Images, fonts and media cost bandwidth and memory and carry no data; the document, scripts, styles and
+# the app's data requests always load (PLAYWRIGHT_ABORT_REQUEST).
+ABORTED_RESOURCE_TYPES = frozenset({"image", "font", "media"})
+
+
+def abort_heavy_resources(request: Any) -> bool:
+    return request.resource_type in ABORTED_RESOURCE_TYPES

@@ -28,7 +28,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from llmbench.hub import HubUrls
+from llmbench.hub_endpoint import HubUrls
 
 CACHE_FILE = Path("_canonical") / "models.json"
 NOT_FOUND_STATUSES = [401, 404]  # anonymous 401 without X-Error-Code means "not found" (docs/hub-api.md §7)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from scrapy.exceptions import UsageError
 
-from llmbench.names import repo_id_problem
+from llmbench.repo_ids import repo_id_problem
 from llmbench.storage import DatasetError, read_snapshot
 
 LIST_SUFFIXES = (".txt", ".csv", ".parquet")

@@ -162,7 +162,7 @@ LOG_FORMATTER = "llmbench.logformatter.LlmbenchLogFormatter"  # no per-item reco
 # handler for the scheme of LEADERBOARD_URL alone, so one Playwright driver runs; none for -a source=dataset)
 PLAYWRIGHT_SETTINGS = {
     "PLAYWRIGHT_BROWSER_TYPE": "chromium",
-    "PLAYWRIGHT_ABORT_REQUEST": "llmbench.browser_hygiene.abort_heavy_resources",
+    "PLAYWRIGHT_ABORT_REQUEST": "llmbench.browser.abort_heavy_resources",
     # Scrapy's headers minus Authorization: the browser never carries the HF token (iframes, redirects).
     "PLAYWRIGHT_PROCESS_REQUEST_HEADERS": "llmbench.middlewares.hub_auth.browser_headers",
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 60_000,

@@ -10,9 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from llmbench.items import HubModelItem, schema_of
-from llmbench.names import repo_id_problem
 from llmbench.parsing.hub_models import HubShapeError, as_list, is_quantized, item_from_api, next_link
 from llmbench.pipelines.parquet_writer import to_row
+from llmbench.repo_ids import repo_id_problem
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 

@@ -20,7 +20,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from llmbench.failures import EXIT_INTERRUPTED, crawl_failed, exit_code
-from llmbench.hub import hub_token
+from llmbench.hub_endpoint import hub_token
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
-from llmbench.hub import auth_header, hub_token, same_origin, token_transport_is_safe
+from llmbench.hub_endpoint import auth_header, hub_token, same_origin, token_transport_is_safe
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from llmbench.hub import bucket_of, same_origin
+from llmbench.hub_endpoint import bucket_of, same_origin
 from llmbench.politeness.buckets import bucket_of_slot, slot_for
 
 

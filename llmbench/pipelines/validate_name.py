@@ -14,7 +14,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from llmbench.names import repo_id_problem
+from llmbench.repo_ids import repo_id_problem
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
-from llmbench.hub import auth_header, hub_token_for
+from llmbench.hub_endpoint import auth_header, hub_token_for
 from llmbench.politeness.buckets import budgets, slot_for
 
 

@@ -31,9 +31,9 @@ from typing import Any
 import scrapy
 from scrapy.settings import BaseSettings
 
-from llmbench.hub import HubUrls
+from llmbench.hub_endpoint import HubUrls
 from llmbench.model_lists import argument_error, load_models
-from llmbench.names import normalize_repo_id
+from llmbench.repo_ids import normalize_repo_id
 
 SHOWN_MISSING = 10  # ids named in the "not found" log line; the rest are counted
 

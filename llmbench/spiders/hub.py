@@ -25,7 +25,7 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
 from llmbench.failures import fail_crawl
-from llmbench.hub import SORTS
+from llmbench.hub_endpoint import SORTS
 from llmbench.items import HubModelItem
 from llmbench.parsing.eval_results import InvalidResultsReporter, parse_eval_results
 from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api, next_link

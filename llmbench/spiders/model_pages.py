@@ -26,9 +26,8 @@ from scrapy.http import Response
 
 from llmbench.canonical import CanonicalIds
 from llmbench.failures import fail_crawl
-from llmbench.hub import hub_token
+from llmbench.hub_endpoint import hub_token
 from llmbench.items import ModelSizeItem
-from llmbench.names import has_namespace, normalize_repo_id
 from llmbench.parsing import hub_answers as answers
 from llmbench.parsing.sizes import (
     SizeFinding,
@@ -39,6 +38,7 @@ from llmbench.parsing.sizes import (
     size_from_page_text,
     size_from_readme,
 )
+from llmbench.repo_ids import has_namespace, normalize_repo_id
 from llmbench.spiders.base import BaseSpider
 from llmbench.spiders.resume import ChainResume
 from llmbench.storage import DatasetError, crawl_date, partition_keys, read_snapshot

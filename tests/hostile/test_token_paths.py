@@ -20,7 +20,7 @@ from scrapy import Request
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
-from llmbench.hub import hub_token_for
+from llmbench.hub_endpoint import hub_token_for
 from llmbench.middlewares.hub_auth import HubAuthMiddleware
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig

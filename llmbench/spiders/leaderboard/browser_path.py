@@ -19,7 +19,7 @@ import scrapy
 from scrapy.http import Response
 
 from llmbench.failures import fail_crawl
-from llmbench.hub import same_origin
+from llmbench.hub_endpoint import same_origin
 from llmbench.parsing.leaderboard import LeaderboardShapeError, item_from_formatted
 from llmbench.spiders.leaderboard.dom_reader import HUB_LINK, DomReader
 

@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from llmbench.canonical import CanonicalIds
-from llmbench.names import has_namespace, normalize_repo_id
+from llmbench.repo_ids import has_namespace, normalize_repo_id
 from llmbench.spiders.leaderboard.dataset_path import API_META
 
 

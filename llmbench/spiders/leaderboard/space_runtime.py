@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
-from llmbench.hub import same_origin
+from llmbench.hub_endpoint import same_origin
 from llmbench.spiders.leaderboard.dataset_path import API_META
 
 # huggingface_hub's SpaceStage: stages in which the app answers, and those it is on its way to.

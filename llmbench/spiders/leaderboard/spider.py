@@ -14,7 +14,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from llmbench.browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
 from llmbench.failures import fail_crawl
 from llmbench.leaderboard_compare import compare_rows, summary, write_report
-from llmbench.names import normalize_repo_id
+from llmbench.repo_ids import normalize_repo_id
 from llmbench.settings import PLAYWRIGHT_SETTINGS
 from llmbench.spiders.base import BaseSpider, choice
 from llmbench.spiders.leaderboard.browser_path import BrowserPath
