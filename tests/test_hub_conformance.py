@@ -74,7 +74,7 @@ def test_list_entries_with_expand():
 
 
 def test_custom_license_name_and_link():
-    # cardData as quoted from live answers (hub-2026.md §3)
+    # cardData as quoted from live answers (docs/hub-api.md §4)
     card = {"license": "other", "license_name": "openmdw-1.1", "license_link": "https://example.org/openmdw"}
     got = item({"id": "org/m", "cardData": card, "tags": ["license:other"]})
     assert (got.license, got.license_name, got.license_link) == ("other", "openmdw-1.1", "https://example.org/openmdw")

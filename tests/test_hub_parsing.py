@@ -16,7 +16,7 @@ from llmbench.repo_ids import repo_id_problem
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
-LLAMA = {  # hub.md §4, trimmed real response
+LLAMA = {  # docs/hub-api.md §4, trimmed real response
     "_id": "66eaf084b3b3239188f66fa7", "id": "meta-llama/Llama-3.2-3B", "author": "meta-llama",
     "createdAt": "2024-09-18T15:23:48.000Z", "lastModified": "2024-10-24T15:07:40.000Z", "gated": "manual",
     "downloads": 235716, "likes": 286, "library_name": "transformers", "pipeline_tag": "text-generation",
@@ -25,7 +25,7 @@ LLAMA = {  # hub.md §4, trimmed real response
     "config": {"architectures": ["LlamaForCausalLM"], "model_type": "llama"},
     "safetensors": {"parameters": {"BF16": 3212749824}, "total": 3212749824},
 }
-DISCOLM_GPTQ = {  # hub.md §4, quantized, real
+DISCOLM_GPTQ = {  # docs/hub-api.md §4, docs/model-sizes.md §2: quantized, real
     "id": "TheBloke/DiscoLM-120b-GPTQ", "author": "TheBloke", "gated": False, "pipeline_tag": "text-generation",
     "tags": ["transformers", "safetensors", "llama", "text-generation", "base_model:DiscoResearch/DiscoLM-120b",
              "license:llama2", "4-bit", "region:us"],

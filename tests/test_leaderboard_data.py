@@ -1,4 +1,4 @@
-"""The shipped snapshot rebuilt into the formatted JSON and raw `contents` shapes (leaderboard.md §9–11)."""
+"""The shipped snapshot rebuilt into the formatted JSON and raw `contents` shapes (docs/leaderboard.md §9-11)."""
 
 from __future__ import annotations
 

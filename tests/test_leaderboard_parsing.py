@@ -1,4 +1,4 @@
-"""Unit tests for leaderboard row parsing and every quirk in leaderboard.md §7-8."""
+"""Unit tests for leaderboard row parsing and every quirk in docs/leaderboard.md §7-8."""
 
 from __future__ import annotations
 

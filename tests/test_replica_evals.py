@@ -1,4 +1,4 @@
-"""The replica's Community Evals (hub-2026.md §4), judged over HTTP and by huggingface_hub's own client."""
+"""The replica's Community Evals (docs/community-evals.md §2-5), judged over HTTP and by huggingface_hub's client."""
 
 from __future__ import annotations
 

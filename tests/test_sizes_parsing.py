@@ -15,7 +15,7 @@ from llmbench.parsing.sizes import (
     size_from_readme,
 )
 
-# (repo id, expected count or None): hub.md §10 plus the tricky cases.
+# (repo id, expected count or None): docs/model-sizes.md §3 plus the tricky cases.
 NAMES = [
     ("mistralai/Mixtral-8x7B-Instruct-v0.1", 56_000_000_000),
     ("mistralai/Mixtral-8x22B-v0.1", 176_000_000_000),

@@ -1,6 +1,6 @@
 """Community Evals benchmarks: `eval.yaml` → `BenchmarkItem`, leaderboard rows → `BenchmarkLeaderboardItem`.
 
-Leaderboard rows carry no task id (hub-2026.md §4): it is known when the benchmark has one task, or
+Leaderboard rows carry no task id (docs/community-evals.md §6): it is known when the benchmark has one task, or
 when the model's own filed result (eval_results) matches the row's value and file. Optional keys
 (`source`, `pullRequest`, `notes`) may be missing and unknown keys are ignored; only a row without
 a model id or a numeric value is unusable.

@@ -1,7 +1,7 @@
 """`evalResults` (model info / model list `expand`) → `EvalResultItem`s, one per filed result.
 
 Each element wraps one `.eval_results/*.yaml` entry: `{filename, verified, data, pullRequest?}`. A file
-the Hub failed to validate comes as `{filename, error}` with no data (hub-2026.md §4): it is reported
+the Hub failed to validate comes as `{filename, error}` with no data (docs/community-evals.md §4): it is reported
 back, never raised, so one bad file costs that file alone. Values are kept exactly as filed
 (percent, fraction or a metric such as seconds); `source`, `notes`, `date` are optional.
 """

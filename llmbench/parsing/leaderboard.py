@@ -1,5 +1,5 @@
 """Leaderboard rows → `LeaderboardItem`s, from the app's formatted JSON, the raw `contents` dataset, or
-cells read off the rendered table. Quirks handled (leaderboard.md §7-8): the misnamed
+cells read off the rendered table. Quirks handled (docs/leaderboard.md §7-8): the misnamed
 `is_not_available_on_hub`, params 0/-1 and CO₂ ≤ 0 meaning unknown, empty strings for missing
 values, `Removed` and `<repo> (Merge)` base models, the squashed formatted type names.
 """

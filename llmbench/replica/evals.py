@@ -1,4 +1,4 @@
-"""Community Evals endpoints of the replica (hub-2026.md §4): the dataset list and info, `eval.yaml`
+"""Community Evals endpoints of the replica (docs/community-evals.md §2-5): the dataset list and info, `eval.yaml`
 through the resolver, and per-benchmark leaderboards. Per-model results ride on `expand=evalResults`
 (evals_catalog.py puts them on the model records that hub_api.py serves).
 
@@ -28,7 +28,7 @@ def _error(status: int, message: str, *, code: str | None = None) -> web.Respons
 
 
 def repo_not_found(request: web.Request) -> web.Response:
-    """Anonymously a missing repo is a 401 (not found, or not yours); with a token a 404 (hub-2026.md §1)."""
+    """Anonymously a missing repo is a 401 (not found, or not yours); with a token a 404 (docs/hub-api.md §7)."""
     if request.headers.get("Authorization", "").startswith("Bearer "):
         return _error(404, "Repository not found", code="RepoNotFound")
     return _error(401, "Invalid username or password.")

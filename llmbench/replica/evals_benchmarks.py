@@ -1,6 +1,6 @@
 """The replica's Community Evals benchmarks: dataset repos tagged `benchmark:official` with an `eval.yaml`.
 
-Real: every dataset id and task id (hub-2026.md §4 and the observed rows in
+Real: every dataset id and task id (docs/community-evals.md §2, §6 and the observed rows in
 `data/community_evals_observed.csv`). Synthetic: the display names' exact wording, descriptions,
 frameworks, task configs/splits, the datasets' counters and dates. `MathArena/aime_2026` is served
 with no result filed, so its leaderboard answers an HTTP error as a dataset without one does.

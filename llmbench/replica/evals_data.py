@@ -139,7 +139,7 @@ def add_observed(evals: CommunityEvals) -> None:
         pull = rng.randint(2, 60) if row["community_pr"] == "true" else None
         evals.add(model_id, wrapped(benchmark, row["task_id"], as_filed(row["value"]), model_id=model_id,
                                     pull_request=pull, source=source))
-    # The placeholder of the inferred payload example (hub-2026 community-evals/INFERRED_*.json).
+    # The placeholder of the inferred payload example (docs/community-evals.md §4; synthesized, not recorded).
     evals.add("deepseek-ai/DeepSeek-V4-Flash", {"filename": ".eval_results/mdpbench.yaml",
                                                 "error": ERRORS[0].replace("[0]", "[18]")})
 

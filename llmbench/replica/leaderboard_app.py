@@ -1,6 +1,6 @@
 """The leaderboard app's origin (the `*.hf.space` host) and the `contents` dataset on the Hub origin.
 
-App routes follow leaderboard.md §3: the SPA's `index.html` (no-cache), its script (long cache),
+App routes follow docs/leaderboard.md §3: the SPA's `index.html` (no-cache), its script (long cache),
 `/api/leaderboard/formatted` and `/api/leaderboard`, and an SPA fallback for every other GET.
 Modes: `endpoint-renamed` moves the data endpoint (the table is unchanged); `layout-changed` also
 renders the table as a grid of divs without the Hub links, so no known path yields rows; `app-down`

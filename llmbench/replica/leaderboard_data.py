@@ -1,7 +1,7 @@
 """The real Open LLM Leaderboard v2 snapshot, rebuilt into the shapes the live service served.
 
 The package ships the final formatted CSV (4,576 rows, 2025-03-21) gzipped. This module turns it back
-into the `/api/leaderboard/formatted` JSON objects (reference: leaderboard.md §11) and into the raw
+into the `/api/leaderboard/formatted` JSON objects (reference: docs/leaderboard.md §10-11) and into the raw
 `open-llm-leaderboard/contents` rows (§9), so the replica serves recorded data, not invented data.
 """
 
@@ -25,7 +25,7 @@ SNAPSHOT_FILE = "open_llm_leaderboard_v2_formatted_2025-03-21.csv.gz"
 MODEL_KEYS = ("name", "sha", "precision", "type", "weight_type", "architecture")
 FEATURE_KEYS = ("is_not_available_on_hub", "is_merged", "is_moe", "is_flagged", "is_official_provider")
 
-# Raw `Type` strings by formatted type (leaderboard.md §7).
+# Raw `Type` strings by formatted type (docs/leaderboard.md §7).
 RAW_TYPES = {
     "pretrained": ("🟢 pretrained", "🟢"),
     "continuouslypretrained": ("🟩 continuously pretrained", "🟩"),
@@ -36,7 +36,7 @@ RAW_TYPES = {
     "❓other": ("❓ other", "❓"),
 }
 
-# Column order of the raw `contents` dataset (leaderboard.md §9).
+# Column order of the raw `contents` dataset (docs/leaderboard.md §9).
 RAW_COLUMNS = (
     "eval_name", "Precision", "Type", "T", "Weight type", "Architecture", "Model", "fullname",
     "Model sha", "Average ⬆️", "Hub License", "Hub ❤️", "#Params (B)", "Available on the hub", "MoE",

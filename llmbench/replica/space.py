@@ -1,6 +1,6 @@
 """The leaderboard Space on the Hub origin: its runtime API and its page, in each stage a Space can be in.
 
-As the real Hub shows them (hub-2026.md §5): `GET /api/spaces/{id}/runtime` answers the stage (API
+As the real Hub shows them (docs/leaderboard.md §2): `GET /api/spaces/{id}/runtime` answers the stage (API
 bucket); only a running Space's page embeds the app iframe; a sleeping one says so beside a "Restart
 this Space" button; paused, building and failed ones show their state instead of the app.
 `ready_after` turns BUILDING/APP_STARTING into RUNNING that many seconds after the first runtime

@@ -31,7 +31,7 @@ from llmbench.storage import DatasetError, crawl_date, read_snapshot, snapshots
 OFFICIAL = "benchmark:official"
 GONE_FILE = "benchmark_models_gone.txt"
 NO_LEADERBOARD = (400, 404)  # what a dataset without a leaderboard answers
-GONE = (401, 404)  # a model repo the Hub does not serve (anonymously 401, hub-2026.md §1)
+GONE = (401, 404)  # a model repo the Hub does not serve (anonymously 401, docs/hub-api.md §7)
 
 
 class BenchmarksSpider(scrapy.Spider):

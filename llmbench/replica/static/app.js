@@ -1,4 +1,4 @@
-// Open LLM Leaderboard replica: the React app's behaviour in plain JavaScript (leaderboard.md §3–8).
+// Open LLM Leaderboard replica: the React app's behaviour in plain JavaScript (docs/leaderboard.md §3-8).
 // Data flow: localStorage cache (5 min) or fetch(data endpoint) -> recompute averages -> sort ->
 // hash-router filters -> virtualized table (only rows near the viewport exist in the DOM).
 "use strict";

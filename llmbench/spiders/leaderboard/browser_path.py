@@ -1,7 +1,7 @@
 """The browser path: load the board in Chromium and take the app's own data response.
 
 The page's `response` handler resolves a future with the body of `/api/leaderboard/formatted`
-(leaderboard.md §4); the callback awaits that future or the first rendered row, whichever comes
+(docs/leaderboard.md §4); the callback awaits that future or the first rendered row, whichever comes
 first, so nothing polls. No data response but rendered rows: the DOM reader takes over. No app at
 all (a Space page without its iframe, or an app origin that answers an error): the spider is told,
 and may read the board from its dataset instead.

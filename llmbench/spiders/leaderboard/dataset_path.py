@@ -1,6 +1,6 @@
 """The dataset path: the board from its own source, `open-llm-leaderboard/contents`, without a browser.
 
-The file is discovered as public clients do (leaderboard.md, appendix): the dataset's index
+The file is discovered as public clients do (docs/leaderboard.md §12): the dataset's index
 `/api/datasets/{repo}` lists its `siblings`, the parquet ones are fetched through the resolver.
 Anything unreadable on the way (an index that is not a JSON object, an HTTP error after retries, a
 corrupt parquet) fails the crawl with the URL in one line.

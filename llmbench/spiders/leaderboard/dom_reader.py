@@ -1,6 +1,6 @@
 """The DOM path: read the rendered, virtualized table when the app's data response is never seen.
 
-Two ways, both through the app's own URL state (leaderboard.md §5-6): one `#/?search=` per requested
+Two ways, both through the app's own URL state (docs/leaderboard.md §5-6): one `#/?search=` per requested
 model on a few pages of the same browser, or, for the whole board, scroll the table container and
 collect the rows each position renders. Only what the table shows is read: normalized scores with two
 decimals, no raw scores; the app's default type filter hides the 7 "❓other" rows.
@@ -22,7 +22,7 @@ from llmbench.parsing.leaderboard import BENCHMARKS, LeaderboardShapeError, item
 
 logger = logging.getLogger(__name__)
 
-# The model's Hub link: the one stable selector of a rendered row (leaderboard.md §6).
+# The model's Hub link: the one stable selector of a rendered row (docs/leaderboard.md §6).
 HUB_LINK = 'tbody tr td a[aria-label$=" on Hugging Face Hub"]'
 # Every column the table can show that an item holds, so one rendered row gives a whole item.
 DOM_COLUMNS = ",".join([
