@@ -22,8 +22,7 @@ from pathlib import Path
 
 from analysis.load import POPULATIONS, AnalysisInputError
 from analysis.output import OutputRefused
-from analysis.pipeline import Options, write_report
-from llmbench.settings import DATA_DIR, HUB_ENDPOINT
+from analysis.pipeline import DATA_DIR, HUB_ENDPOINT, Options, write_report
 
 
 def build_parser() -> argparse.ArgumentParser:

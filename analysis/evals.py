@@ -17,6 +17,7 @@ score (×100) against the live one for the models on both.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +89,10 @@ def scale(task: pd.DataFrame, name: str) -> tuple[str, pd.Series, int]:
     return "fraction ×100", (task["value"] * 100).where(keep), int((~keep).sum())
 
 
-def analyse(data: Path, snapshot: str | None,
-            board_raw: pd.DataFrame | None) -> tuple[dict[str, Any], pd.DataFrame | None]:
-    """results.json `community_evals`, and the scored, sized points per task (for the figure)."""
+def analyse(data: Path, snapshot: str | None, board_raw: pd.DataFrame | None | Callable[[], pd.DataFrame | None]
+            ) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """results.json `community_evals`, and the scored, sized points per task (for the figure).
+    `board_raw` may be a function: called only when there are results to compare (it reads the board)."""
     rows, untasked = read_results(data, snapshot)
     if rows is None or rows.empty:
         return {"available": False, "note": "no eval_results or benchmark_leaderboards dataset: run `scrapy crawl "
@@ -114,7 +116,8 @@ def analyse(data: Path, snapshot: str | None,
                 ["task", "model_id", "params_b", "score"]])
         tasks[f"{dataset_id}:{task_id}"] = entry
     return ({"available": True, "n_results": int(len(rows)), "n_models": int(rows["key"].nunique()),
-             "untasked_leaderboard_rows": untasked, "tasks": tasks, "board_vs_live": _board_vs_live(scored, board_raw)},
+             "untasked_leaderboard_rows": untasked, "tasks": tasks, "board_vs_live": _board_vs_live(
+                 scored, board_raw() if callable(board_raw) else board_raw)},
             pd.concat(points, ignore_index=True) if points else None)
 
 

@@ -37,8 +37,8 @@ class Figures:
 
     def save(self, fig: plt.Figure, name: str) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        fig.draw_without_rendering()  # runs the layout once, then freezes it
-        fig.set_layout_engine("none")
+        if fig.get_layout_engine() is not None:  # not yet laid out (place_labels lays out and freezes)
+            measure(fig)
         for ext in ("png", "svg") if self.svg else ("png",):
             fig.savefig(self.directory / f"{name}.{ext}")
             self.files.append(f"{name}.{ext}")
@@ -46,6 +46,22 @@ class Figures:
             self.kept[name] = fig
         else:
             plt.close(fig)
+
+
+def measure(fig: plt.Figure) -> None:
+    """Run the layout once (text boxes become measurable) and freeze it; what the layout ignores (the
+    scatter points, `set_in_layout(False)`) is not drawn for it. Frozen means no layout engine at all:
+    with one (even matplotlib's "none" placeholder) every savefig draws the figure twice."""
+    hidden = [a for ax in fig.axes for a in ax.collections if not a.get_in_layout() and a.get_visible()]
+    for artist in hidden:
+        artist.set_visible(False)
+    try:
+        fig.draw_without_rendering()
+    finally:
+        for artist in hidden:
+            artist.set_visible(True)
+    with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)  # under these rc values: no engine (not a placeholder)
 
 
 def visible_texts(fig: plt.Figure) -> list[Text]:
@@ -80,8 +96,7 @@ def _intersect(a: Bbox, b: Bbox) -> bool:
 def place_labels(fig: plt.Figure, ax: plt.Axes, points: list[tuple[float, float, str]]) -> list[Annotation]:
     """Annotate points, moving each label among candidate offsets until it overlaps nothing already
     drawn (other labels, titles, ticks, legend); a label that fits nowhere is left out."""
-    fig.draw_without_rendering()
-    fig.set_layout_engine("none")
+    measure(fig)
     renderer = fig.canvas.get_renderer()
     taken = [t.get_window_extent(renderer) for t in visible_texts(fig)]
     legend = ax.get_legend()

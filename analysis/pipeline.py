@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +24,13 @@ from analysis.populations import side_by_side, top_ids
 from analysis.published import check_all
 from analysis.report import write_html
 from analysis.stats import run_all
-from llmbench.settings import HUB_ENDPOINT
 from llmbench.storage import snapshots
 
 DATASETS = ("hub_models", "leaderboard", "model_sizes")
+# llmbench.settings imports Scrapy (over a second of start-up); the analysis reads the two defaults it shares
+# with the crawl from the same environment variables (tests/test_analysis_join.py checks they agree)
+HUB_ENDPOINT = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+DATA_DIR = os.environ.get("LLMBENCH_DATA_DIR", "data")
 
 
 @dataclass
@@ -68,7 +72,8 @@ def write_report(data: Path, out: Path, options: Options, timings: dict[str, flo
         known = {"join": statistics, "board": statistics}
     populations = side_by_side(board, top, options.top, options.population, known=known)
     trend = density.fit(board, options.density_score)
-    community, community_points = evals.analyse(data, options.snapshot, evals.board_raw_scores(data, options.snapshot))
+    community, community_points = evals.analyse(data, options.snapshot,
+                                                lambda: evals.board_raw_scores(data, options.snapshot))
     sections: dict[str, Any] = {
         "settings": {"top": options.top, "floor": options.floor, "density_score": options.density_score,
                      "hub_url": options.hub_url, "svg": options.svg},

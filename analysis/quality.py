@@ -33,12 +33,20 @@ PACKED = r"(?i)(?:bnb[-_.]?4b|[-_.][48]bit|gptq|[-_.]awq(?:\b|[-_.])|[-_.]int[48
 EXAMPLES = 10
 
 
+def _starts(column: pd.Series, prefix: str) -> np.ndarray:
+    """`column.str.startswith(prefix)` for a categorical, tested once per category, not once per row."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return column.astype(str).str.startswith(prefix).to_numpy(dtype=bool)
+    matches = np.array([str(c).startswith(prefix) for c in column.cat.categories] + [False])
+    return matches[column.cat.codes.to_numpy()]  # code -1 (missing) reads the final False
+
+
 def apply(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The table with excluded sizes blanked (`size_excluded` says why) and the rules' report."""
     params_b = table["params_b"].to_numpy()
     small = np.isfinite(params_b) & (params_b < MIN_PARAMS_B)
     packed_name = table["model_id"].str.contains(PACKED, regex=True).to_numpy(dtype=bool)
-    from_pages = table["size_source"].astype(str).str.startswith("model_pages:").to_numpy(dtype=bool)
+    from_pages = _starts(table["size_source"], "model_pages:")
     packed = (packed_name | table["quantized"].to_numpy(dtype=bool)) & ~from_pages & np.isfinite(params_b) & ~small
     hub, board = table["hub_params_b"].to_numpy(), table["board_params_b"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -4,6 +4,7 @@ re-crawled rows, missing data and an empty join."""
 from __future__ import annotations
 
 import math
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -100,3 +101,15 @@ def test_a_recrawled_evaluation_counts_once_with_its_latest_values(tmp_path):
     result = build_table(data, "join").set_index("model_id")
     assert result.loc["org/A", "average"] == 40.0 and result.loc["org/A", "evaluations"] == 2
     assert result.loc["org/A", "downloads"] == 99 and result.loc["org/B", "evaluations"] == 1
+
+
+def test_the_analysis_defaults_are_the_crawl_settings():
+    from analysis import pipeline
+    from llmbench import settings
+    assert (pipeline.DATA_DIR, pipeline.HUB_ENDPOINT) == (settings.DATA_DIR, settings.HUB_ENDPOINT)
+    env = {"LLMBENCH_DATA_DIR": "/elsewhere", "HF_ENDPOINT": "http://127.0.0.1:9/"}
+    code = ("import sys; from analysis import pipeline; from llmbench import settings; "
+            "assert (pipeline.DATA_DIR, pipeline.HUB_ENDPOINT) == (settings.DATA_DIR, settings.HUB_ENDPOINT)")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, env={**os.environ, **env})
+    unloaded = "import sys, analysis.__main__; assert 'scrapy' not in sys.modules, 'the analysis imports Scrapy'"
+    subprocess.run([sys.executable, "-c", unloaded], cwd=ROOT, check=True)
