@@ -153,14 +153,15 @@ def _median_ci(values: np.ndarray) -> list[float]:
 
 def by_type(table: pd.DataFrame) -> dict[str, Any]:
     table = table[["type", "average", "params_b", "score_per_b"]]
-    groups = {t: g["average"].dropna().to_numpy() for t, g in table.groupby("type") if g["average"].notna().sum()}
-    usable = {t: v for t, v in groups.items() if len(v) >= 2}
-    rows = []
-    for t, g in table.groupby("type"):
+    groups, rows = {}, []
+    for t, g in table.groupby("type"):  # one pass: the groups' scores and their summary rows
+        if g["average"].notna().sum():
+            groups[t] = g["average"].dropna().to_numpy()
         rows.append({"type": t, "n": int(len(g)), "mean_average": float(g["average"].mean()),
                      "median_params_b": float(g["params_b"].median()) if g["params_b"].notna().any() else None,
                      "median_score_per_b": float(g["score_per_b"].median()) if g["score_per_b"].notna().any()
                      else None})
+    usable = {t: v for t, v in groups.items() if len(v) >= 2}
     result: dict[str, Any] = {"name": "by_type", "method": "Kruskal-Wallis H across model types "
                               "(scipy.stats.kruskal); epsilon² effect size", "groups": rows}
     if len(usable) >= 2:
