@@ -113,6 +113,11 @@ unused_components = {  # lower case: not itself a setting
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
 }
 EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items() if k not in unused_components}
+# Scraped items are counted by the item processor instead of an `item_scraped` receiver, which costs an
+# asyncio task per item (llmbench/pipelines/item_count.py); CoreStats keeps its place and other stats.
+EXTENSIONS_BASE = {("llmbench.pipelines.item_count.CoreStatsWithoutItemSignal"
+                    if k == "scrapy.extensions.corestats.CoreStats" else k): v for k, v in EXTENSIONS_BASE.items()}
+ITEM_PROCESSOR = "llmbench.pipelines.item_count.CountingItemPipelineManager"
 DOWNLOADER_MIDDLEWARES_BASE = {
     k: v for k, v in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items() if k not in unused_components
 }
