@@ -82,7 +82,9 @@ def base_models_from_tags(tags: list[str]) -> tuple[list[str], str | None]:
 
 def _typed(data: dict[str, Any], key: str, kinds: type | tuple[type, ...], model_id: str) -> Any:
     value = data.get(key)
-    if value is None or (isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)):
+    if value is None or type(value) is kinds:  # the usual case, decided without isinstance
+        return value
+    if isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds):
         return value
     raise HubShapeError(f"model {model_id}: `{key}` is {type(value).__name__} {str(value)[:40]!r}")
 
@@ -133,7 +135,7 @@ def item_from_api(data: Any, *, endpoint: str, crawled_at: datetime) -> HubModel
         raise HubShapeError(f"model entry without an id: {str(data)[:120]}")
     model_id = data["id"]
     tags = _typed(data, "tags", list, model_id) or []
-    if not all(isinstance(tag, str) for tag in tags):
+    if tags and set(map(type, tags)) != {str} and not all(isinstance(tag, str) for tag in tags):
         raise HubShapeError(f"model {model_id}: `tags` holds a non-string")
     card = _typed(data, "cardData", dict, model_id) or {}
     config = _typed(data, "config", dict, model_id)
