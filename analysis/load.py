@@ -1,18 +1,17 @@
 """Read the crawled datasets and build the one tidy table every statistic and figure uses.
 
-One row per model. When the leaderboard holds several rows for a model (precisions, revisions), the
-row kept is the most recent evaluation (latest submission date; rows without one last), then the
-preferred precision (bfloat16, float16, 8bit, 4bit, GPTQ, other), then the smallest revision sha:
-a deterministic rule that does not pick the best score. Sizes use the best available source: the
-Hub's metadata (safetensors/gguf), then the model_pages result, then the leaderboard's own column;
-`size_source` records which. Models are matched by their canonical id (`canonical_id` where the Hub
-redirects a legacy, renamed or other-case id, else `model_id`), case-insensitively.
+One row per model. When the leaderboard holds several rows for a model (precisions, revisions), the row kept is the
+most recent evaluation (latest submission date; rows without one last), then the preferred precision (bfloat16,
+float16, 8bit, 4bit, GPTQ, other), then the smallest revision sha: a deterministic rule that does not pick the best
+score. Sizes use the best available source: the Hub's metadata (safetensors/gguf), then the model_pages result, then
+the leaderboard's own column; `size_source` records which. Models are matched by their canonical id (`canonical_id`
+where the Hub redirects a legacy, renamed or other-case id, else `model_id`), case-insensitively.
 
-Columns of the tidy table (models.parquet): model_id, type, precision, revision, average, ifeval,
-bbh, math, gpqa, musr, mmlu_pro, co2_kg, license, license_class, downloads, likes, pipeline_tag,
-on_hub, params, params_b, log10_params_b, size_source, size_exact, score_per_b, score_per_kg,
-is_moe, is_merged, is_official_provider, upload_date, submission_date, board_params_b,
-hub_params_b, quantized, evaluations (rows the board holds for the model), on_hub_crawl.
+Columns of the tidy table (models.parquet): model_id, canonical_id, type, precision, revision, average, ifeval, bbh,
+math, gpqa, musr, mmlu_pro, co2_kg, license, license_class, downloads, likes, pipeline_tag, on_hub, params,
+params_b, log10_params_b, size_source, size_exact, score_per_b, score_per_kg, is_moe, is_merged,
+is_official_provider, upload_date, submission_date, board_params_b, hub_params_b, quantized, evaluations (rows the
+board holds for the model), on_hub_crawl.
 
 Built column-wise in Arrow and numpy (no loop over rows; only the rows of models evaluated several
 times are sorted), reading only the columns used.
@@ -219,6 +218,7 @@ def finish(board: dict[str, pa.ChunkedArray], joined: dict[str, pa.Array],
                           pc.cast(board.pop("license"), pa.string()))
     out = pd.DataFrame({
         "model_id": _strings(board.pop("model_id")),
+        "canonical_id": _strings(board.pop("canonical_id")),
         "type": _categories(board.pop("type")),
         "precision": _categories(board.pop("precision")),
         "revision": _strings(board.pop("revision")),

@@ -15,6 +15,7 @@ SCHEMA = "llmbench-analysis/2"
 
 COLUMNS = {
     "model_id": "repo id owner/name (links to the Hub in the report)",
+    "canonical_id": "where the Hub redirects model_id (legacy, renamed, other case); null when it does not",
     "type, precision, revision": "the board's model type and the kept evaluation's precision and revision",
     "average, ifeval, bbh, math, gpqa, musr, mmlu_pro": "normalized scores, 0-100",
     "co2_kg": "CO₂ of the evaluation run (kg); null where the board had none",

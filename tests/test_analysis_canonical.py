@@ -42,3 +42,17 @@ def test_a_legacy_and_a_canonical_row_of_one_model_count_as_one_model(tmp_path):
                               endpoint="e")])
     table = build_table(data, "join")
     assert len(table) == 1 and table["average"].iloc[0] == 12.0 and table["evaluations"].iloc[0] == 2
+
+
+def test_the_top_downloads_population_finds_a_legacy_board_row(tmp_path):
+    from analysis.populations import side_by_side, top_ids
+    from analysis.read import read_columns
+    data = tmp_path / "data"
+    write(data, [replace(board(f"gpt{i}", params_b=1.0 + i, average=10.0 + i), canonical_id=f"Openai-Community/GPT{i}")
+                 for i in range(5)] + [board("org/other")])
+    write(data, [HubModelItem(model_id=f"openai-community/gpt{i}", author="openai-community", downloads=1000 + i,
+                              pipeline_tag="text-generation", crawled_at=NOW, endpoint="e") for i in range(5)])
+    table = build_table(data, "leaderboard")
+    assert table.set_index("model_id").loc["gpt0", "canonical_id"] == "Openai-Community/GPT0"
+    top = top_ids(read_columns(data, "hub_models", ["downloads", "pipeline_tag"]), 100)
+    assert side_by_side(table, top, 100, "join")["top_downloads"]["n_models"] == 5
