@@ -59,14 +59,15 @@ def one_per_model(task: pd.DataFrame) -> pd.DataFrame:
 
 
 def sizes(data: Path, snapshot: str | None) -> pd.DataFrame:
-    """Size (billions) and license class per lower-cased model id, from the hub crawl then model_pages."""
+    """Size (billions) and license class per lower-cased Hub id, from the hub crawl then model_pages."""
     hub = read_columns(data, "hub_models", ["params", "license"], snapshot, required=False, optional=("license",))
-    pages = read_columns(data, "model_sizes", ["params"], snapshot, required=False)
+    pages = read_columns(data, "model_sizes", ["canonical_id", "params"], snapshot, required=False,
+                         optional=("canonical_id",))
     frames = []
     for table in (hub, pages):
         if table is not None:
             frame = table.to_pandas()
-            frames.append(frame.assign(key=frame["model_id"].str.lower(),
+            frames.append(frame.assign(key=hub_key(frame),
                                        license=frame.get("license", pd.Series(index=frame.index, dtype=object))))
     if not frames:
         return pd.DataFrame(columns=["params_b", "license_class"])
@@ -162,10 +163,17 @@ def _board_vs_live(scored: list[pd.DataFrame], board_raw: pd.DataFrame | None) -
 
 
 def board_raw_scores(data: Path, snapshot: str | None) -> pd.DataFrame | None:
-    """The board's raw GPQA and MMLU-Pro (0-1) per lower-cased model id, from the row the one-row rule keeps."""
-    columns = [*ON_BOTH.values(), "submission_date"]
+    """The board's raw GPQA and MMLU-Pro (0-1) per lower-cased Hub id, from the row the one-row rule keeps."""
+    columns = [*ON_BOTH.values(), "submission_date", "canonical_id"]
     board = read_columns(data, "leaderboard", columns, snapshot, required=False, optional=tuple(columns))
     if board is None:
         return None
     kept = one_row_per_model(board).to_pandas()
-    return kept.assign(key=kept["model_id"].str.lower()).set_index("key")[list(ON_BOTH.values())]
+    return kept.assign(key=hub_key(kept)).set_index("key")[list(ON_BOTH.values())]
+
+
+def hub_key(frame: pd.DataFrame) -> pd.Series:
+    """The id the Hub lists a row under (its canonical id where the Hub redirects), lower-cased: the
+    key eval results, which carry Hub ids, are matched on."""
+    ids = frame["model_id"] if "canonical_id" not in frame else frame["canonical_id"].fillna(frame["model_id"])
+    return ids.str.lower()

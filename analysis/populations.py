@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import stats
+from analysis.evals import hub_key
 
 POPULATION_IDS = ("top_downloads", "join", "board")
 HEADLINE = ("pearson_size", "pearson_log_size", "spearman_size", "ols_log_size", "welch_license",
@@ -51,12 +52,6 @@ def headline(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _hub_ids(board: pd.DataFrame) -> pd.Series:
-    """Each model's id as the Hub lists it (its canonical id where the Hub redirects), lower-cased."""
-    ids = board["model_id"] if "canonical_id" not in board else board["canonical_id"].fillna(board["model_id"])
-    return ids.str.lower()
-
-
 def side_by_side(board: pd.DataFrame, top: set[str], n_top: int, main: str,
                  known: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """results.json `populations`: for each population its definition, n and headline statistics
@@ -64,7 +59,7 @@ def side_by_side(board: pd.DataFrame, top: set[str], n_top: int, main: str,
     known = known or {}
     on_hub = board["on_hub_crawl"].to_numpy(dtype=bool)
     chosen = {
-        "top_downloads": (board[_hub_ids(board).isin(top).to_numpy(dtype=bool)] if top else None,
+        "top_downloads": (board[hub_key(board).isin(top).to_numpy(dtype=bool)] if top else None,
                           f"top {n_top} text-generation models by downloads in the hub crawl, joined with the board"),
         "join": (board[on_hub] if on_hub.any() else None, "models on both the hub crawl and the board"),
         "board": (board, "every model on the board"),

@@ -56,3 +56,13 @@ def test_the_top_downloads_population_finds_a_legacy_board_row(tmp_path):
     assert table.set_index("model_id").loc["gpt0", "canonical_id"] == "Openai-Community/GPT0"
     top = top_ids(read_columns(data, "hub_models", ["downloads", "pipeline_tag"]), 100)
     assert side_by_side(table, top, 100, "join")["top_downloads"]["n_models"] == 5
+
+
+def test_community_evals_match_sizes_and_board_scores_by_hub_id(tmp_path):
+    from analysis.evals import board_raw_scores, sizes
+    data = tmp_path / "data"
+    write(data, [replace(board("gpt2"), canonical_id="openai-community/gpt2")])
+    write(data, [ModelSizeItem(model_id="gpt2", canonical_id="openai-community/GPT2", params=137_000_000,
+                               params_source="config", exact=False, crawled_at=NOW)])
+    assert list(sizes(data, None).index) == ["openai-community/gpt2"]
+    assert list(board_raw_scores(data, None).index) == ["openai-community/gpt2"]
