@@ -31,7 +31,11 @@ def top_ids(hub: pa.Table | None, n: int) -> set[str]:
     tag = pc.fill_null(hub.column("pipeline_tag"), "text-generation")
     rows = hub.filter(pc.equal(tag, "text-generation")).select(["model_id", "downloads"])
     downloads = pc.fill_null(rows.column("downloads"), -1).to_numpy()
-    best = np.argsort(-downloads, kind="stable")[:n]
+    if n < len(downloads):  # only the rows at or above the N-th largest count are sorted (ties: first rows first)
+        candidates = np.flatnonzero(downloads >= np.partition(downloads, len(downloads) - n)[len(downloads) - n])
+        best = candidates[np.argsort(-downloads[candidates], kind="stable")[:n]]
+    else:
+        best = np.argsort(-downloads, kind="stable")[:n]
     return {m.lower() for m in rows.column("model_id").take(pa.array(best)).to_pylist()}
 
 
