@@ -11,10 +11,7 @@ Columns of the tidy table (models.parquet): model_id, canonical_id, type, precis
 math, gpqa, musr, mmlu_pro, co2_kg, license, license_class, downloads, likes, pipeline_tag, on_hub, params,
 params_b, log10_params_b, size_source, size_exact, score_per_b, score_per_kg, is_moe, is_merged,
 is_official_provider, upload_date, submission_date, board_params_b, hub_params_b, quantized, evaluations (rows the
-board holds for the model), on_hub_crawl.
-
-Built column-wise in Arrow and numpy (no loop over rows; only the rows of models evaluated several
-times are sorted), reading only the columns used.
+board holds for the model), on_hub_crawl. Built column-wise in Arrow and numpy, reading only the columns used.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.pss import run_sampled
+from benchmarks.pss import TreeSampler, run_sampled
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.leaderboard_data import formatted_rows
 from llmbench.replica.ratelimit import RateLimitConfig
@@ -60,11 +60,10 @@ def original(replica, models: list[str]) -> dict:
     """A fresh browser per model, search box, first row (the original scraper's method)."""
     from playwright.sync_api import sync_playwright
 
-    from benchmarks.memory import PeakSampler
     from llmbench.browser import CHROMIUM_ARGS, find_chromium
 
     executable, found, start = find_chromium(), 0, time.perf_counter()
-    with PeakSampler(os.getpid()) as sampler, sync_playwright() as p:
+    with TreeSampler(os.getpid()) as sampler, sync_playwright() as p:
         for name in models:
             browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             page = browser.new_page()
@@ -79,15 +78,13 @@ def original(replica, models: list[str]) -> dict:
                 first.locator("td").all_text_contents()
                 found += 1
             browser.close()
-    return {"rows": found, "seconds": round(time.perf_counter() - start, 2),
-            "peak_rss_mib": round(sampler.peak / 2**20, 1)}
+    return {"rows": found, "seconds": round(time.perf_counter() - start, 2), **sampler.memory.as_dict()}
 
 
 def report(label: str, run: dict) -> None:
     kinds = ", ".join(f"{kind} {v['peak_pss_mib']:.0f} ({v['processes']})" for kind, v in
                       sorted(run.get("kinds", {}).items()))
-    memory = f"PSS {run['peak_pss_mib']:5.0f} MiB [{kinds}]" if "peak_pss_mib" in run else \
-        f"RSS {run['peak_rss_mib']:5.0f} MiB (summed, in-process)"
+    memory = f"PSS {run['peak_pss_mib']:5.0f} MiB [{kinds}]"
     print(f"  {label:28s} {run['rows']:>6,} rows  {run['seconds']:6.2f} s  {memory}")
 
 

@@ -25,7 +25,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.memory import run_measured
+from benchmarks.pss import run_sampled
 from llmbench.hub_endpoint import bucket_of
 from llmbench.replica.catalog import SAFETENSORS
 from llmbench.replica.faults import FaultConfig
@@ -43,7 +43,7 @@ def crawl(replica, data: str, spider: str, *args: str) -> tuple[float, str]:
     env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=os.path.join(data, "none"))
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", "LOG_LEVEL=INFO", *args]
-    proc, seconds, _ = run_measured(command, cwd=ROOT, env=env)
+    proc, seconds, _ = run_sampled(command, timeout=1800, cwd=ROOT, env=env)
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-2000:])
     return seconds, proc.stderr

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from analysis.load import build_table
 from llmbench.items import HubModelItem, ModelSizeItem
-from tests.test_analysis_join import NOW, board, write
+from tests.analysis_fixtures import NOW, board, write
 
 
 def test_legacy_and_other_case_ids_join_by_canonical_id(tmp_path):
