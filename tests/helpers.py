@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import re
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 
@@ -34,3 +37,13 @@ def run_stats(data_dir, spider: str) -> dict:
     record = json.loads(records[-1].read_text())
     assert record["status"] != "running", f"{records[-1]} was never finished"
     return record["stats"]
+
+
+def kill_9_after_parts(command: list[str], env: dict, cwd: Path, dataset_dir: Path, parts: int) -> None:
+    """Start a crawl and `kill -9` it once `dataset_dir` holds `parts` finished parquet files (or after 60 s)."""
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(dataset_dir.rglob("part-*.parquet"))) < parts:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import signal
 import subprocess
-import time
 
 import pyarrow.parquet as pq
 
 from llmbench.replica.faults import FaultConfig
 from tests.conftest import ROOT, crawl_command, crawl_env
-from tests.helpers import list_requests, stat, text_generation
+from tests.helpers import kill_9_after_parts, list_requests, stat, text_generation
 
 
 def expected_results(catalog) -> dict[tuple, dict]:
@@ -70,12 +68,7 @@ def test_kill_9_then_resume_leaves_no_gap_in_eval_results(make_replica, catalog,
     # checkpoint must not pass a page before those are on disk too.
     settings = {"JOBDIR": str(tmp_path / "job"), "PARQUET_BATCH_ITEMS": "100", "PARQUET_BATCH_SECONDS": "60"}
     command, env = crawl_command("hub", {"limit": "all", "page_size": "100"}, settings), crawl_env(replica, data)
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((data / "hub_models").rglob("part-*.parquet"))) < 3:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    kill_9_after_parts(command, env, ROOT, data / "hub_models", parts=3)
     resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     keys = [(r["model_id"], r["dataset_id"], r["task_id"], r["filename"], r["pull_request"], r["notes"])

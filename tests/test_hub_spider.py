@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import itertools
 import re
-import signal
 import subprocess
-import time
 
 import pyarrow.parquet as pq
 
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
 from tests.conftest import ROOT, crawl_command, crawl_env, written_ids
-from tests.helpers import list_requests, run_stats, text_generation
+from tests.helpers import kill_9_after_parts, list_requests, run_stats, text_generation
 
 
 def test_top_100_by_downloads(replica, catalog, run_crawl):
@@ -116,12 +114,7 @@ def test_kill_9_then_jobdir_resume(make_replica, catalog, tmp_path):
     settings = {"JOBDIR": str(jobdir), "PARQUET_BATCH_ITEMS": "100", "PARQUET_BATCH_SECONDS": "60"}
     command = crawl_command("hub", {"limit": "all", "page_size": "100"}, settings)
     env = crawl_env(replica, data)
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list((data / "hub_models").rglob("part-*.parquet"))) < 5:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    kill_9_after_parts(command, env, ROOT, data / "hub_models", parts=5)
     files = list((data / "hub_models").rglob("part-*.parquet"))
     assert len(files) >= 5
     before = sum(pq.read_table(f).num_rows for f in files)  # every finished file is readable
