@@ -16,22 +16,11 @@ from typing import Any
 
 from aiohttp import web
 
+from .access import json_error, repo_not_found
 from .appkeys import CATALOG
 from .evals_benchmarks import BY_ID, list_item
 
 MAX_LIMIT = 1000
-
-
-def _error(status: int, message: str, *, code: str | None = None) -> web.Response:
-    headers = {"X-Error-Message": message} | ({"X-Error-Code": code} if code else {})
-    return web.json_response({"error": message}, status=status, headers=headers)
-
-
-def repo_not_found(request: web.Request) -> web.Response:
-    """Anonymously a missing repo is a 401 (not found, or not yours); with a token a 404 (docs/hub-api.md §7)."""
-    if request.headers.get("Authorization", "").startswith("Bearer "):
-        return _error(404, "Repository not found", code="RepoNotFound")
-    return _error(401, "Invalid username or password.")
 
 
 def _datasets(request: web.Request) -> dict[str, dict[str, Any]]:
@@ -59,7 +48,7 @@ async def list_datasets(request: web.Request) -> web.Response:
         limit = min(MAX_LIMIT, max(1, int(query.get("limit", MAX_LIMIT))))
         after = _after(query["cursor"]) if query.get("cursor") else ""
     except ValueError as exc:
-        return _error(400, f"invalid parameter: {exc}")
+        return json_error(400, f"invalid parameter: {exc}")
     matching = [r for r in _datasets(request).values()
                 if all(tag in r["tags"] for tag in tags) and search in r["id"].lower()
                 and (not author or r["id"].lower().startswith(author + "/"))]
@@ -92,7 +81,7 @@ async def leaderboard(request: web.Request) -> web.Response:
     base_model_only = (request.query.get("base_model") or "true").lower() not in ("false", "0")
     rows = request.app[CATALOG].community_evals.leaderboard(repo_id, base_model_only=base_model_only)
     if rows is None:
-        return _error(404, f"No leaderboard found for dataset {repo_id}")
+        return json_error(404, f"No leaderboard found for dataset {repo_id}")
     return web.json_response(rows)
 
 
@@ -109,7 +98,7 @@ async def resolve(request: web.Request) -> web.Response:
     elif filename == "README.md":
         text = f"---\nlicense: mit\n---\n\n# {repo_id}\n\n{record['description']}\n"
     else:
-        return _error(404, "Entry not found", code="EntryNotFound")
+        return json_error(404, "Entry not found", error_code="EntryNotFound")
     headers = {"X-Repo-Commit": record["sha"], "ETag": f'"{record["sha"][:32]}"'}
     return web.Response(text=text, content_type="text/plain", charset="utf-8", headers=headers)
 
