@@ -1,7 +1,9 @@
-"""Start-up stays lean: a crawl imports no disabled component and no pandas (issue 15.5)."""
+"""Start-up stays lean: a crawl imports no disabled component and no pandas, Scrapy's command discovery
+imports nothing heavy, and start-up objects are kept out of the crawl's garbage collections (issue 15.5)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -9,9 +11,11 @@ from tests.conftest import ROOT, crawl_env
 
 # runs `scrapy crawl ...` in this interpreter, then reports which heavy modules it ended up importing
 PROBE = """
-import atexit, sys
+import atexit, json, sys
 HEAVY = ("aiohttp", "tldextract", "pandas", "requests", "playwright")
-atexit.register(lambda: print("imported:", ",".join(m for m in HEAVY if m in sys.modules)))
+def report():
+    print(json.dumps({"imported": [m for m in HEAVY if m in sys.modules]}))
+atexit.register(report)
 sys.argv = ["scrapy", *sys.argv[1:]]
 from scrapy.cmdline import execute
 execute()
@@ -23,7 +27,27 @@ def test_a_hub_crawl_imports_no_disabled_component_and_no_pandas(replica, tmp_pa
                           env=crawl_env(replica, tmp_path / "data"), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert list((tmp_path / "data").rglob("part-*.parquet")), "the crawl wrote nothing"
-    assert proc.stdout.strip().splitlines()[-1] == "imported:"
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert report["imported"] == []
+
+
+# Scrapy imports every command module of COMMANDS_MODULE on each start, whatever the command run
+COMMANDS = """
+import sys
+import scrapy.commands
+before = set(sys.modules)
+import llmbench.commands.crawl, llmbench.commands.crawlall, llmbench.commands.pipeline, llmbench.commands.verify
+print(" ".join(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_llmbench_commands_import_nothing_heavy():
+    proc = subprocess.run([sys.executable, "-c", COMMANDS], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    imported = proc.stdout.split()
+    assert "llmbench.commands.verify" in imported
+    heavy = {"pyarrow", "numpy", "huggingface_hub", "llmbench.leaderboard_compare", "llmbench.storage"}
+    assert [m for m in imported if m.split(".")[0] in heavy or m in heavy] == []
 
 
 WRITE_ROWS = """

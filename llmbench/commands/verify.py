@@ -20,11 +20,10 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from llmbench.leaderboard_compare import compare_rows, summary, write_report
-from llmbench.storage import DatasetError, read_snapshot
-
 
 def read_rows(location: str) -> list[dict]:
+    from llmbench.storage import read_snapshot
+
     path = Path(location)
     data_dir, day = path, None
     if path.name.startswith("crawl_date="):
@@ -49,6 +48,10 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 2:
             raise UsageError("give two snapshots: CRAWLED REFERENCE (DATA_DIRs or crawl_date= directories)")
+        # imported here, not at the top: Scrapy imports every command module on each start, `scrapy crawl` too
+        from llmbench.leaderboard_compare import compare_rows, summary, write_report
+        from llmbench.storage import DatasetError
+
         try:
             crawled, reference = read_rows(args[0]), read_rows(args[1])
         except (DatasetError, OSError) as exc:
