@@ -9,12 +9,15 @@ import sys
 
 from tests.conftest import ROOT, crawl_env
 
-# runs `scrapy crawl ...` in this interpreter, then reports which heavy modules it ended up importing
+# runs `scrapy crawl ...` in this interpreter, then reports which heavy modules it ended up importing, how
+# many objects were frozen out of the cyclic GC, and whether the spider (built by the crawl) was among them
 PROBE = """
-import atexit, json, sys
+import atexit, gc, json, sys
 HEAVY = ("aiohttp", "tldextract", "pandas", "requests", "playwright")
 def report():
-    print(json.dumps({"imported": [m for m in HEAVY if m in sys.modules]}))
+    spider = sys.modules["llmbench.spiders.hub"].HubSpider
+    print(json.dumps({"imported": [m for m in HEAVY if m in sys.modules], "frozen": gc.get_freeze_count(),
+                      "spider_collectable": any(isinstance(o, spider) for o in gc.get_objects())}))
 atexit.register(report)
 sys.argv = ["scrapy", *sys.argv[1:]]
 from scrapy.cmdline import execute
@@ -29,6 +32,9 @@ def test_a_hub_crawl_imports_no_disabled_component_and_no_pandas(replica, tmp_pa
     assert list((tmp_path / "data").rglob("part-*.parquet")), "the crawl wrote nothing"
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["imported"] == []
+    # start-up objects (modules, settings) were frozen before the reactor started; the crawl's own were not
+    assert report["frozen"] > 10_000
+    assert report["spider_collectable"]
 
 
 # Scrapy imports every command module of COMMANDS_MODULE on each start, whatever the command run

@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.utils.job import job_dir
 
+from llmbench.commands import keep_startup_objects_out_of_gc
 from llmbench.extensions.jobdir_guard import jobdir_in_use
 from llmbench.failures import EXIT_INTERRUPTED, crawl_failed, exit_code
 
@@ -45,6 +46,7 @@ class Command(ScrapyCrawl):
         check_arguments = getattr(crawler.spidercls, "check_arguments", None)
         if check_arguments is not None:  # a bad -a argument: one line, exit 2, before any request
             check_arguments(crawler.settings, opts.spargs)
+        keep_startup_objects_out_of_gc()
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:

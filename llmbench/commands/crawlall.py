@@ -21,6 +21,7 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.job import job_dir
 from twisted.internet.defer import Deferred
 
+from llmbench.commands import keep_startup_objects_out_of_gc
 from llmbench.extensions.jobdir_guard import jobdir_in_use
 from llmbench.failures import EXIT_FAILED, EXIT_INTERRUPTED, crawl_failed, exit_code
 
@@ -60,6 +61,7 @@ class Command(ScrapyCommand):
             self.exitcode = EXIT_FAILED
             return
         self.completed = False
+        keep_startup_objects_out_of_gc()  # before any stage: each stage's crawler stays collectable
         asyncio.get_event_loop().create_task(self.run_stages(stages))
         self.crawler_process.start(stop_after_crawl=False)
         if not self.completed and self.exitcode == 0:  # the reactor stopped under a running stage
