@@ -1,11 +1,16 @@
 """How many requests per second the replica serves here, so other benchmarks can show it is not
-their bottleneck. Run: python -m benchmarks.replica [--seconds 5] [--concurrency 16]"""
+their bottleneck: per kind of answer, requests/s, size and errors (the one goal: no errors).
+
+Run: python -m benchmarks.replica [--seconds 2] [--concurrency 16] [--json PATH]
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import time
+from pathlib import Path
 
 import aiohttp
 
@@ -13,8 +18,11 @@ from llmbench.parsing.hub_models import API_EXPAND
 from llmbench.replica.ratelimit import RateLimitConfig
 from llmbench.replica.server import ReplicaThread
 
+GOALS = {"errors": "== 0"}  # every request answered 200: a replica that fails would skew every other benchmark
 
-async def hammer(urls: list[str], seconds: float, concurrency: int) -> tuple[int, int, float]:
+
+async def hammer(urls: list[str], seconds: float, concurrency: int) -> tuple[int, int, float, float]:
+    """Requests done, non-200 answers, mean body size and elapsed seconds of `concurrency` clients."""
     done = errors = 0
     size = 0
     deadline = time.perf_counter() + seconds
@@ -37,24 +45,35 @@ async def hammer(urls: list[str], seconds: float, concurrency: int) -> tuple[int
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=2.0, help="per case")
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args()
+    figures: dict[str, dict] = {}
     with ReplicaThread(limits=RateLimitConfig(enabled=False)) as replica:
         expand = "&".join(f"expand={p}" for p in API_EXPAND)
         first = f"{replica.hub_url}/api/models?limit=500&sort=downloads&{expand}"
         ids = [r.repo_id for r in replica.catalog.real_records[:500]]
-        cases = {
-            "list page (500 models, full expand)": [first],
-            "model page (HTML)": [f"{replica.hub_url}/{i}" for i in ids],
-            "model info (API)": [f"{replica.hub_url}/api/models/{i}" for i in ids],
-            "leaderboard JSON (4,576 rows)": [f"{replica.app_url}api/leaderboard/formatted"],
+        cases = {  # key in the JSON: (label, URLs)
+            "list_page": ("list page (500 models, full expand)", [first]),
+            "model_page": ("model page (HTML)", [f"{replica.hub_url}/{i}" for i in ids]),
+            "model_info": ("model info (API)", [f"{replica.hub_url}/api/models/{i}" for i in ids]),
+            "leaderboard_json": ("leaderboard JSON (4,576 rows)", [f"{replica.app_url}api/leaderboard/formatted"]),
         }
-        print(f"replica benchmark: {args.concurrency} concurrent clients, {args.seconds:.0f} s per case, loopback")
-        for name, urls in cases.items():
+        print(f"replica benchmark: {args.concurrency} concurrent clients, {args.seconds:g} s per case, loopback")
+        for key, (label, urls) in cases.items():
             done, errors, avg_size, elapsed = asyncio.run(hammer(urls, args.seconds, args.concurrency))
-            print(f"  {name:38s} {done / elapsed:8.1f} req/s   {avg_size / 1024:8.1f} KiB/response   errors {errors}")
+            figures[key] = {"requests_per_s": round(done / elapsed, 1), "kib_per_response": round(avg_size / 1024, 1),
+                            "requests": done, "errors": errors}
+            print(f"  {label:38s} {done / elapsed:8.1f} req/s   {avg_size / 1024:8.1f} KiB/response   errors {errors}")
+    list_models_per_s = round(figures["list_page"]["requests_per_s"] * 500)
+    print(f"  list pages: {list_models_per_s:,} models/s")
+    if args.json:
+        document = {"cases": figures, "list_models_per_s": list_models_per_s,
+                    "errors": sum(case["errors"] for case in figures.values()),
+                    "seconds_per_case": args.seconds, "concurrency": args.concurrency, "goals": GOALS}
+        Path(args.json).write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
