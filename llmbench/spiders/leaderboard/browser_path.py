@@ -24,7 +24,8 @@ from llmbench.parsing.leaderboard import LeaderboardShapeError, item_from_format
 from llmbench.spiders.leaderboard.dom_reader import HUB_LINK, DomReader
 
 DATA_SUFFIX = "/api/leaderboard/formatted"
-VIEWPORT = {"width": 1600, "height": 4000}  # tall: more rows rendered per scroll step on the DOM path
+# Playwright's default size: the data path needs no more drawn (the DOM path makes the page taller).
+VIEWPORT = {"width": 1280, "height": 720}
 
 
 class DataCapture:
@@ -77,7 +78,8 @@ class BrowserPath:
             items = [] if no_app else await self.board_items(frame)
         finally:
             self.capture = None  # the parsed payload and its body go with it
-            await page.close()
+            if not page.is_closed():
+                await page.close()
         if no_app:
             for request in self.board_unavailable(no_app):
                 yield request
@@ -122,6 +124,7 @@ class BrowserPath:
         if items:
             self.crawler.stats.set_value("leaderboard/path", "json")
             self.logger.info("leaderboard path: json (captured %s)", DATA_SUFFIX)
+            await self.close_browser(frame.page)
             return items
         self.logger.warning("leaderboard data response not seen at %s; falling back to the rendered table", frame.url)
         items = await DomReader(self.settings, self.crawler.stats).read(frame, self.wanted_names())
@@ -129,6 +132,15 @@ class BrowserPath:
             self.crawler.stats.set_value("leaderboard/path", "dom")
             self.logger.info("leaderboard path: dom (%d rows read from the rendered table)", len(items))
         return items
+
+    async def close_browser(self, page: Any) -> None:
+        """The board is in Python: Chromium goes now, not at the crawl's end, so its processes and their
+        memory are gone while the rows pass the pipelines (nothing after this needs a page; a later
+        browser request would start a new one, PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER)."""
+        browser = page.context.browser
+        await page.close()
+        if browser is not None:
+            await browser.close()
 
     def rows_from_body(self, body: asyncio.Future, url: str) -> list[Any]:
         """Items from the captured body; the parsed payload lives only inside this call."""

@@ -65,6 +65,8 @@ SCROLL_JS = """() => new Promise(resolve => {
   requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => resolve([moved, atEnd]))));
 })"""
 MAX_SCROLL_STEPS = 100_000
+# Tall: more rows rendered per scroll step and per search (the data path keeps the default size).
+VIEWPORT = {"width": 1600, "height": 4000}
 
 
 class DomReader:
@@ -81,6 +83,7 @@ class DomReader:
         """Rows for the `wanted` model names (searched one by one), or the whole board (scrolled)."""
         if not await frame.locator(HUB_LINK).count():
             return []
+        await frame.page.set_viewport_size(VIEWPORT)
         if wanted is not None and len(wanted) <= self.search_max:
             return await self.by_search(frame, sorted(wanted))
         return await self.by_scrolling(frame)
@@ -94,6 +97,7 @@ class DomReader:
             for _ in range(workers - 1):
                 page = await frame.page.context.new_page()
                 extra_pages.append(page)
+                await page.set_viewport_size(VIEWPORT)
                 await page.goto(frame.url.split("#", 1)[0])
                 await page.wait_for_selector(HUB_LINK, timeout=self.timeout_ms)
                 frames.append(page.main_frame)

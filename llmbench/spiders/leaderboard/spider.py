@@ -24,6 +24,15 @@ from llmbench.spiders.leaderboard.space_runtime import SpaceRuntime
 
 SOURCES = ("browser", "dataset")
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
+# Scrapy's spider middlewares that only look at requests, yet wrap each of the board's 4,576 items in an
+# async generator layer. This spider's few requests are built from settings and fixed API paths: no
+# Referer to send (nor to hand the browser), no URL near URLLENGTH_LIMIT, no depth, no meta to copy.
+UNUSED_SPIDER_MIDDLEWARES = (
+    "scrapy.spidermiddlewares.referer.RefererMiddleware",
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware",
+    "scrapy.spidermiddlewares.depth.DepthMiddleware",
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware",
+)
 
 
 class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, CanonicalRows, BaseSpider):
@@ -32,6 +41,14 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, CanonicalRows, B
 
     source: str = "browser"
     verify: bool = False
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """The project's spider middlewares minus UNUSED_SPIDER_MIDDLEWARES (a `-s SPIDER_MIDDLEWARES=` still wins)."""
+        super().update_settings(settings)
+        middlewares = settings.getdict("SPIDER_MIDDLEWARES")
+        middlewares.update(dict.fromkeys(UNUSED_SPIDER_MIDDLEWARES, None))
+        settings.set("SPIDER_MIDDLEWARES", middlewares, priority="spider")
 
     @classmethod
     def parse_arguments(cls, settings: BaseSettings, arguments: Mapping[str, Any]) -> dict[str, Any]:
