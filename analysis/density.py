@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
+from analysis.formulas import t_quantile
 from analysis.layout import LINE, POINT, Figures, plt
 from analysis.quality import PLACEHOLDER_DATE
 
@@ -50,7 +50,7 @@ def fit(table: pd.DataFrame, score_level: float) -> dict[str, Any]:
         return result | {"doubling_months": None, "note": "score does not rise with size in this data"}
     rate = c / b
     se = math.sqrt(max(cov[2, 2] / b ** 2 + c ** 2 * cov[1, 1] / b ** 4 - 2 * c * cov[1, 2] / b ** 3, 0.0))
-    t = float(sps.t.ppf(0.975, dof))
+    t = t_quantile(0.975, dof)
     low, high = rate - t * se, rate + t * se
     doubling = math.log10(2) / rate if rate > 0 else None
     return result | {

@@ -36,17 +36,22 @@ def holm(p_values: list[float]) -> list[float]:
     return adjusted.tolist()
 
 
-def compare_groups(table: pd.DataFrame, column: str = "average") -> dict[str, Any]:
-    data = table[["type", "is_moe", "is_merged", "is_official_provider", column]].dropna(subset=[column])
+def compare_groups(table: pd.DataFrame, column: str = "average", rankings: stats.Rankings | None = None
+                   ) -> dict[str, Any]:
+    """`rankings`: the table's shared sorts (analysis.stats.Rankings); three of the four comparisons
+    split the scored models in two, so their joint ranking is one and the same."""
+    rankings = rankings or stats.Rankings(table)
+    data = table[["type", "is_moe", "is_merged", "is_official_provider", column]]
+    scored = data[column].notna().to_numpy()
     out: dict[str, Any] = {}
     for key, (label_a, label_b, pick_a, pick_b) in COMPARISONS.items():
-        a = data.loc[pick_a(data).to_numpy(dtype=bool), column].to_numpy(dtype=float)
-        b = data.loc[pick_b(data).to_numpy(dtype=bool), column].to_numpy(dtype=float)
+        a, b, ranked = rankings.two_groups(column, pick_a(data).to_numpy(dtype=bool) & scored,
+                                           pick_b(data).to_numpy(dtype=bool) & scored)
         entry: dict[str, Any] = {"groups": [label_a, label_b], "n_groups": [int(len(a)), int(len(b))],
                                  "medians": [_median(a), _median(b)], "means": [_mean(a), _mean(b)]}
         if len(a) >= 2 and len(b) >= 2:
             entry["welch"] = stats.welch(a, b, f"{label_a} vs {label_b} {column}")
-            entry["mann_whitney"] = stats.mann_whitney(a, b, f"{label_a} vs {label_b} {column}")
+            entry["mann_whitney"] = stats.mann_whitney(a, b, f"{label_a} vs {label_b} {column}", ranked)
         out[key] = entry
     for test in ("welch", "mann_whitney"):
         keys = [k for k, e in out.items() if test in e]

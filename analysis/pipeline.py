@@ -24,7 +24,7 @@ from analysis.output import check_output, publish
 from analysis.populations import side_by_side, top_ids
 from analysis.published import check_all
 from analysis.report import write_html
-from analysis.stats import run_all
+from analysis.stats import Rankings, run_all
 from llmbench.storage import snapshots
 
 DATASETS = ("hub_models", "leaderboard", "model_sizes")
@@ -67,7 +67,8 @@ def write_report(data: Path, out: Path, options: Options, timings: dict[str, flo
     comparison = _comparison(data, options)
     timings["read and join"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    statistics = run_all(table, options.floor)
+    rankings = Rankings(board)  # the board's columns sorted once, for every rank test on it
+    statistics = run_all(table, options.floor, rankings if table is board else None)
     known = {"join" if options.population == "join" else "board": statistics}
     if on_hub.all():  # every board model is in the hub crawl: the join is the board
         known = {"join": statistics, "board": statistics}
@@ -79,7 +80,8 @@ def write_report(data: Path, out: Path, options: Options, timings: dict[str, flo
         "settings": {"top": options.top, "floor": options.floor, "density_score": options.density_score,
                      "hub_url": options.hub_url, "svg": options.svg},
         "statistics": statistics, "populations": populations, "quality": quality_report,
-        "published_findings": check_all(board), "groups": compare_groups(board), "density": trend,
+        "published_findings": check_all(board, rankings), "groups": compare_groups(board, rankings=rankings),
+        "density": trend,
         "community_evals": community, "figures": describe(statistics, trend),
     }
     if comparison is not None:

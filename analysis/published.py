@@ -71,22 +71,22 @@ def community_small(board: pd.DataFrame) -> dict[str, Any]:
                      "verdict": "consistent" if 32 <= value <= 38 else "exceeded" if value > 38 else "not reproduced"}
 
 
-def moe_per_kg(board: pd.DataFrame) -> dict[str, Any]:
-    data = board[np.isfinite(board["score_per_kg"])]
-    moe = data.loc[data["is_moe"], "score_per_kg"].to_numpy(dtype=float)
-    dense = data.loc[~data["is_moe"], "score_per_kg"].to_numpy(dtype=float)
+def moe_per_kg(board: pd.DataFrame, rankings: stats.Rankings | None = None) -> dict[str, Any]:
+    rankings = rankings or stats.Rankings(board)
+    finite, is_moe = np.isfinite(board["score_per_kg"].to_numpy(dtype=float)), board["is_moe"].to_numpy(dtype=bool)
+    moe, dense, ranked = rankings.two_groups("score_per_kg", finite & is_moe, finite & ~is_moe)
     result = {"claim": "mixture-of-experts models do poorly in score per kg CO₂",
               "rule": "consistent when the MoE median is below the dense median and Mann-Whitney p < 0.05",
               "n_groups": [int(len(moe)), int(len(dense))]}
     if len(moe) < 2 or len(dense) < 2:
         return result | {"verdict": "not testable"}
-    test = stats.mann_whitney(moe, dense, "moe vs dense score per kg")
+    test = stats.mann_whitney(moe, dense, "moe vs dense score per kg", ranked)
     lower = float(np.median(moe)) < float(np.median(dense))
     return result | {"median_moe": float(np.median(moe)), "median_dense": float(np.median(dense)), "test": test,
                      "verdict": _verdict([lower, test["p_value"] < 0.05])}
 
 
-def check_all(board: pd.DataFrame) -> dict[str, Any]:
+def check_all(board: pd.DataFrame, rankings: stats.Rankings | None = None) -> dict[str, Any]:
     return {"source": SOURCE, "population": "board", "findings": {
         "official_70b": official_70b(board), "leaders_per_kg": leaders_per_kg(board),
-        "community_small": community_small(board), "moe_per_kg": moe_per_kg(board)}}
+        "community_small": community_small(board), "moe_per_kg": moe_per_kg(board, rankings)}}

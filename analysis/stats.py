@@ -1,13 +1,16 @@
 """The statistics: each returns a plain dict with its method, n, statistic, p-value, effect size and
 a 95% confidence interval, ready for results.json.
 
-- Pearson r (CI: Fisher z, scipy) and Spearman rho (CI: Fisher z with the Bonett-Wright SE) of size
+- Pearson r (CI: Fisher z) and Spearman rho (CI: Fisher z with the Bonett-Wright SE) of size
   against average score, size both linear and log10.
 - OLS of average on log10 size (slope CI from the t distribution; R²).
 - Welch's t-test of open against restricted licenses (CI of the mean difference; Hedges' g) and the
   Mann-Whitney U test (rank-biserial correlation, CI from its normal approximation).
 - Efficiency (score per billion parameters, per kg CO₂) with the Pareto frontier.
 - Per-type breakdown with Kruskal-Wallis (epsilon² effect size).
+
+The tests compute as scipy.stats does (analysis/formulas.py says why not through it); the rank
+tests of one table share its columns' sorts (`Rankings`).
 """
 
 from __future__ import annotations
@@ -17,9 +20,29 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-Z95 = stats.norm.ppf(0.975)
+from analysis import formulas
+from analysis.formulas import Z95, Ranking
+
+
+class Rankings:
+    """The columns of one table, each sorted once on first use, for every rank test on that table."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table, self.done = table, {}
+
+    def __call__(self, column: str) -> Ranking:
+        if column not in self.done:
+            self.done[column] = Ranking(self.table[column].to_numpy(dtype=float))
+        return self.done[column]
+
+    def two_groups(self, column: str, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple]:
+        """The column's values in rows `a` and in rows `b` (masks without NaN rows), and the first
+        group's rank sum in the two groups' joint ranking with its ties' term."""
+        values = self.table[column].to_numpy(dtype=float)
+        both = a | b
+        ranks, ties = self(column).ranks(both)
+        return values[a], values[b], (float(ranks[a[both]].sum()), ties)
 
 
 def _clean(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -29,75 +52,82 @@ def _clean(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def pearson(x: pd.Series, y: pd.Series, label: str) -> dict[str, Any]:
     a, b = _clean(x, y)
-    result = stats.pearsonr(a, b)
-    ci = result.confidence_interval(0.95)
-    return {"name": f"pearson {label}", "method": "Pearson correlation (scipy.stats.pearsonr), CI by Fisher z",
-            "n": int(len(a)), "statistic": float(result.statistic), "p_value": float(result.pvalue),
-            "effect_size": {"r": float(result.statistic), "r_squared": float(result.statistic ** 2)},
-            "ci95": [float(ci.low), float(ci.high)]}
+    r, p = formulas.pearsonr(a, b)
+    ci = formulas.fisher_ci(r, len(a))
+    return {"name": f"pearson {label}", "method": "Pearson correlation (as scipy.stats.pearsonr), CI by Fisher z",
+            "n": int(len(a)), "statistic": r, "p_value": p, "effect_size": {"r": r, "r_squared": r ** 2},
+            "ci95": ci}
 
 
-def spearman(x: pd.Series, y: pd.Series, label: str) -> dict[str, Any]:
-    a, b = _clean(x, y)
-    result = stats.spearmanr(a, b)
-    rho = float(result.statistic)
-    se = math.sqrt((1 + rho ** 2 / 2) / (len(a) - 3))  # Bonett & Wright (2000)
+def spearman(x: pd.Series, y: pd.Series, label: str, rankings: Rankings | None = None) -> dict[str, Any]:
+    """`rankings` (of the table `x` and `y` are columns of): rank from its sorts instead of sorting."""
+    mask = np.isfinite(x.to_numpy(dtype=float)) & np.isfinite(y.to_numpy(dtype=float))
+    if rankings is None:
+        rankings = Rankings(pd.DataFrame({"x": x.to_numpy(dtype=float), "y": y.to_numpy(dtype=float)}))
+        x, y = x.rename("x"), y.rename("y")
+    rank_x, rank_y = rankings(x.name).ranks(mask)[0], rankings(y.name).ranks(mask)[0]
+    rho, p = formulas.spearmanr(rank_x, rank_y)
+    n = int(mask.sum())
+    se = math.sqrt((1 + rho ** 2 / 2) / (n - 3))  # Bonett & Wright (2000)
     z = math.atanh(max(min(rho, 0.999999), -0.999999))
-    return {"name": f"spearman {label}", "method": "Spearman rank correlation (scipy.stats.spearmanr), "
-            "CI by Fisher z with the Bonett-Wright standard error", "n": int(len(a)), "statistic": rho,
-            "p_value": float(result.pvalue), "effect_size": {"rho": rho},
+    return {"name": f"spearman {label}", "method": "Spearman rank correlation (as scipy.stats.spearmanr), "
+            "CI by Fisher z with the Bonett-Wright standard error", "n": n, "statistic": rho,
+            "p_value": p, "effect_size": {"rho": rho},
             "ci95": [math.tanh(z - Z95 * se), math.tanh(z + Z95 * se)]}
 
 
 def ols(x: pd.Series, y: pd.Series, label: str) -> dict[str, Any]:
     a, b = _clean(x, y)
-    fit = stats.linregress(a, b)
-    t = stats.t.ppf(0.975, len(a) - 2)
-    return {"name": f"ols {label}", "method": "OLS y = intercept + slope·x (scipy.stats.linregress); "
-            "CI of the slope from the t distribution", "n": int(len(a)), "statistic": float(fit.slope),
-            "p_value": float(fit.pvalue),
-            "effect_size": {"slope": float(fit.slope), "intercept": float(fit.intercept),
-                            "r_squared": float(fit.rvalue ** 2), "slope_stderr": float(fit.stderr),
-                            "intercept_stderr": float(fit.intercept_stderr)},
-            "ci95": [float(fit.slope - t * fit.stderr), float(fit.slope + t * fit.stderr)]}
+    fit = formulas.linregress(a, b)
+    t = formulas.t_quantile(0.975, len(a) - 2)
+    return {"name": f"ols {label}", "method": "OLS y = intercept + slope·x (as scipy.stats.linregress); "
+            "CI of the slope from the t distribution", "n": int(len(a)), "statistic": fit["slope"],
+            "p_value": fit["pvalue"],
+            "effect_size": {"slope": fit["slope"], "intercept": fit["intercept"],
+                            "r_squared": fit["rvalue"] ** 2, "slope_stderr": fit["stderr"],
+                            "intercept_stderr": fit["intercept_stderr"]},
+            "ci95": [fit["slope"] - t * fit["stderr"], fit["slope"] + t * fit["stderr"]]}
 
 
 def prediction_band(x: np.ndarray, y: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fitted line and the 95% confidence band of the mean on `grid` (for the figures)."""
-    fit = stats.linregress(x, y)
+    fit = formulas.linregress(x, y)
     n = len(x)
-    resid = y - (fit.intercept + fit.slope * x)
+    resid = y - (fit["intercept"] + fit["slope"] * x)
     s = math.sqrt(float(np.sum(resid ** 2)) / (n - 2))
-    t = stats.t.ppf(0.975, n - 2)
+    t = formulas.t_quantile(0.975, n - 2)
     mean_x = float(np.mean(x))
     sxx = float(np.sum((x - mean_x) ** 2))
-    line = fit.intercept + fit.slope * grid
+    line = fit["intercept"] + fit["slope"] * grid
     half = t * s * np.sqrt(1 / n + (grid - mean_x) ** 2 / sxx)
     return line, line - half, line + half
 
 
 def welch(a: np.ndarray, b: np.ndarray, label: str) -> dict[str, Any]:
-    result = stats.ttest_ind(a, b, equal_var=False)
-    ci = result.confidence_interval(0.95)
+    t, p, ci = formulas.welch(a, b)
     n1, n2 = len(a), len(b)
     pooled = math.sqrt(((n1 - 1) * np.var(a, ddof=1) + (n2 - 1) * np.var(b, ddof=1)) / (n1 + n2 - 2))
     d = (np.mean(a) - np.mean(b)) / pooled
     g = d * (1 - 3 / (4 * (n1 + n2) - 9))
-    return {"name": f"welch {label}", "method": "Welch's t-test (scipy.stats.ttest_ind, equal_var=False); "
+    return {"name": f"welch {label}", "method": "Welch's t-test (as scipy.stats.ttest_ind, equal_var=False); "
             "CI of the difference in means; Hedges' g", "n": int(n1 + n2), "n_groups": [int(n1), int(n2)],
-            "statistic": float(result.statistic), "p_value": float(result.pvalue),
-            "effect_size": {"mean_difference": float(np.mean(a) - np.mean(b)), "hedges_g": float(g)},
-            "ci95": [float(ci.low), float(ci.high)]}
+            "statistic": t, "p_value": p,
+            "effect_size": {"mean_difference": float(np.mean(a) - np.mean(b)), "hedges_g": float(g)}, "ci95": ci}
 
 
-def mann_whitney(a: np.ndarray, b: np.ndarray, label: str) -> dict[str, Any]:
-    result = stats.mannwhitneyu(a, b, alternative="two-sided")
+def mann_whitney(a: np.ndarray, b: np.ndarray, label: str, ranked: tuple[float, float] | None = None
+                 ) -> dict[str, Any]:
+    """`ranked`: `a`'s rank sum in the joint ranking and the ties' term (`Rankings.two_groups`)."""
     n1, n2 = len(a), len(b)
-    r = 2 * float(result.statistic) / (n1 * n2) - 1  # rank-biserial: P(a > b) − P(a < b)
+    if ranked is None:
+        ranks, ties = formulas.rank(np.concatenate([a, b]))
+        ranked = (float(ranks[:n1].sum()), ties)
+    u, p = formulas.mann_whitney_u(n1, n2, *ranked, a, b)
+    r = 2 * u / (n1 * n2) - 1  # rank-biserial: P(a > b) − P(a < b)
     se = math.sqrt((n1 + n2 + 1) / (3 * n1 * n2))
-    return {"name": f"mann_whitney {label}", "method": "Mann-Whitney U (scipy.stats.mannwhitneyu, two-sided); "
+    return {"name": f"mann_whitney {label}", "method": "Mann-Whitney U (as scipy.stats.mannwhitneyu, two-sided); "
             "rank-biserial correlation, CI from its normal approximation", "n": int(n1 + n2),
-            "n_groups": [int(n1), int(n2)], "statistic": float(result.statistic), "p_value": float(result.pvalue),
+            "n_groups": [int(n1), int(n2)], "statistic": u, "p_value": p,
             "effect_size": {"rank_biserial": r}, "ci95": [max(-1.0, r - Z95 * se), min(1.0, r + Z95 * se)]}
 
 
@@ -105,10 +135,11 @@ def pareto_front(cost: np.ndarray, score: np.ndarray) -> np.ndarray:
     """Indexes of the points no other point beats with a lower-or-equal cost and a higher score,
     ordered by cost (among exact duplicates, the first).
 
-    Vectorized, one sort: points sorted by cost form runs of equal cost; a run reaches the front when
-    its best score beats every cheaper run's, and contributes its first point with that score.
+    Vectorized, one (unstable, fast) sort: points sorted by cost form runs of equal cost; a run reaches
+    the front when its best score beats every cheaper run's, and contributes its first point (lowest
+    index) with that score.
     """
-    order = np.argsort(cost, kind="stable")
+    order = np.argsort(cost)
     ranked_cost, ranked = cost[order], score[order]
     if len(order) == 0:
         return order
@@ -117,8 +148,8 @@ def pareto_front(cost: np.ndarray, score: np.ndarray) -> np.ndarray:
     cheaper_best = np.concatenate(([-np.inf], np.maximum.accumulate(run_best)[:-1]))
     run = np.repeat(np.arange(len(starts)), np.diff(np.concatenate((starts, [len(order)]))))
     candidates = np.flatnonzero((run_best > cheaper_best)[run] & (ranked == run_best[run]))
-    first = np.concatenate(([True], run[candidates][1:] != run[candidates][:-1]))
-    return order[candidates[first]].astype(int)
+    first = np.flatnonzero(np.concatenate(([True], run[candidates][1:] != run[candidates][:-1])))
+    return np.minimum.reduceat(order[candidates], first).astype(int) if len(candidates) else candidates
 
 
 def efficiency(table: pd.DataFrame, cost: str, ratio: str, label: str, top: int = 10) -> dict[str, Any]:
@@ -145,13 +176,14 @@ def _median_ci(values: np.ndarray) -> list[float]:
     n = len(values)
     if n < 6:
         return [math.nan, math.nan]
-    low = max(int(stats.binom.ppf(0.025, n, 0.5)) - 1, 0)
-    high = min(int(stats.binom.isf(0.025, n, 0.5)), n - 1)
+    low, high = formulas.median_ci_ranks(n)
+    low, high = max(low, 0), min(high, n - 1)
     ordered = np.partition(values, [low, high])  # the two order statistics, without a full sort
     return [float(ordered[low]), float(ordered[high])]
 
 
-def by_type(table: pd.DataFrame) -> dict[str, Any]:
+def by_type(table: pd.DataFrame, rankings: Rankings | None = None) -> dict[str, Any]:
+    rankings = rankings or Rankings(table)
     table = table[["type", "average", "params_b", "score_per_b"]]
     groups, rows = {}, []
     for t, g in table.groupby("type"):  # one pass: the groups' scores and their summary rows
@@ -163,25 +195,31 @@ def by_type(table: pd.DataFrame) -> dict[str, Any]:
                      else None})
     usable = {t: v for t, v in groups.items() if len(v) >= 2}
     result: dict[str, Any] = {"name": "by_type", "method": "Kruskal-Wallis H across model types "
-                              "(scipy.stats.kruskal); epsilon² effect size", "groups": rows}
+                              "(as scipy.stats.kruskal); epsilon² effect size", "groups": rows}
     if len(usable) >= 2:
-        h = stats.kruskal(*usable.values())
-        n = sum(len(v) for v in usable.values())
-        result.update(n=int(n), statistic=float(h.statistic), p_value=float(h.pvalue),
-                      effect_size={"epsilon_squared": float(h.statistic * (n + 1) / (n ** 2 - 1))}, ci95=None)
+        scored = table["average"].notna().to_numpy()
+        masks = [(table["type"] == t).to_numpy(dtype=bool) & scored for t in usable]
+        joint = np.logical_or.reduce(masks)
+        ranks, ties = rankings("average").ranks(joint)
+        sizes = [len(v) for v in usable.values()]
+        h, p = formulas.kruskal([float(ranks[m[joint]].sum()) for m in masks], sizes, ties)
+        n = sum(sizes)
+        result.update(n=int(n), statistic=h, p_value=p,
+                      effect_size={"epsilon_squared": float(h * (n + 1) / (n ** 2 - 1))}, ci95=None)
     else:
         result.update(n=int(sum(len(v) for v in groups.values())), statistic=None, p_value=None,
                       effect_size=None, ci95=None)
     return result
 
 
-def run_all(table: pd.DataFrame, floor: float = 0.0) -> dict[str, dict[str, Any]]:
+def run_all(table: pd.DataFrame, floor: float = 0.0, rankings: Rankings | None = None) -> dict[str, dict[str, Any]]:
     """Every statistic of one population, keyed by its stable id (results.json `statistics`).
 
     Efficiency (per billion parameters, per kg CO₂) and its Pareto frontiers use only the models
     whose average is at least `floor` points: below it the ratios reward being tiny, not good.
     """
-    rank = spearman(table["params_b"], table["average"], "size_b vs average")
+    rankings = rankings or Rankings(table)
+    rank = spearman(table["params_b"], table["average"], "size_b vs average", rankings)
     # log10 is monotonic: the ranks, hence Spearman's rho, are the same; computed once
     results = {
         "pearson_size": pearson(table["params_b"], table["average"], "size_b vs average"),
@@ -190,15 +228,16 @@ def run_all(table: pd.DataFrame, floor: float = 0.0) -> dict[str, dict[str, Any]
         "spearman_log_size": {**rank, "name": "spearman log10 size_b vs average"},
         "ols_log_size": ols(table["log10_params_b"], table["average"], "average ~ log10 size_b"),
     }
-    open_ = table.loc[table["license_class"] == "open", "average"].dropna().to_numpy()
-    restricted = table.loc[table["license_class"] == "restricted", "average"].dropna().to_numpy()
+    scored = table["average"].notna().to_numpy()
+    open_, restricted, ranked = rankings.two_groups("average", (table["license_class"] == "open").to_numpy() & scored,
+                                                    (table["license_class"] == "restricted").to_numpy() & scored)
     if len(open_) >= 2 and len(restricted) >= 2:
         results["welch_license"] = welch(open_, restricted, "open vs restricted average")
-        results["mann_whitney_license"] = mann_whitney(open_, restricted, "open vs restricted average")
+        results["mann_whitney_license"] = mann_whitney(open_, restricted, "open vs restricted average", ranked)
     columns = table[["model_id", "params_b", "co2_kg", "score_per_b", "score_per_kg", "average"]]
     above = columns[(columns["average"] >= floor).to_numpy(dtype=bool)]
     for key, cost, ratio, label in (("efficiency_size", "params_b", "score_per_b", "score per billion parameters"),
                                     ("efficiency_co2", "co2_kg", "score_per_kg", "score per kg CO2")):
         results[key] = efficiency(above, cost, ratio, label) | {"floor": floor}
-    results["by_type"] = by_type(table)
+    results["by_type"] = by_type(table, rankings)
     return results

@@ -146,3 +146,28 @@ def test_run_all_keys_every_statistic_by_id_and_applies_the_floor():
     assert results["efficiency_size"]["statistic"] == pytest.approx(float(np.median((SCORE / SIZE)[above])))
     assert results["spearman_log_size"]["statistic"] == pytest.approx(
         np.corrcoef(ranks(np.log10(SIZE)), ranks(SCORE))[0, 1])
+
+
+def test_shared_ranks_of_a_subset_with_ties_count_pairs():
+    """Mann-Whitney from a table's shared sort (groups.py, run_all): U by pair counting, p by the
+    tie-corrected normal approximation written out here."""
+    scores = np.round(SCORE)  # ties
+    table = pd.DataFrame({"average": scores})
+    a_rows, b_rows = np.arange(N) % 3 == 0, np.arange(N) % 3 == 1  # a third of the rows left out
+    a, b, ranked = ours.Rankings(table).two_groups("average", a_rows, b_rows)
+    result = ours.mann_whitney(a, b, "x", ranked)
+    greater = sum((x > y) + 0.5 * (x == y) for x in a for y in b)
+    assert result["statistic"] == pytest.approx(greater)
+    n1, n2 = len(a), len(b)
+    _, counts = np.unique(np.concatenate([a, b]), return_counts=True)
+    sd = math.sqrt(n1 * n2 / 12 * (n1 + n2 + 1 - (counts ** 3 - counts).sum() / ((n1 + n2) * (n1 + n2 - 1))))
+    assert result["p_value"] == pytest.approx(2 * normal_sf((abs(greater - n1 * n2 / 2) - 0.5) / sd), rel=1e-9)
+
+
+@pytest.mark.parametrize("n", [6, 7, 40, 41, 1000])
+def test_median_ci_order_statistics_from_the_binomial(n):
+    cdf = np.cumsum([math.comb(n, k) for k in range(n + 1)]) / 2 ** n
+    low = int(np.argmax(cdf >= 0.025)) - 1  # binom.ppf(0.025) - 1
+    high = int(np.argmax(1 - cdf <= 0.025))  # binom.isf(0.025)
+    values = RNG.permutation(np.arange(n, dtype=float))
+    assert ours._median_ci(values) == [float(max(low, 0)), float(min(high, n - 1))]
