@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from analysis.formulas import t_quantile
-from analysis.layout import LINE, POINT, Figures, plt
 from analysis.quality import PLACEHOLDER_DATE
 
 DENSING_LAW_MONTHS = 3.3
@@ -25,7 +24,7 @@ DAYS_PER_MONTH = 30.4375
 
 
 def _data(table: pd.DataFrame) -> pd.DataFrame:
-    data = table[["model_id", "upload_date", "log10_params_b", "average"]].dropna()
+    data = table[["upload_date", "log10_params_b", "average"]].dropna()
     return data[(data["upload_date"] != PLACEHOLDER_DATE).to_numpy(dtype=bool)]
 
 
@@ -63,7 +62,11 @@ def fit(table: pd.DataFrame, score_level: float) -> dict[str, Any]:
     }
 
 
-def figure(table: pd.DataFrame, result: dict[str, Any], figures: Figures) -> None:
+def figure(table: pd.DataFrame, result: dict[str, Any], figures: Any) -> None:
+    """The figure `density_over_time` into `figures` (an analysis.layout.Figures; matplotlib is imported
+    here, by the figure worker, not by the statistics)."""
+    from analysis.layout import LINE, POINT, plt
+
     data = _data(table)
     level = result["score_level"]
     near = data[(data["average"] - level).abs() <= 2.5]

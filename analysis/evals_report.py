@@ -9,7 +9,6 @@ from typing import Any
 import pandas as pd
 
 from analysis.html import num, section, table
-from analysis.layout import POINT, STYLE, Figures, plt
 
 HOW = ("Live scores filed on the Hub (Community Evals), per benchmark and task. The scale column says how values "
        "were read: percentages as filed, fractions ×100, lower-is-better metrics kept apart. Spearman ρ [95% CI] "
@@ -45,11 +44,30 @@ def evals_section(evals: dict[str, Any]) -> str:
     return section("community-evals", "Community Evals", HOW, body)
 
 
-def evals_figure(rows: pd.DataFrame | None, evals: dict[str, Any], figures: Figures) -> dict[str, str] | None:
-    """Score against size, one panel per score task with sized models; its caption and text alternative."""
-    panels = [(k, t) for k, t in evals.get("tasks", {}).items() if t.get("pareto")]
+def _panels(evals: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(k, t) for k, t in evals.get("tasks", {}).items() if t.get("pareto")]
+
+
+def evals_figure_text(rows: pd.DataFrame | None, evals: dict[str, Any]) -> dict[str, str] | None:
+    """Caption and text alternative of the figure `evals_figure` draws (None: no figure)."""
+    panels = _panels(evals)
     if rows is None or not panels:
         return None
+    described = "; ".join(f"{k}: n = {t['n_sized']}, Spearman ρ = {t['spearman_size']['statistic']:.2f}"
+                          for k, t in panels)
+    return {"caption": "Community Evals: score against size per benchmark task",
+            "alt": f"One panel per task with sized models, Pareto frontier in red. {described}."}
+
+
+def evals_figure(rows: pd.DataFrame | None, evals: dict[str, Any], figures: Any) -> dict[str, str] | None:
+    """Score against size, one panel per score task with sized models, into `figures` (an
+    analysis.layout.Figures); its caption and text alternative."""
+    text = evals_figure_text(rows, evals)
+    if text is None:
+        return None
+    from analysis.layout import POINT, STYLE, plt  # the figure worker's import, not the statistics'
+
+    panels = _panels(evals)
     columns = min(3, len(panels))
     lines = math.ceil(len(panels) / columns)
     with plt.rc_context(STYLE):
@@ -67,7 +85,4 @@ def evals_figure(rows: pd.DataFrame | None, evals: dict[str, Any], figures: Figu
         fig.supxlabel("Parameters (billions, log scale)", fontsize=9)
         fig.supylabel("Score (percent)", fontsize=9)
         figures.save(fig, "community_evals")
-    described = "; ".join(f"{k}: n = {t['n_sized']}, Spearman ρ = {t['spearman_size']['statistic']:.2f}"
-                          for k, t in panels)
-    return {"caption": "Community Evals: score against size per benchmark task",
-            "alt": f"One panel per task with sized models, Pareto frontier in red. {described}."}
+    return text

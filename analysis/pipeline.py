@@ -13,18 +13,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from analysis import density, evals, quality, results
+from analysis.captions import describe
 from analysis.compare import compare_snapshots
-from analysis.evals_report import evals_figure
-from analysis.figures import describe, draw_all
+from analysis.evals_report import evals_figure_text
 from analysis.groups import compare_groups
 from analysis.html import Links
-from analysis.layout import STYLE, Figures, plt
 from analysis.load import AnalysisInputError, build_table, read_inputs
 from analysis.output import check_output, publish
 from analysis.populations import side_by_side, top_ids
 from analysis.published import check_all
 from analysis.report import write_html
-from analysis.stats import Rankings, run_all
+from analysis.stats import Rankings, efficiencies, run_all
+from analysis.worker import Worker, numeric
 from llmbench.storage import snapshots
 
 DATASETS = ("hub_models", "leaderboard", "model_sizes")
@@ -32,6 +32,8 @@ DATASETS = ("hub_models", "leaderboard", "model_sizes")
 # with the crawl from the same environment variables (tests/test_analysis_join.py checks they agree)
 HUB_ENDPOINT = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
 DATA_DIR = os.environ.get("LLMBENCH_DATA_DIR", "data")
+TABLE_FIGURES = ["params_b", "log10_params_b", "average", "co2_kg", "type"]  # what the figure worker reads
+BOARD_FIGURES = ["upload_date", "log10_params_b", "average"]
 
 
 @dataclass
@@ -50,6 +52,15 @@ def write_report(data: Path, out: Path, options: Options, timings: dict[str, flo
     timings = {} if timings is None else timings
     clock = time.perf_counter()
     target = check_output(out, data)
+    worker = Worker(_prepare)  # forked before any data is read; imports matplotlib meanwhile
+    try:
+        return _write_report(data, target, options, timings, worker, clock)
+    finally:
+        worker.stop()
+
+
+def _write_report(data: Path, target: Path, options: Options, timings: dict[str, float], worker: Worker,
+                  clock: float) -> dict:
     inputs = read_inputs(data, options.snapshot, hub_required=options.population == "join")
     top = top_ids(inputs["hub_models"], options.top)
     board = build_table(data, "leaderboard", options.snapshot, inputs=inputs)
@@ -66,51 +77,78 @@ def write_report(data: Path, out: Path, options: Options, timings: dict[str, flo
         raise AnalysisInputError(f"only {int(usable.sum())} models under {data} have both a score and a size")
     comparison = _comparison(data, options)
     timings["read and join"] = time.perf_counter() - clock
-    clock = time.perf_counter()
+    document: dict[str, Any] = {}
+
+    def build(staging: Path) -> None:
+        clock = time.perf_counter()
+        done = efficiencies(table, options.floor)  # the Pareto fronts: computed once, also drawn
+        trend = density.fit(board, options.density_score)
+        community, points = evals.analyse(data, options.snapshot,
+                                          lambda: evals.board_raw_scores(data, options.snapshot))
+        worker.draw(_draw, staging / "figures", options.svg, numeric(table, TABLE_FIGURES),
+                    numeric(board, BOARD_FIGURES), done, trend, _plain_points(points), community)
+        try:
+            doc = _document(data, options, board, table, top, done, trend, community, quality_report, comparison)
+            if (text := evals_figure_text(points, community)) is not None:
+                doc["figures"]["community_evals"] = text
+            timings["statistics"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            pq.write_table(pa.Table.from_pandas(table, preserve_index=False), staging / "models.parquet",
+                           use_dictionary=_repetitive(table))
+            results.write(staging / "results.json", doc)
+            waited = time.perf_counter()
+            timings["figures"] = worker.wait()  # drawn meanwhile, by the worker
+            timings["waiting for figures"] = time.perf_counter() - waited
+            write_html(staging / "report.html", staging / "figures", doc, Links(options.hub_url))
+            timings["write files"] = time.perf_counter() - clock - timings["waiting for figures"]
+        finally:
+            worker.stop()  # before publish removes a failed staging directory the worker writes into
+        document.update(doc)
+
+    publish(target, build)
+    return document
+
+
+def _prepare() -> None:
+    import analysis.figures  # noqa: F401 (matplotlib: imported by the figure worker only)
+
+
+def _draw(directory: Path, svg: bool, table: pd.DataFrame, board: pd.DataFrame, done: dict, trend: dict,
+          points: pd.DataFrame | None, community: dict) -> None:
+    from analysis.figures import draw_report
+
+    draw_report(directory, svg, table, board, done, trend, points, community)
+
+
+def _plain_points(points: pd.DataFrame | None) -> pd.DataFrame | None:
+    return None if points is None else pd.DataFrame(
+        {c: points[c].to_numpy(dtype=object if c == "task" else float) for c in ("task", "params_b", "score")})
+
+
+def _document(data: Path, options: Options, board: pd.DataFrame, table: pd.DataFrame, top: set[str], done: dict,
+              trend: dict, community: dict, quality_report: dict, comparison: dict | None) -> dict[str, Any]:
+    """results.json: every statistic of every section."""
+    on_hub = board["on_hub_crawl"].to_numpy(dtype=bool)
     rankings = Rankings(board)  # the board's columns sorted once, for every rank test on it
-    statistics = run_all(table, options.floor, rankings if table is board else None)
+    statistics = run_all(table, options.floor, rankings if table is board else None, done)
     known = {"join" if options.population == "join" else "board": statistics}
     if on_hub.all():  # every board model is in the hub crawl: the join is the board
         known = {"join": statistics, "board": statistics}
-    populations = side_by_side(board, top, options.top, options.population, known=known)
-    trend = density.fit(board, options.density_score)
-    community, community_points = evals.analyse(data, options.snapshot,
-                                                lambda: evals.board_raw_scores(data, options.snapshot))
     sections: dict[str, Any] = {
         "settings": {"top": options.top, "floor": options.floor, "density_score": options.density_score,
                      "hub_url": options.hub_url, "svg": options.svg},
-        "statistics": statistics, "populations": populations, "quality": quality_report,
-        "published_findings": check_all(board, rankings), "groups": compare_groups(board, rankings=rankings),
-        "density": trend,
-        "community_evals": community, "figures": describe(statistics, trend),
+        "statistics": statistics, "populations": side_by_side(board, top, options.top, options.population,
+                                                              known=known),
+        "quality": quality_report, "published_findings": check_all(board, rankings),
+        "groups": compare_groups(board, rankings=rankings), "density": trend, "community_evals": community,
+        "figures": describe(statistics, trend),
     }
     if comparison is not None:
         sections["comparison"] = comparison
     meta = {"population": options.population, "data_dir": str(data),
             "snapshots": {d: options.snapshot or (snapshots(data, d) or [None])[-1] for d in DATASETS},
             "snapshots_available": {d: snapshots(data, d) for d in DATASETS}}
-    doc = results.document(table, meta, sections)
-    timings["statistics"] = time.perf_counter() - clock
-
-    def build(staging: Path) -> None:
-        clock = time.perf_counter()
-        figures = Figures(staging / "figures", svg=options.svg)
-        draw_all(table, statistics, figures)
-        with plt.rc_context(STYLE):
-            density.figure(board, trend, figures)
-        community_text = evals_figure(community_points, community, figures)
-        if community_text:
-            doc["figures"]["community_evals"] = community_text
-        timings["figures"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        pq.write_table(pa.Table.from_pandas(table, preserve_index=False), staging / "models.parquet",
-                       use_dictionary=_repetitive(table))
-        results.write(staging / "results.json", doc)
-        write_html(staging / "report.html", staging / "figures", doc, Links(options.hub_url))
-        timings["write files"] = time.perf_counter() - clock
-
-    publish(target, build)
-    return doc
+    return results.document(table, meta, sections)
 
 
 def _repetitive(table: pd.DataFrame) -> list[str]:

@@ -212,12 +212,20 @@ def by_type(table: pd.DataFrame, rankings: Rankings | None = None) -> dict[str, 
     return result
 
 
-def run_all(table: pd.DataFrame, floor: float = 0.0, rankings: Rankings | None = None) -> dict[str, dict[str, Any]]:
-    """Every statistic of one population, keyed by its stable id (results.json `statistics`).
+def efficiencies(table: pd.DataFrame, floor: float) -> dict[str, dict[str, Any]]:
+    """`efficiency_size` and `efficiency_co2` with their Pareto frontiers (the figures draw these), only
+    among models whose average is at least `floor` points: below it the ratios reward being tiny."""
+    columns = table[["model_id", "params_b", "co2_kg", "score_per_b", "score_per_kg", "average"]]
+    above = columns[(columns["average"] >= floor).to_numpy(dtype=bool)]
+    return {key: efficiency(above, cost, ratio, label) | {"floor": floor} for key, cost, ratio, label in (
+        ("efficiency_size", "params_b", "score_per_b", "score per billion parameters"),
+        ("efficiency_co2", "co2_kg", "score_per_kg", "score per kg CO2"))}
 
-    Efficiency (per billion parameters, per kg CO₂) and its Pareto frontiers use only the models
-    whose average is at least `floor` points: below it the ratios reward being tiny, not good.
-    """
+
+def run_all(table: pd.DataFrame, floor: float = 0.0, rankings: Rankings | None = None,
+            done: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """Every statistic of one population, keyed by its stable id (results.json `statistics`);
+    `done`: `efficiencies(table, floor)` when already computed (for the figures)."""
     rankings = rankings or Rankings(table)
     rank = spearman(table["params_b"], table["average"], "size_b vs average", rankings)
     # log10 is monotonic: the ranks, hence Spearman's rho, are the same; computed once
@@ -234,10 +242,6 @@ def run_all(table: pd.DataFrame, floor: float = 0.0, rankings: Rankings | None =
     if len(open_) >= 2 and len(restricted) >= 2:
         results["welch_license"] = welch(open_, restricted, "open vs restricted average")
         results["mann_whitney_license"] = mann_whitney(open_, restricted, "open vs restricted average", ranked)
-    columns = table[["model_id", "params_b", "co2_kg", "score_per_b", "score_per_kg", "average"]]
-    above = columns[(columns["average"] >= floor).to_numpy(dtype=bool)]
-    for key, cost, ratio, label in (("efficiency_size", "params_b", "score_per_b", "score per billion parameters"),
-                                    ("efficiency_co2", "co2_kg", "score_per_kg", "score per kg CO2")):
-        results[key] = efficiency(above, cost, ratio, label) | {"floor": floor}
+    results |= efficiencies(table, floor) if done is None else done
     results["by_type"] = by_type(table, rankings)
     return results

@@ -1,0 +1,62 @@
+"""Caption and text alternative of every figure, from the numbers it shows (no matplotlib here: the
+parent process writes them while a worker draws; analysis/worker.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_POINTS = 20_000  # scatter plots sample down to this many points (the statistics use all)
+
+
+def describe(results: dict[str, dict[str, Any]], density: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Caption and text alternative of every figure, from the numbers it shows."""
+    p, fit = results["pearson_log_size"], results["ols_log_size"]
+    size, co2 = results["efficiency_size"], results["efficiency_co2"]
+    types = sorted(results["by_type"]["groups"], key=lambda g: -(g["mean_average"] or 0))
+    text = {
+        "size_distribution": ("Distribution of model sizes", f"Histogram of {p['n']:,} model sizes on a log scale."),
+        "size_vs_score_linear": ("Size against average score (linear)",
+                                 f"Scatter of average score against size; Pearson r = "
+                                 f"{results['pearson_size']['statistic']:.2f} (n = {p['n']:,}), OLS line drawn over "
+                                 "the data's range." + _drawn(p["n"])),
+        "size_vs_score_log": ("Size against average score (log)",
+                              f"Scatter on a log size axis; r = {p['statistic']:.2f}; each tenfold size adds "
+                              f"{fit['statistic']:.1f} points (95% CI {fit['ci95'][0]:.1f} to {fit['ci95'][1]:.1f})."
+                              + _drawn(p["n"])),
+        "efficiency_size": ("Score against size, with the Pareto frontier",
+                            f"{size['n']:,} models scoring at least {size['floor']:g} points; "
+                            f"{len(size['pareto'])} on the frontier, from "
+                            f"{_ends(size['pareto'], 'params_b', ' B')}." + _drawn(size["n"])),
+        "efficiency_co2": ("Score against evaluation CO₂, with the Pareto frontier",
+                           f"{co2['n']:,} models scoring at least {co2['floor']:g} points; "
+                           f"{len(co2['pareto'])} on the frontier, from {_ends(co2['pareto'], 'co2_kg', ' kg')}."
+                           + _drawn(co2["n"])),
+        "type_breakdown": ("Average score by model type",
+                           "Box plots per type; highest mean: " + ", ".join(
+                               f"{g['type']} {g['mean_average']:.1f} (n = {g['n']:,})" for g in types[:3]) + "."),
+    }
+    if density.get("doubling_months"):
+        low, high = density["doubling_months_ci95"]
+        text["density_over_time"] = (
+            "Size needed for a fixed score over time",
+            f"Models near {density['score_level']:g} points by upload date; the fitted size needed halves every "
+            f"{density['doubling_months']:.1f} months (95% CI {_months(low)} to {_months(high)}), against the "
+            "densing law's 3.3 months (dashed).")
+    return {k: {"caption": c, "alt": a} for k, (c, a) in text.items()}
+
+
+def _drawn(n: int) -> str:
+    return (f" Drawn: a random sample of {MAX_POINTS:,} points; every statistic uses all {n:,} models."
+            if n > MAX_POINTS else "")
+
+
+def _ends(front: list[dict[str, Any]], cost: str, unit: str) -> str:
+    if not front:
+        return "no model"
+    first, last = front[0], front[-1]
+    return (f"{first['model_id']} ({first[cost]:.3g}{unit}, {first['average']:.1f} points) to "
+            f"{last['model_id']} ({last[cost]:.3g}{unit}, {last['average']:.1f} points)")
+
+
+def _months(value: float | None) -> str:
+    return "unbounded" if value is None else f"{value:.1f}"

@@ -1,0 +1,88 @@
+"""Draw the figures in a worker process, beside the parent's reading and statistics.
+
+For a million models the figures (matplotlib's import, then the drawing, a fixed cost of several
+seconds) take as long as everything else together; they need only a few numeric columns, the Pareto
+fronts and the density fit. The worker is forked before any data is read, while no Arrow thread
+exists yet, and imports matplotlib while the parent reads and joins; it then receives its job (the
+columns, pickled: tens of MB, well under a tenth of a second) and draws while the parent computes
+the statistics and writes the other files. Where fork is missing the figures are drawn in-process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+
+def numeric(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns the figures use, as plain numpy-backed columns (cheap to pickle)."""
+    return pd.DataFrame({c: frame[c].array if isinstance(frame[c].dtype, pd.CategoricalDtype)
+                         else frame[c].to_numpy() for c in columns}, copy=False)
+
+
+def _serve(connection: Any, prepare: Callable[[], None]) -> None:
+    prepare()  # the imports, while the parent reads
+    job = connection.recv()
+    if job is None:  # the parent failed before it had figures to draw
+        return
+    start = time.perf_counter()
+    try:
+        job[0](*job[1:])
+        connection.send(("done", time.perf_counter() - start))
+    except BaseException:  # noqa: B036 (reported to the parent, whatever it was)
+        connection.send(("failed", traceback.format_exc()))
+
+
+class Worker:
+    """`prepare()` in a forked child from now on; `draw(function, *args)` hands it its job; `wait()`
+    returns the seconds the job took or raises its error; `stop()` ends it whatever its state."""
+
+    def __init__(self, prepare: Callable[[], None]) -> None:
+        self.job: tuple | None = None
+        self.finished = False
+        self.process = self.connection = None
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            self.connection, child = context.Pipe()
+            self.process = context.Process(target=_serve, args=(child, prepare), name="llmbench figures",
+                                           daemon=True)
+            self.process.start()
+            child.close()
+
+    def draw(self, function: Callable[..., None], *args: Any) -> None:
+        self.job = (function, *args)
+        if self.connection is not None:
+            self.connection.send(self.job)
+
+    def wait(self) -> float:
+        if self.connection is None:  # no fork: drawn here, now
+            start = time.perf_counter()
+            self.job[0](*self.job[1:])
+            return time.perf_counter() - start
+        try:
+            status, value = self.connection.recv()
+        except EOFError:
+            status, value = "failed", f"the figure worker ended (exit code {self.process.exitcode})"
+        self.finished = True
+        self.stop()
+        if status != "done":
+            raise RuntimeError(f"drawing the figures failed:\n{value}")
+        return value
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.job is None and self.process.is_alive():
+            self.connection.send(None)  # nothing to draw: it leaves by itself
+        if self.job is None or self.finished:
+            self.process.join(timeout=5)
+        if self.process.is_alive():  # drawing for a parent that failed: its files are never published
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+        self.process = self.connection = None
