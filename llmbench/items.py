@@ -212,6 +212,11 @@ def row_of(item: Any) -> dict[str, Any]:
     return {name: values[name] for name, _ in field_types(type(item))}
 
 
+def columns_of(item_class: type, items: list[Any]) -> dict[str, list[Any]]:
+    """Items of one class as columns, read straight from their attributes (no row dict per item)."""
+    return {name: [getattr(item, name) for item in items] for name, _ in field_types(item_class)}
+
+
 def schema_of(item_class: type) -> pa.Schema:
     """The explicit pyarrow schema of an item class, with field docs as metadata."""
     return pa.schema(

@@ -10,6 +10,9 @@ import logging
 from typing import Any
 
 from scrapy.logformatter import LogFormatter
+from scrapy.utils.log import logformatter_adapter
+
+from llmbench.batches import ItemBatch
 
 
 class LlmbenchLogFormatter(LogFormatter):
@@ -23,4 +26,11 @@ class LlmbenchLogFormatter(LogFormatter):
         return cls(log_items=not isinstance(numeric, int) or numeric <= logging.DEBUG)
 
     def scraped(self, item: Any, response: Any, spider: Any) -> Any:
-        return super().scraped(item, response, spider) if self.log_items else None
+        if not self.log_items:
+            return None
+        if isinstance(item, ItemBatch):  # each member, not one record holding a page of them
+            for member in item.items:
+                record = super().scraped(member, response, spider)
+                logging.getLogger("scrapy.core.scraper").log(*logformatter_adapter(record))
+            return None
+        return super().scraped(item, response, spider)

@@ -115,9 +115,14 @@ unused_components = {  # lower case: not itself a setting
 EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items() if k not in unused_components}
 # Scraped items are counted by the item processor instead of an `item_scraped` receiver, which costs an
 # asyncio task per item (llmbench/pipelines/item_count.py); CoreStats keeps its place and other stats.
-EXTENSIONS_BASE = {("llmbench.pipelines.item_count.CoreStatsWithoutItemSignal"
-                    if k == "scrapy.extensions.corestats.CoreStats" else k): v for k, v in EXTENSIONS_BASE.items()}
-ITEM_PROCESSOR = "llmbench.pipelines.item_count.CountingItemPipelineManager"
+# The hub spider yields a page of models as one ItemBatch (llmbench/batches.py): the item processor runs
+# the pipelines over its members, and the feed exporter exports them one by one.
+replaced_components = {  # lower case: not itself a setting
+    "scrapy.extensions.corestats.CoreStats": "llmbench.pipelines.item_count.CoreStatsWithoutItemSignal",
+    "scrapy.extensions.feedexport.FeedExporter": "llmbench.extensions.batch_feeds.BatchFeedExporter",
+}
+EXTENSIONS_BASE = {replaced_components.get(k, k): v for k, v in EXTENSIONS_BASE.items()}
+ITEM_PROCESSOR = "llmbench.pipelines.batch_processor.BatchItemPipelineManager"
 DOWNLOADER_MIDDLEWARES_BASE = {
     k: v for k, v in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items() if k not in unused_components
 }

@@ -81,8 +81,10 @@ class LoudFailures:
 
     def item_error(self, item: Any, response: Response | None, spider: Any, failure: Failure) -> None:
         url = getattr(response, "url", None) or "start requests"
+        name = getattr(item, "model_id", None)  # which model, before a long URL is cut at 300 characters
         fail_crawl(self.crawler, "llmbench/item_errors",
-                   one_line(f"item from {url} lost in a pipeline: {failure.value!r}"))
+                   one_line(f"{type(item).__name__}{f' {name}' if name else ''} lost in a pipeline: "
+                            f"{failure.value!r}; from {url}"))
 
     def engine_stopped(self) -> None:
         logging.getLogger("scrapy").removeHandler(self.handler)

@@ -23,6 +23,10 @@ def is_quantized(dtypes: Iterable[str] | None, tags: Iterable[str], config: dict
     names = set(dtypes or ())
     if names & PACKED_DTYPES and names & FLOAT_DTYPES:
         return True
-    if QUANT_TAGS.intersection(t.lower() for t in tags if isinstance(t, str)):
+    try:
+        lowered = set(map(str.lower, tags))
+    except TypeError:  # a tag that is not a string (model pages): only the strings count
+        lowered = {t.lower() for t in tags if isinstance(t, str)}
+    if not QUANT_TAGS.isdisjoint(lowered):
         return True
     return bool(isinstance(config, dict) and config.get("quantization_config"))

@@ -27,7 +27,7 @@ from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
 from twisted.internet.task import LoopingCall
 
 from llmbench.failures import fail_crawl
-from llmbench.items import row_of, schema_of
+from llmbench.items import columns_of, row_of, schema_of
 from llmbench.lean_pyarrow import pyarrow_without_pandas
 from llmbench.signals import batch_written  # noqa: F401 - sent here; kept importable from this module
 from llmbench.storage import crawl_date, data_dir_problem, partition_dir, remove_stray_parts, write_atomically
@@ -113,6 +113,8 @@ class ParquetWriterPipeline:
         """The batch as one table; if a row does not fit the schema, every row that does, and the misfits counted."""
         schema = schema_of(item_class)
         try:
+            if is_dataclass(item_class):
+                return pa.Table.from_pydict(columns_of(item_class, items), schema=schema), items
             return pa.Table.from_pylist([to_row(item) for item in items], schema=schema), items
         except (pa.ArrowException, TypeError, ValueError, OverflowError):
             pass

@@ -24,6 +24,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from llmbench.batches import ItemBatch
 from llmbench.failures import fail_crawl
 from llmbench.hub_endpoint import SORTS
 from llmbench.items import HubModelItem
@@ -74,6 +75,7 @@ class HubSpider(BaseSpider):
         self.invalid_entries = 0
         self.pending_pages: list[dict[str, Any]] = []  # per page: ids not yet on disk, next URL
         self.invalid_results: InvalidResultsReporter | None = None
+        self._parse_page, self._page_failed = self.parse_page, self.page_failed
 
     @classmethod
     def parse_arguments(cls, settings: BaseSettings, arguments: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +105,9 @@ class HubSpider(BaseSpider):
 
     def page_request(self, url: str) -> scrapy.Request:
         # dont_filter: cursors never repeat, and a crash-stale dupefilter must not hide a page on resume.
-        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True)
+        # One bound method for every page: Scrapy caches its check of a callback's source by the callable,
+        # and a fresh `self.parse_page` per request missed that cache (the source re-parsed per page).
+        return scrapy.Request(url, callback=self._parse_page, errback=self._page_failed, dont_filter=True)
 
     async def start(self):
         checkpoint = self._read_checkpoint()
@@ -168,7 +172,8 @@ class HubSpider(BaseSpider):
             yield self.page_request(url)
         elif self.models_seen == 0:
             self.logger.warning("the Hub listed no model for %s", self.query)
-        yield from items
+        if items:  # one item for the page: Scrapy's per-item cost is paid once (llmbench/batches.py)
+            yield ItemBatch(items, response)
 
     def entry_invalid(self, exc: HubShapeError, url: str) -> None:
         """One entry of an unexpected shape: skipped alone, counted, logged, and the crawl exits non-zero."""

@@ -40,7 +40,8 @@ def test_resume_after_utc_midnight_writes_the_first_runs_partition(make_replica,
 
 
 def test_a_live_jobdir_is_locked(make_replica, catalog, tmp_path):
-    replica = make_replica(faults=FaultConfig(latency=0.2))
+    # 33 pages of 0.5 s: the live crawl outlasts two more crawls' start-up even on a loaded machine.
+    replica = make_replica(faults=FaultConfig(latency=0.5))
     data, jobdir = tmp_path / "data", tmp_path / "job"
     env = env_for(replica.hub_url, data, token=None)
     live = subprocess.Popen(hub_command(jobdir), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,

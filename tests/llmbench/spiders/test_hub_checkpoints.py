@@ -9,6 +9,7 @@ import pytest
 from scrapy import Request, signals
 from scrapy.exceptions import CloseSpider
 
+from llmbench.batches import members
 from llmbench.failures import FAILED_STAT
 from llmbench.items import HubModelItem
 from llmbench.signals import batch_written
@@ -32,7 +33,8 @@ def written(spider: HubSpider, items: list) -> None:
 
 
 def items_of(output: list) -> list[HubModelItem]:
-    return [x for x in output if isinstance(x, HubModelItem)]
+    """The models of a page: yielded as one ItemBatch (llmbench/batches.py)."""
+    return [x for item in output for x in members(item) if isinstance(x, HubModelItem)]
 
 
 @pytest.fixture
