@@ -10,3 +10,5 @@ from .catalog import Catalog
 
 CATALOG = web.AppKey("catalog", Catalog)
 REPLICA = web.AppKey("replica", Any)
+# Encoded list pages by full URL (the catalog does not change while serving): a page is built once.
+LIST_PAGES = web.AppKey("list_pages", dict)

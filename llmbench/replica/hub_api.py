@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from .access import gated_refusal, json_error, repo_not_found
-from .appkeys import CATALOG, REPLICA
+from .appkeys import CATALOG, LIST_PAGES, REPLICA
 from .catalog import Catalog
 from .fields import (
     CATALOG_LINK,
@@ -28,6 +28,7 @@ from .fields import (
 from .records import ModelRecord
 
 MAX_LIMIT = 1000
+LIST_PAGES_KEPT = 512  # encoded list pages kept (about 230 MB at 500 models with every expand)
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)([KMBT]?)$", re.I)
 _UNITS = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 
@@ -148,17 +149,27 @@ async def list_models(request: web.Request) -> web.Response:
         predicate = build_predicate(query)
     except ValueError as exc:
         return json_error(400, f"invalid parameter: {exc}")
-    try:
-        records, next_cursor = catalog.page(sort=sort, cursor=query.get("cursor"), limit=limit,
-                                            predicate=predicate)
-    except ValueError:
-        return json_error(400, "invalid cursor")
-    items = [shape_item(r.api, expand=expand, full=full, config=config, card=card) for r in records]
-    response = web.Response(text=json.dumps(items), content_type="application/json")
-    if next_cursor:
-        pairs = [(k, v) for k, v in query.items() if k != "cursor"] + [("cursor", next_cursor)]
-        # percent-encoded as the Hub does it (the cursor's base64 padding comes as %3D)
-        response.headers.add("Link", f'<{request.url.with_query(None)}?{urlencode(pairs)}>; rel="next"')
+    pages = request.app[LIST_PAGES]
+    cached = pages.get(str(request.url))
+    if cached is None:
+        try:
+            records, next_cursor = catalog.page(sort=sort, cursor=query.get("cursor"), limit=limit,
+                                                predicate=predicate)
+        except ValueError:
+            return json_error(400, "invalid cursor")
+        items = [shape_item(r.api, expand=expand, full=full, config=config, card=card) for r in records]
+        next_link = None
+        if next_cursor:
+            pairs = [(k, v) for k, v in query.items() if k != "cursor"] + [("cursor", next_cursor)]
+            # percent-encoded as the Hub does it (the cursor's base64 padding comes as %3D)
+            next_link = f'<{request.url.with_query(None)}?{urlencode(pairs)}>; rel="next"'
+        cached = (json.dumps(items).encode(), next_link)
+        if len(pages) < LIST_PAGES_KEPT:
+            pages[str(request.url)] = cached
+    body, next_link = cached
+    response = web.Response(body=body, content_type="application/json")
+    if next_link:
+        response.headers.add("Link", next_link)
     # After `rel="next"`: a client that reads only the last `Link` line stops after the first page.
     response.headers.add("Link", CATALOG_LINK)
     return response

@@ -20,7 +20,7 @@ from aiohttp import web
 
 from . import evals, hub_api, leaderboard_app, pages, space
 from .access import AccessConfig
-from .appkeys import CATALOG, REPLICA
+from .appkeys import CATALOG, LIST_PAGES, REPLICA
 from .catalog import Catalog
 from .cdn import Cdn
 from .faults import FaultConfig
@@ -159,6 +159,7 @@ class Replica:
         app = web.Application(middlewares=[self._logging("hub"), self._hub_faults_and_limits])
         app[CATALOG] = self.catalog
         app[REPLICA] = self
+        app[LIST_PAGES] = {}
         for add_routes in HUB_ROUTES:
             add_routes(app)
         app.router.add_get("/{path:.+}", pages.repo_route)
