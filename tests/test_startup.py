@@ -25,7 +25,7 @@ execute()
 """
 
 
-def test_a_hub_crawl_imports_no_disabled_component_and_no_pandas(replica, tmp_path):
+def test_a_hub_crawl_imports_nothing_disabled_nor_pandas_and_freezes_only_startup_objects(replica, tmp_path):
     proc = subprocess.run([sys.executable, "-c", PROBE, "crawl", "hub", "-a", "limit=3"], cwd=ROOT,
                           env=crawl_env(replica, tmp_path / "data"), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
