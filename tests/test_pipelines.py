@@ -9,7 +9,7 @@ from scrapy import Request, Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from llmbench.items import HubModelItem
+from llmbench.items import EvalResultItem, HubModelItem
 from llmbench.middlewares.hub_auth import HubAuthMiddleware
 from llmbench.pipelines.dedup import DedupPipeline
 from llmbench.pipelines.parquet_writer import ParquetWriterPipeline
@@ -58,6 +58,23 @@ def test_quality_counts_without_dropping():
     assert crawler.stats.get_value("quality/hub_models/invalid/downloads") == 1
     assert crawler.stats.get_value("quality/hub_models/invalid/languages") == 1
     assert crawler.stats.get_value("quality/hub_models/missing/params") == 1
+
+
+def test_quality_counts_a_batch_as_it_counts_its_items_one_by_one():
+    items = [item(downloads=-3, languages=["en", 5]), item("org/b", likes=7, params=10, tags=["x", None]),
+             item("org/c", downloads=2, created_at="yesterday"),
+             EvalResultItem(model_id="org/c", dataset_id="d", value=float("nan"), crawled_at=NOW)]
+    counted = []
+    for batched in (False, True):
+        crawler = crawler_with()
+        pipe = QualityPipeline.from_crawler(crawler)
+        assert (pipe.process_batch(items) if batched else [pipe.process_item(i) for i in items]) == items
+        pipe.close_spider()
+        counted.append({k: v for k, v in crawler.stats.get_stats().items() if k.startswith("quality/")})
+    assert counted[0] == counted[1]
+    assert counted[1]["quality/hub_models/invalid/downloads"] == counted[1]["quality/hub_models/invalid/tags"] == 1
+    assert counted[1]["quality/hub_models/invalid/created_at"] == counted[1]["quality/eval_results/invalid/value"] == 1
+    assert counted[1]["quality/hub_models/missing/params"] == 2
 
 
 def test_parquet_writer_batches_into_finished_files(tmp_path):

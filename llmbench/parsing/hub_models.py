@@ -65,6 +65,8 @@ def first_license(card_license: Any, tags: list[str]) -> str | None:
 
 def base_models_from_tags(tags: list[str]) -> tuple[list[str], str | None]:
     """Parents and relation from `base_model:<relation>:<id>` tags, else plain `base_model:<id>` tags."""
+    if "base_model:" not in " ".join(tags):  # most repos: decided in one C call, not the loop below
+        return [], None
     related: list[str] = []
     plain: list[str] = []
     relation = None
@@ -129,19 +131,37 @@ def choose_params(safetensors: dict | None, gguf: dict | None, quantized: bool) 
     return None, None, None
 
 
+# The type each plain field must have; checked in one pass, the values then read directly.
+FIELD_TYPES: tuple[tuple[str, type | tuple[type, ...]], ...] = (
+    ("tags", list), ("cardData", dict), ("config", dict), ("gguf", dict), ("baseModels", dict),
+    ("gated", (bool, str)), ("author", str), ("pipeline_tag", str), ("library_name", str), ("downloads", int),
+    ("downloadsAllTime", int), ("likes", int),
+)
+
+
+def _check_types(data: dict[str, Any], model_id: str) -> None:
+    """HubShapeError for the first field of FIELD_TYPES with a value of another type (None is allowed)."""
+    get = data.get
+    for key, kinds in FIELD_TYPES:
+        value = get(key)
+        if value is not None and type(value) is not kinds:  # the usual case ends here
+            _typed(data, key, kinds, model_id)
+
+
 def item_from_api(data: Any, *, endpoint: str, crawled_at: datetime) -> HubModelItem:
     """One `/api/models` entry → one item. Raises HubShapeError when the entry is unusable."""
     if not isinstance(data, dict) or not isinstance(data.get("id"), str):
         raise HubShapeError(f"model entry without an id: {str(data)[:120]}")
     model_id = data["id"]
-    tags = _typed(data, "tags", list, model_id) or []
+    _check_types(data, model_id)
+    tags = data.get("tags") or []
     if tags and set(map(type, tags)) != {str} and not all(isinstance(tag, str) for tag in tags):
         raise HubShapeError(f"model {model_id}: `tags` holds a non-string")
-    card = _typed(data, "cardData", dict, model_id) or {}
-    config = _typed(data, "config", dict, model_id)
+    card = data.get("cardData") or {}
+    config = data.get("config")
     safetensors = _safetensors(data, model_id)
-    gguf = _typed(data, "gguf", dict, model_id)
-    base_block = _typed(data, "baseModels", dict, model_id) or {}
+    gguf = data.get("gguf")
+    base_block = data.get("baseModels") or {}
     base_models = [m["id"] for m in base_block.get("models") or () if isinstance(m, dict) and m.get("id")]
     relation = base_block.get("relation")
     if not base_models:
@@ -151,20 +171,20 @@ def item_from_api(data: Any, *, endpoint: str, crawled_at: datetime) -> HubModel
     params, source, reported = choose_params(safetensors, gguf, quantized)
     license_ = first_license(card.get("license"), tags)
     custom = license_ == "other"
-    gated = _typed(data, "gated", (bool, str), model_id)
+    gated = data.get("gated")
     return HubModelItem(
         model_id=model_id,
-        author=_typed(data, "author", str, model_id) or model_id.split("/", 1)[0],
+        author=data.get("author") or model_id.split("/", 1)[0],
         license=license_,
         license_name=_typed(card, "license_name", str, model_id) if custom else None,
         license_link=_typed(card, "license_link", str, model_id) if custom else None,
         languages=as_list(card.get("language")),
-        pipeline_tag=_typed(data, "pipeline_tag", str, model_id),
-        library=_typed(data, "library_name", str, model_id),
+        pipeline_tag=data.get("pipeline_tag"),
+        library=data.get("library_name"),
         tags=tags,
-        downloads=_int(data, "downloads", model_id),
-        downloads_all_time=_int(data, "downloadsAllTime", model_id),
-        likes=_int(data, "likes", model_id),
+        downloads=data.get("downloads"),
+        downloads_all_time=data.get("downloadsAllTime"),
+        likes=data.get("likes"),
         created_at=_date(data, "createdAt", model_id),
         last_modified=_date(data, "lastModified", model_id),
         gated="no" if gated in (False, None) else str(gated),

@@ -5,6 +5,10 @@ formatter, `item_dropped` sent with the member, so CoreStats and the spiders' re
 other exception costs that member alone and is reported as Scrapy reports it (`item_error`, which makes
 the crawl fail). Stages run in ITEM_PIPELINES order, each over the whole page before the next, and a
 stage may return an awaitable as in Scrapy. `item_scraped_count` counts the members that came through.
+
+A pipeline that neither drops nor fails single items may also define `process_batch(items) -> items`,
+given a batch's members at once (QualityPipeline counts a column at a time); it is used for batches
+instead of calling `process_item` per member. An exception there loses the batch, loudly.
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ class BatchItemPipelineManager(CountingItemPipelineManager):
 
     async def _stage(self, method: Any, batch: list[Any], response: Any) -> list[Any]:
         """One pipeline over every member; what it returns goes on, what it drops or fails on does not."""
+        process_batch = getattr(getattr(method, "__self__", None), "process_batch", None)
+        if process_batch is not None:
+            return process_batch(batch)
         with_spider = method in self._mw_methods_requiring_spider
         kept = []
         for member in batch:

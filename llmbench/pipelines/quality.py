@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 from scrapy.crawler import Crawler
 
-from llmbench.items import field_types
+from llmbench.items import field_reader, field_types
 
 logger = logging.getLogger(__name__)
 
@@ -86,15 +86,38 @@ class QualityPipeline:
                 counts[missing] += 1
             elif problem(value):
                 counts[invalid] += 1
-                dataset = type(item).dataset
-                if (dataset, name) not in self.logged:
-                    self.logged.add((dataset, name))
-                    logger.warning("%s.%s has an invalid value %r (counted in stats; logged once)",
-                                   dataset, name, value)
+                self._log_once(type(item).dataset, name, value)
         self.unreported += 1
         if self.unreported >= STATS_EVERY:
             self.report()
         return item
+
+    def process_batch(self, items: list[Any]) -> list[Any]:
+        """The same counts for a batch's members, a column at a time (pipelines/batch_processor.py)."""
+        groups: dict[type, list[Any]] = {}
+        for item in items:
+            groups.setdefault(type(item), []).append(item)
+        for item_class, group in groups.items():
+            if not is_dataclass(item_class):
+                continue
+            columns = zip(*map(field_reader(item_class), group), strict=True)
+            for (name, problem, missing, invalid), column in zip(self._checks_for(item_class), columns, strict=True):
+                nulls = column.count(None)
+                if nulls:
+                    self.counts[missing] += nulls
+                if nulls < len(column):
+                    for value in filter(problem, [v for v in column if v is not None]):
+                        self.counts[invalid] += 1
+                        self._log_once(item_class.dataset, name, value)
+        self.unreported += len(items)
+        if self.unreported >= STATS_EVERY:
+            self.report()
+        return items
+
+    def _log_once(self, dataset: str, name: str, value: Any) -> None:
+        if (dataset, name) not in self.logged:
+            self.logged.add((dataset, name))
+            logger.warning("%s.%s has an invalid value %r (counted in stats; logged once)", dataset, name, value)
 
     def report(self) -> None:
         """Add the counts gathered since the last report to the crawler stats."""
