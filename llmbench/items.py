@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import cache
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, ClassVar
 
 import pyarrow as pa
@@ -218,8 +218,11 @@ def row_of(item: Any) -> dict[str, Any]:
 def field_reader(item_class: type) -> Callable[[Any], tuple[Any, ...]]:
     """A function giving an item's field values as a tuple, in field order (one C call per item)."""
     names = [name for name, _ in field_types(item_class)]
-    getter = attrgetter(*names)
-    return getter if len(names) > 1 else lambda item: (getter(item),)
+    if "__slots__" in vars(item_class):
+        getter = attrgetter(*names)
+        return getter if len(names) > 1 else lambda item: (getter(item),)
+    from_dict = itemgetter(*names)  # the instance dict: faster than attribute lookups through the class
+    return (lambda item: from_dict(vars(item))) if len(names) > 1 else lambda item: (from_dict(vars(item)),)
 
 
 def columns_of(item_class: type, items: list[Any]) -> dict[str, list[Any]]:

@@ -12,10 +12,12 @@ the checks themselves.
 from __future__ import annotations
 
 import logging
+import math
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import is_dataclass
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 import pyarrow as pa
@@ -50,6 +52,25 @@ def problem_check(type_: pa.DataType) -> Callable[[Any], bool]:
     return lambda value: False
 
 
+def fast_fit_check(type_: pa.DataType) -> Callable[[list[Any]], bool]:
+    """A check that non-null values all fit, made of C-level calls (True: none to look at one by one).
+
+    False only means "look closer": the values then go through `problem_check` one by one."""
+    exact = {pa.types.is_integer: int, pa.types.is_floating: float, pa.types.is_boolean: bool,
+             pa.types.is_string: str, pa.types.is_timestamp: datetime, pa.types.is_list: list}
+    kind = next((k for test, k in exact.items() if test(type_)), None)
+    if kind is int:
+        return lambda values: set(map(type, values)) == {int} and min(values) >= 0
+    if kind is float:
+        return lambda values: set(map(type, values)) == {float} and not any(map(math.isnan, values))
+    if kind is list:
+        return lambda values: (set(map(type, values)) == {list}
+                               and set(map(type, chain.from_iterable(values))) <= {str})
+    if kind is not None:
+        return lambda values: set(map(type, values)) == {kind}
+    return lambda values: True
+
+
 def value_problem(type_: pa.DataType, value: Any) -> bool:
     """True when `value` does not fit the column type."""
     return problem_check(type_)(value)
@@ -61,6 +82,7 @@ class QualityPipeline:
         self.logged: set[tuple[str, str]] = set()
         self.checks: dict[type, list[tuple[str, Callable[[Any], bool], str, str]]] = {}
         self.counts: Counter[str] = Counter()
+        self.fits: dict[type, list[Callable[[list[Any]], bool]]] = {}
         self.unreported = 0
 
     @classmethod
@@ -101,18 +123,26 @@ class QualityPipeline:
             if not is_dataclass(item_class):
                 continue
             columns = zip(*map(field_reader(item_class), group), strict=True)
-            for (name, problem, missing, invalid), column in zip(self._checks_for(item_class), columns, strict=True):
+            fits = self._fits_for(item_class)
+            for (name, problem, missing, invalid), fit, column in zip(self._checks_for(item_class), fits, columns,
+                                                                      strict=True):
                 nulls = column.count(None)
                 if nulls:
                     self.counts[missing] += nulls
-                if nulls < len(column):
-                    for value in filter(problem, [v for v in column if v is not None]):
+                    column = [v for v in column if v is not None]
+                if column and not fit(column):
+                    for value in filter(problem, column):
                         self.counts[invalid] += 1
                         self._log_once(item_class.dataset, name, value)
         self.unreported += len(items)
         if self.unreported >= STATS_EVERY:
             self.report()
         return items
+
+    def _fits_for(self, item_class: type) -> list[Callable[[list[Any]], bool]]:
+        if item_class not in self.fits:
+            self.fits[item_class] = [fast_fit_check(type_) for _, type_ in field_types(item_class)]
+        return self.fits[item_class]
 
     def _log_once(self, dataset: str, name: str, value: Any) -> None:
         if (dataset, name) not in self.logged:
