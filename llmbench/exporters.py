@@ -1,7 +1,15 @@
-"""A `parquet` feed exporter, so `scrapy crawl hub -O models.parquet` works as Scrapy users expect."""
+"""A `parquet` feed exporter, so `scrapy crawl hub -O models.parquet` works as Scrapy users expect.
+
+A parquet file has one schema: the first item's class decides it. Items of another class (the hub
+crawl's eval results beside its models) are left out of that file, counted, and named in one warning
+at the end, which says how to write them too (FEEDS `item_classes`, one file per class); they are in
+DATA_DIR's datasets either way.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from typing import Any
 
 import pyarrow as pa
@@ -10,6 +18,8 @@ from scrapy.exporters import BaseItemExporter
 
 from llmbench.items import schema_of
 from llmbench.pipelines.parquet_writer import to_row
+
+logger = logging.getLogger(__name__)
 
 
 class ParquetItemExporter(BaseItemExporter):
@@ -22,10 +32,16 @@ class ParquetItemExporter(BaseItemExporter):
         self.rows: list[dict[str, Any]] = []
         self.schema: pa.Schema | None = None
         self.writer: pq.ParquetWriter | None = None
+        self.item_class: type | None = None
+        self.left_out: Counter[str] = Counter()
 
     def export_item(self, item: Any) -> None:
         if self.schema is None:
-            self.schema = schema_of(type(item))
+            self.item_class = type(item)
+            self.schema = schema_of(self.item_class)
+        elif type(item) is not self.item_class:
+            self.left_out[type(item).__name__] += 1
+            return
         self.rows.append(to_row(item))
         if len(self.rows) >= self.batch_size:
             self._write()
@@ -43,3 +59,8 @@ class ParquetItemExporter(BaseItemExporter):
         self._write()
         if self.writer is not None:
             self.writer.close()
+        if self.left_out:
+            assert self.item_class is not None
+            logger.warning("the parquet feed holds %s rows only (one schema per file); left out of it: %s. To write "
+                           "them too, give each class its own file with FEEDS item_classes", self.item_class.__name__,
+                           ", ".join(f"{count} {name}" for name, count in self.left_out.items()))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import logging
 from datetime import UTC, datetime
 
 import pyarrow.parquet as pq
 from scrapy.utils.misc import load_object
 
 from llmbench.exporters import ParquetItemExporter
-from llmbench.items import ModelSizeItem, schema_of
+from llmbench.items import EvalResultItem, ModelSizeItem, schema_of
 from tests.inprocess import project_crawler
 
 WHEN = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -54,3 +55,13 @@ def test_no_items_write_nothing():
 def test_the_project_registers_it_as_the_parquet_format():
     crawler = project_crawler()
     assert load_object(crawler.settings.getdict("FEED_EXPORTERS")["parquet"]) is ParquetItemExporter
+
+
+def test_items_of_another_class_are_left_out_and_named_once(caplog):
+    other = EvalResultItem(model_id="org/m1", dataset_id="d", task_id="t", value=1.0, crawled_at=WHEN)
+    with caplog.at_level(logging.WARNING, logger="llmbench.exporters"):
+        table = pq.read_table(export([size_item(1), other, size_item(2), other]))
+    assert table.schema.equals(schema_of(ModelSizeItem))
+    assert table.column("model_id").to_pylist() == ["org/m1", "org/m2"]
+    (message,) = [r.getMessage() for r in caplog.records]
+    assert "ModelSizeItem rows only" in message and "2 EvalResultItem" in message and "item_classes" in message
