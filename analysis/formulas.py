@@ -145,26 +145,41 @@ def median_ci_ranks(n: int) -> tuple[int, int]:
 
 
 class Ranking:
-    """One column sorted once; average ranks (ties share their mean rank) of any subset of it, in the
-    subset's row order, with the ties' Σ(t³ − t), in linear time (scipy's rankdata sorts every call)."""
+    """One column sorted once; average ranks (ties share their mean rank) of any subset of it, with
+    the ties' Σ(t³ − t), in linear time (scipy's rankdata sorts every call)."""
 
     def __init__(self, values: np.ndarray) -> None:
         self.values = np.asarray(values, dtype=float)
         self.order = np.argsort(self.values)  # NaN last (callers' masks leave NaN out); ties in any order
+        self.ordered = self.values[self.order]
 
-    def ranks(self, mask: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-        order = self.order if mask is None else self.order[mask[self.order]]
-        ranked = self.values[order]
+    def _sorted_ranks(self, mask: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None, float]:
+        """The subset's ranks in sorted order, which of the sorted rows are in it, the ties' term."""
+        chosen = None if mask is None else mask[self.order]
+        ranked = self.ordered if chosen is None else self.ordered[chosen]
         n = len(ranked)
         if n == 0:
-            return np.empty(0), 0.0
+            return np.empty(0), chosen, 0.0
         starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
         counts = np.diff(np.append(starts, n))
-        out = np.empty(n)
-        position = order if mask is None else (np.cumsum(mask) - 1)[order]
-        out[position] = np.repeat(starts + 1 + (counts - 1) / 2, counts)
+        ranks = np.repeat(starts + 1 + (counts - 1) / 2, counts)
         counts = counts.astype(float)
-        return out, float(np.sum(counts ** 3 - counts))
+        return ranks, chosen, float(np.sum(counts ** 3 - counts))
+
+    def ranks(self, mask: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+        """The ranks of the rows in `mask` (all rows when None), in row order, and the ties' term."""
+        ranks, chosen, ties = self._sorted_ranks(mask)
+        order = self.order if chosen is None else self.order[chosen]
+        out = np.empty(len(ranks))
+        out[order if mask is None else (np.cumsum(mask) - 1)[order]] = ranks
+        return out, ties
+
+    def sums(self, mask: np.ndarray, labels: np.ndarray, groups: int) -> tuple[list[float], float]:
+        """Rank sum of each group (`labels`: 0 … groups − 1 per row) in the joint ranking of the rows in
+        `mask`, and the ties' term; no ranks in row order needed (sums of half-integers: exact)."""
+        ranks, chosen, ties = self._sorted_ranks(mask)
+        sums = np.bincount(labels[self.order][chosen], weights=ranks, minlength=groups)
+        return [float(v) for v in sums], ties
 
 
 def rank(values: np.ndarray) -> tuple[np.ndarray, float]:

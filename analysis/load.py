@@ -104,7 +104,9 @@ def _one_row(board: pa.Table, codes: np.ndarray, keys: pa.Array) -> tuple[pa.Tab
         kept = np.concatenate([kept, ranked.drop_duplicates("code")["row"].to_numpy()])
     rank = np.empty(len(keys), dtype=np.int64)
     rank[pc.sort_indices(keys).to_numpy()] = np.arange(len(keys))
-    kept = kept[np.argsort(rank[codes[kept]])]
+    placed = np.full(len(keys), -1, dtype=np.int64)  # one kept row per id: placed by its id's rank, no sort
+    placed[rank[codes[kept]]] = kept
+    kept = placed[placed >= 0]
     kept_codes = codes[kept]
     evaluations = pa.array(counts[kept_codes], pa.int64())
     # taken column by column, each source column let go once taken: the peak is one table, not two

@@ -85,8 +85,9 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
         trend = density.fit(board, options.density_score)
         community, points = evals.analyse(data, options.snapshot,
                                           lambda: evals.board_raw_scores(data, options.snapshot))
-        worker.draw(_draw, staging / "figures", options.svg, numeric(table, TABLE_FIGURES),
-                    numeric(board, BOARD_FIGURES), done, trend, _plain_points(points), community)
+        same = table is board  # then one frame serves both (a pickled column less to send)
+        worker.draw(_draw, staging / "figures", options.svg, numeric(table, TABLE_FIGURES + same * ["upload_date"]),
+                    None if same else numeric(board, BOARD_FIGURES), done, trend, _plain_points(points), community)
         try:
             doc = _document(data, options, board, table, top, done, trend, community, quality_report, comparison)
             if (text := evals_figure_text(points, community)) is not None:
@@ -113,11 +114,11 @@ def _prepare() -> None:
     import analysis.figures  # noqa: F401 (matplotlib: imported by the figure worker only)
 
 
-def _draw(directory: Path, svg: bool, table: pd.DataFrame, board: pd.DataFrame, done: dict, trend: dict,
+def _draw(directory: Path, svg: bool, table: pd.DataFrame, board: pd.DataFrame | None, done: dict, trend: dict,
           points: pd.DataFrame | None, community: dict) -> None:
     from analysis.figures import draw_report
 
-    draw_report(directory, svg, table, board, done, trend, points, community)
+    draw_report(directory, svg, table, table if board is None else board, done, trend, points, community)
 
 
 def _plain_points(points: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -40,9 +40,8 @@ class Rankings:
         """The column's values in rows `a` and in rows `b` (masks without NaN rows), and the first
         group's rank sum in the two groups' joint ranking with its ties' term."""
         values = self.table[column].to_numpy(dtype=float)
-        both = a | b
-        ranks, ties = self(column).ranks(both)
-        return values[a], values[b], (float(ranks[a[both]].sum()), ties)
+        sums, ties = self(column).sums(a | b, b.view(np.int8), 2)
+        return values[a], values[b], (sums[0], ties)
 
 
 def _clean(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -166,8 +165,8 @@ def efficiency(table: pd.DataFrame, cost: str, ratio: str, label: str, top: int 
             "ci95": _median_ci(values),
             "top": [{"model_id": m, ratio: float(v), cost: float(c), "average": float(s)}
                     for m, v, c, s in zip(best["model_id"], best[ratio], best[cost], best["average"], strict=True)],
-            "pareto": [{"model_id": m, cost: float(c), "average": float(s)}
-                       for m, c, s in zip(data["model_id"].to_numpy()[front], data[cost].to_numpy()[front],
+            "pareto": [{"model_id": m, cost: float(c), "average": float(s)}  # ids of the front only, not all
+                       for m, c, s in zip(data["model_id"].iloc[front].tolist(), data[cost].to_numpy()[front],
                                           data["average"].to_numpy()[front], strict=True)]}
 
 
@@ -198,11 +197,12 @@ def by_type(table: pd.DataFrame, rankings: Rankings | None = None) -> dict[str, 
                               "(as scipy.stats.kruskal); epsilon² effect size", "groups": rows}
     if len(usable) >= 2:
         scored = table["average"].notna().to_numpy()
-        masks = [(table["type"] == t).to_numpy(dtype=bool) & scored for t in usable]
-        joint = np.logical_or.reduce(masks)
-        ranks, ties = rankings("average").ranks(joint)
+        labels = np.full(len(table), -1, dtype=np.intp)
+        for number, t in enumerate(usable):
+            labels[(table["type"] == t).to_numpy(dtype=bool) & scored] = number
+        sums, ties = rankings("average").sums(labels >= 0, labels, len(usable))
         sizes = [len(v) for v in usable.values()]
-        h, p = formulas.kruskal([float(ranks[m[joint]].sum()) for m in masks], sizes, ties)
+        h, p = formulas.kruskal(sums, sizes, ties)
         n = sum(sizes)
         result.update(n=int(n), statistic=h, p_value=p,
                       effect_size={"epsilon_squared": float(h * (n + 1) / (n ** 2 - 1))}, ci95=None)
