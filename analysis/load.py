@@ -40,7 +40,8 @@ __all__ = ["AnalysisInputError", "POPULATIONS", "build_table", "one_row_per_mode
 
 def read_inputs(data_dir: str | Path, snapshot: str | None = None, hub_required: bool = True) -> dict:
     """The three datasets as Arrow tables, only the columns used (hub_models/model_sizes may be None)."""
-    return {"leaderboard": read_columns(data_dir, "leaderboard", BOARD_COLUMNS, snapshot, optional=BOARD_OPTIONAL),
+    return {"leaderboard": read_columns(data_dir, "leaderboard", BOARD_COLUMNS, snapshot, optional=BOARD_OPTIONAL,
+                                        dictionary=("upload_date", "submission_date")),
             "hub_models": read_columns(data_dir, "hub_models", HUB_COLUMNS, snapshot, required=hub_required,
                                        optional=tuple(HUB_COLUMNS[1:])),
             "model_sizes": read_columns(data_dir, "model_sizes", ["canonical_id", *SIZE_COLUMNS], snapshot,
@@ -87,7 +88,8 @@ def _one_row(board: pa.Table, codes: np.ndarray, keys: pa.Array) -> tuple[pa.Tab
     repeated = np.flatnonzero(counts[codes] > 1)
     kept = np.flatnonzero(counts[codes] == 1)
     if len(repeated):
-        rows = board.select(["model_id", "submission_date", "precision", "revision"]).take(repeated).to_pandas()
+        rows = pa.table({c: pc.cast(board.column(c).take(repeated), pa.string())
+                         for c in ("model_id", "submission_date", "precision", "revision")}).to_pandas()
         ranked = pd.DataFrame({
             "row": repeated, "code": codes[repeated], "crawled": _crawled(board)[repeated],
             "model_id": rows["model_id"].astype(str).to_numpy(),

@@ -31,7 +31,8 @@ def _compatible(found: pa.DataType, expected: pa.DataType) -> bool:
     return any(any(g(expected) for g in group) and any(g(found) for g in group) for group in groups)
 
 
-def _read_file(path: Path, dataset: str, columns: list[str], required: set[str]) -> pa.Table:
+def _read_file(path: Path, dataset: str, columns: list[str], required: set[str],
+               dictionary: tuple[str, ...] = ()) -> pa.Table:
     try:
         schema = pq.read_schema(path)
     except (pa.ArrowException, OSError) as exc:
@@ -48,12 +49,14 @@ def _read_file(path: Path, dataset: str, columns: list[str], required: set[str])
             raise AnalysisInputError(f"{path}: column `{name}` is {found}, expected {want}")
         present.append(name)
     try:
-        table = pq.read_table(path, columns=present)
+        table = pq.read_table(path, columns=present, read_dictionary=[c for c in present if c in dictionary])
     except (pa.ArrowException, OSError) as exc:
         raise AnalysisInputError(f"corrupt parquet file {path}: {exc}") from exc
     arrays, fields = [], []
     for name in columns:
         field = expected.field(name)
+        if name in dictionary and pa.types.is_string(field.type):  # a few distinct values: kept encoded
+            field = pa.field(name, pa.dictionary(pa.int32(), field.type))
         if name in present:
             try:
                 arrays.append(table.column(name).cast(field.type))
@@ -66,10 +69,12 @@ def _read_file(path: Path, dataset: str, columns: list[str], required: set[str])
 
 
 def read_columns(data_dir: str | Path, dataset: str, columns: list[str], snapshot: str | None = None,
-                 required: bool = True, optional: tuple[str, ...] = ()) -> pa.Table | None:
+                 required: bool = True, optional: tuple[str, ...] = (),
+                 dictionary: tuple[str, ...] = ()) -> pa.Table | None:
     """The snapshot's rows with `columns` (plus the keys and `crawled_at`); None when absent and not
     `required`. Rows repeating a key (two runs on one day) are all returned: analysis/load.py keeps the
-    most recently crawled while it joins, with no extra pass over the data."""
+    most recently crawled while it joins, with no extra pass over the data. Text columns named in
+    `dictionary` stay dictionary-encoded as parquet stores them (no million strings decoded)."""
     try:
         files = snapshot_files(data_dir, dataset, snapshot)
     except DatasetError as exc:
@@ -79,7 +84,7 @@ def read_columns(data_dir: str | Path, dataset: str, columns: list[str], snapsho
     keys = list(KEYS[dataset])
     wanted = list(dict.fromkeys([*keys, *columns, "crawled_at"]))
     must = set(wanted) - set(optional)
-    tables = [_read_file(path, dataset, wanted, must) for path in files]
+    tables = [_read_file(path, dataset, wanted, must, dictionary) for path in files]
     table = pa.concat_tables(tables) if len(tables) > 1 else tables[0]
     if table.num_rows == 0:
         if required:

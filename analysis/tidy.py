@@ -41,9 +41,19 @@ def _categories(array: pa.Array | pa.ChunkedArray) -> pd.Categorical:
 
 
 def _dates(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """YYYY-MM-DD text as datetime64 (NaT where empty or unparsable)."""
-    parsed = pc.strptime(_single(array), format="%Y-%m-%d", unit="s", error_is_null=True)
-    return parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+    """YYYY-MM-DD text as datetime64 (NaT where empty or unparsable); dictionary-encoded text (as read,
+    analysis/read.py) is parsed once per distinct date, not once per row."""
+    def parse(strings: pa.Array) -> np.ndarray:
+        parsed = pc.strptime(pc.cast(strings, pa.string()), format="%Y-%m-%d", unit="s", error_is_null=True)
+        return parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+
+    if not pa.types.is_dictionary(array.type):
+        return parse(_single(array))
+    parts = []
+    for chunk in array.chunks if isinstance(array, pa.ChunkedArray) else [array]:
+        dates = np.append(parse(chunk.dictionary), np.datetime64("NaT", "s"))  # the last: null rows
+        parts.append(dates[pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False)])
+    return np.concatenate(parts) if parts else np.empty(0, dtype="datetime64[s]")
 
 
 def _sources(detailed: dict[str, tuple[np.ndarray, pa.Array]], board: np.ndarray) -> pd.Categorical:
@@ -101,8 +111,9 @@ def finish(board: dict[str, pa.ChunkedArray], joined: dict[str, pa.Array],
         "evaluations": board.pop("evaluations").to_numpy(),
         "on_hub_crawl": on_hub_crawl,
     }, copy=False)
-    classes = out["license"].map({v: license_class(v) for v in out["license"].cat.categories})
-    out["license_class"] = pd.Categorical(classes, categories=["open", "restricted", "unknown"]).fillna("unknown")
+    classes = ["open", "restricted", "unknown"]  # per category, not per row; -1 (no license): unknown
+    by_code = np.array([classes.index(license_class(v)) for v in out["license"].cat.categories] + [2], dtype=np.int8)
+    out["license_class"] = pd.Categorical.from_codes(by_code[out["license"].cat.codes.to_numpy()], categories=classes)
     out["params_b"] = out["params"] / 1e9
     with np.errstate(divide="ignore", invalid="ignore"):
         out["log10_params_b"] = np.log10(out["params_b"].where(out["params_b"] > 0))
