@@ -3,7 +3,9 @@
 Synthetic `leaderboard` and `hub_models` snapshots are written with the project's schemas (2% of the
 models evaluated twice, so the one-row rule has work to do), then `python -m analysis` runs as its
 own process, end to end (imports included); its peak memory is the PSS of the process tree (USS
-plus each shared page divided among the processes sharing it), sampled every 50 ms.
+plus each shared page divided among the processes sharing it, so the figure worker counts too),
+sampled every 50 ms. Stages: "figures" is the worker's drawing time, concurrent with "statistics"
+and "write files"; "waiting for figures" is what the parent spent waiting for it.
 Goals (issue #15 item 4): < 5 s and < 1 GiB peak for 1,000,000 rows.
 
 Run: python -m benchmarks.analysis [--rows 1000000] [--json PATH]
