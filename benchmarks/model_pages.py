@@ -21,7 +21,6 @@ import re
 import sys
 import tempfile
 import threading
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -59,7 +58,8 @@ def summary(replica, data: str, seconds: float) -> dict:
 
 
 class WindowCounter:
-    """Counts resolver requests per replica window (windows are aligned to multiples of their length)."""
+    """Counts resolver requests per replica window (windows are aligned to multiples of their length), by
+    each request's arrival time: the replica's own clock, not the moment this thread saw the record."""
 
     def __init__(self, replica, window: float) -> None:
         self.replica, self.window = replica, window
@@ -71,8 +71,9 @@ class WindowCounter:
     def _poll(self) -> None:
         records = self.replica.log.records
         new, self._seen = records[self._seen:len(records)], len(records)
-        wid = int(time.time() // self.window)
-        self.counts[wid] += sum(1 for r in new if bucket_of(r.path_qs.split("?", 1)[0]) == "resolvers")
+        for record in new:
+            if bucket_of(record.path_qs.split("?", 1)[0]) == "resolvers":
+                self.counts[int(record.arrived // self.window)] += 1
 
     def _run(self) -> None:
         while not self._stop.wait(0.02):

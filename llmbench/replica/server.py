@@ -45,6 +45,7 @@ class RequestRecord:
     status: int
     authorization: str | None
     user_agent: str | None
+    arrived: float = 0.0  # time.time() when the request came in (the rate limiter's clock)
 
 
 @dataclass
@@ -102,12 +103,14 @@ class Replica:
     def _logging(self, origin: str):
         @web.middleware
         async def log_requests(request: web.Request, handler):
+            arrived = time.time()
             try:
                 response = await handler(request)
             except web.HTTPException as exc:
                 response = exc
             self.log.add(RequestRecord(origin, request.method, request.path_qs, response.status,
-                                       request.headers.get("Authorization"), request.headers.get("User-Agent")))
+                                       request.headers.get("Authorization"), request.headers.get("User-Agent"),
+                                       arrived))
             return response
         return log_requests
 
