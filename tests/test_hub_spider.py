@@ -25,6 +25,7 @@ def test_top_100_by_downloads(replica, catalog, run_crawl):
     assert "expand=safetensors" in list_requests(replica)[0] and "expand=gguf" in list_requests(replica)[0]
     row = table.to_pylist()[0]
     assert row["endpoint"] == replica.hub_url and row["crawled_at"] is not None
+    assert "RefererMiddleware instance" not in result.output  # Scrapy's warning when a spider leaves it out
 
 
 def test_all_models_across_pages(replica, catalog, run_crawl):

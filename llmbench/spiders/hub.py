@@ -36,16 +36,6 @@ from llmbench.spiders.base import BaseSpider, choice, positive_int
 CHECKPOINT_FILE = "hub_checkpoint.json"
 MAX_PAGE_SIZE = 1000
 SHOWN_INVALID = 20  # invalid entries logged one by one; the rest are counted only
-# Scrapy's spider middlewares that only look at requests, yet pass every yielded item through an async
-# generator layer (~1/5 of the per-model cost). This spider yields one request per page of 500 models,
-# built from our own fixed parameters or the Hub's Link header: no Referer to send to a JSON API, no
-# URL near URLLENGTH_LIMIT, no depth to limit (pages are a chain, not a tree), no response.meta copied.
-UNUSED_SPIDER_MIDDLEWARES = (
-    "scrapy.spidermiddlewares.referer.RefererMiddleware",
-    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware",
-    "scrapy.spidermiddlewares.depth.DepthMiddleware",
-    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware",
-)
 
 
 def pending_key(item: Any) -> Any:
@@ -59,14 +49,6 @@ class HubSpider(BaseSpider):
     name = "hub"
     # The REST API is a documented interface for programs; its RateLimit headers govern us, not robots.txt.
     custom_settings = {"ROBOTSTXT_OBEY": False}
-
-    @classmethod
-    def update_settings(cls, settings: BaseSettings) -> None:
-        """The project's spider middlewares minus UNUSED_SPIDER_MIDDLEWARES (a `-s SPIDER_MIDDLEWARES=` still wins)."""
-        super().update_settings(settings)
-        middlewares = settings.getdict("SPIDER_MIDDLEWARES")
-        middlewares.update(dict.fromkeys(UNUSED_SPIDER_MIDDLEWARES, None))
-        settings.set("SPIDER_MIDDLEWARES", middlewares, priority="spider")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
