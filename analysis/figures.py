@@ -6,7 +6,6 @@ shows (analysis/captions.py, which needs no matplotlib); the numbers themselves 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -107,14 +106,25 @@ def draw_all(table: pd.DataFrame, results: dict[str, dict[str, Any]], figures: F
     return figures.files
 
 
-def draw_report(directory: Path, svg: bool, table: pd.DataFrame, board: pd.DataFrame,
-                results: dict[str, dict[str, Any]], trend: dict[str, Any], points: pd.DataFrame | None,
-                community: dict[str, Any]) -> list[str]:
-    """Every figure of the report (the figure worker's job, analysis/worker.py): `table` the main
-    population, `board` the whole board (density), `results` with the two efficiency entries."""
-    figures = Figures(directory, svg=svg)
-    draw_all(table, results, figures)
+def draw_tables(table: pd.DataFrame, figures: Figures) -> None:
+    """The figures drawn from the table alone (the figure worker draws them while the parent computes
+    what the others need)."""
     with plt.rc_context(STYLE):
+        size_distribution(table, figures)
+        size_vs_score(table, figures, log=False)
+        size_vs_score(table, figures, log=True)
+        type_breakdown(table, figures)
+
+
+def draw_results(table: pd.DataFrame, board: pd.DataFrame, results: dict[str, dict[str, Any]],
+                 trend: dict[str, Any], points: pd.DataFrame | None, community: dict[str, Any],
+                 figures: Figures) -> None:
+    """The figures that draw computed results: Pareto fronts (`results`' efficiencies), the density
+    fit of `board`, the Community Evals panels."""
+    with plt.rc_context(STYLE):
+        efficiency_plot(table, figures, "params_b", "Parameters (billions)", "per billion", "efficiency_size",
+                        results["efficiency_size"])
+        efficiency_plot(table, figures, "co2_kg", "Evaluation CO₂ (kg)", "per kg", "efficiency_co2",
+                        results["efficiency_co2"])
         density.figure(board, trend, figures)
     evals_figure(points, community, figures)
-    return figures.files

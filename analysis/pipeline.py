@@ -81,14 +81,16 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
 
     def build(staging: Path) -> None:
         clock = time.perf_counter()
-        done = efficiencies(table, options.floor)  # the Pareto fronts: computed once, also drawn
-        trend = density.fit(board, options.density_score)
-        community, points = evals.analyse(data, options.snapshot,
-                                          lambda: evals.board_raw_scores(data, options.snapshot))
         same = table is board  # then one frame serves both (a pickled column less to send)
-        worker.draw(_draw, staging / "figures", options.svg, numeric(table, TABLE_FIGURES + same * ["upload_date"]),
-                    None if same else numeric(board, BOARD_FIGURES), done, trend, _plain_points(points), community)
+        worker.draw(_draw_tables, staging / "figures", options.svg,  # the figures of the table alone, at once
+                    numeric(table, TABLE_FIGURES + same * ["upload_date"]),
+                    None if same else numeric(board, BOARD_FIGURES))
         try:
+            done = efficiencies(table, options.floor)  # the Pareto fronts: computed once, also drawn
+            trend = density.fit(board, options.density_score)
+            community, points = evals.analyse(data, options.snapshot,
+                                              lambda: evals.board_raw_scores(data, options.snapshot))
+            worker.draw(_draw_results, done, trend, _plain_points(points), community)
             doc = _document(data, options, board, table, top, done, trend, community, quality_report, comparison)
             if (text := evals_figure_text(points, community)) is not None:
                 doc["figures"]["community_evals"] = text
@@ -114,11 +116,20 @@ def _prepare() -> None:
     import analysis.figures  # noqa: F401 (matplotlib: imported by the figure worker only)
 
 
-def _draw(directory: Path, svg: bool, table: pd.DataFrame, board: pd.DataFrame | None, done: dict, trend: dict,
-          points: pd.DataFrame | None, community: dict) -> None:
-    from analysis.figures import draw_report
+_HELD: dict[str, Any] = {}  # in the figure worker: the first job's frames, for the second
 
-    draw_report(directory, svg, table, table if board is None else board, done, trend, points, community)
+
+def _draw_tables(directory: Path, svg: bool, table: pd.DataFrame, board: pd.DataFrame | None) -> None:
+    from analysis.figures import Figures, draw_tables
+
+    _HELD.update(figures=Figures(directory, svg=svg), table=table, board=table if board is None else board)
+    draw_tables(_HELD["table"], _HELD["figures"])
+
+
+def _draw_results(done: dict, trend: dict, points: pd.DataFrame | None, community: dict) -> None:
+    from analysis.figures import draw_results
+
+    draw_results(_HELD["table"], _HELD["board"], done, trend, points, community, _HELD["figures"])
 
 
 def _plain_points(points: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -27,24 +27,25 @@ def numeric(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 def _serve(connection: Any, prepare: Callable[[], None]) -> None:
     prepare()  # the imports, while the parent reads
-    job = connection.recv()
-    if job is None:  # the parent failed before it had figures to draw
-        return
-    start = time.perf_counter()
-    try:
-        job[0](*job[1:])
-        connection.send(("done", time.perf_counter() - start))
-    except BaseException:  # noqa: B036 (reported to the parent, whatever it was)
-        connection.send(("failed", traceback.format_exc()))
+    seconds = 0.0
+    while (job := connection.recv()) is not None:  # None: no more jobs
+        start = time.perf_counter()
+        try:
+            job[0](*job[1:])
+        except BaseException:  # noqa: B036 (reported to the parent, whatever it was)
+            connection.send(("failed", traceback.format_exc()))
+            return
+        seconds += time.perf_counter() - start
+    connection.send(("done", seconds))
 
 
 class Worker:
-    """`prepare()` in a forked child from now on; `draw(function, *args)` hands it its job; `wait()`
-    returns the seconds the job took or raises its error; `stop()` ends it whatever its state."""
+    """`prepare()` in a forked child from now on; `draw(function, *args)` hands it a job (jobs run in
+    order, one process: a later job may use what an earlier one kept); `wait()` returns the seconds
+    the jobs took or raises their error; `stop()` ends the worker whatever its state."""
 
     def __init__(self, prepare: Callable[[], None]) -> None:
-        self.job: tuple | None = None
-        self.finished = False
+        self.jobs: list[tuple] = []
         self.process = self.connection = None
         if "fork" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("fork")
@@ -55,31 +56,33 @@ class Worker:
             child.close()
 
     def draw(self, function: Callable[..., None], *args: Any) -> None:
-        self.job = (function, *args)
+        self.jobs.append((function, *args))
         if self.connection is not None:
-            self.connection.send(self.job)
+            self.connection.send(self.jobs[-1])
 
     def wait(self) -> float:
+        start = time.perf_counter()
         if self.connection is None:  # no fork: drawn here, now
-            start = time.perf_counter()
-            self.job[0](*self.job[1:])
+            for job in self.jobs:
+                job[0](*job[1:])
             return time.perf_counter() - start
         try:
+            self.connection.send(None)
             status, value = self.connection.recv()
-        except EOFError:
+        except (EOFError, BrokenPipeError):
             status, value = "failed", f"the figure worker ended (exit code {self.process.exitcode})"
-        self.finished = True
-        self.stop()
+        self.stop(finished=True)
         if status != "done":
             raise RuntimeError(f"drawing the figures failed:\n{value}")
         return value
 
-    def stop(self) -> None:
+    def stop(self, finished: bool = False) -> None:
         if self.process is None:
             return
-        if self.job is None and self.process.is_alive():
+        if not self.jobs and self.process.is_alive():
             self.connection.send(None)  # nothing to draw: it leaves by itself
-        if self.job is None or self.finished:
+            finished = True
+        if finished:
             self.process.join(timeout=5)
         if self.process.is_alive():  # drawing for a parent that failed: its files are never published
             self.process.kill()
