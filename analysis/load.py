@@ -41,32 +41,32 @@ __all__ = ["AnalysisInputError", "POPULATIONS", "build_table", "one_row_per_mode
 def read_inputs(data_dir: str | Path, snapshot: str | None = None, hub_required: bool = True) -> dict:
     """The three datasets as Arrow tables, only the columns used (hub_models/model_sizes may be None)."""
     return {"leaderboard": read_columns(data_dir, "leaderboard", BOARD_COLUMNS, snapshot, optional=BOARD_OPTIONAL,
-                                        dictionary=("upload_date", "submission_date")),
+                                        dictionary=("type", "precision", "upload_date", "submission_date")),
             "hub_models": read_columns(data_dir, "hub_models", HUB_COLUMNS, snapshot, required=hub_required,
                                        optional=tuple(HUB_COLUMNS[1:])),
             "model_sizes": read_columns(data_dir, "model_sizes", ["canonical_id", *SIZE_COLUMNS], snapshot,
                                         required=False, optional=("canonical_id", "params_source", "exact"))}
 
 
-def _canonical(table: pa.Table) -> pa.Array:
+def _canonical(table: pa.Table) -> pa.ChunkedArray:
     """Each row's join key: `canonical_id` where the Hub redirects the id, else `model_id`."""
     ids = table.column("model_id")
-    if "canonical_id" in table.column_names:
-        ids = pc.coalesce(table.column("canonical_id"), ids)
-    return ids.combine_chunks()
+    if "canonical_id" in table.column_names and table.column("canonical_id").null_count < table.num_rows:
+        ids = pc.coalesce(table.column("canonical_id"), ids)  # (no copy of a million ids when none redirects)
+    return ids
 
 
 def _codes(*tables: pa.Table) -> tuple[list[np.ndarray], pa.Array]:
     """Each table's join keys as codes into one dictionary of lower-cased ids (equal ids, any case,
     share a code): one hashing pass over every table's keys, and the join is integer indexing."""
-    keys = [_canonical(t) for t in tables]
-    merged = pa.concat_arrays(keys) if len(keys) > 1 else keys[0]
-    lower = pc.ascii_lower(merged) if pc.all(pc.string_is_ascii(merged)).as_py() is not False else \
-        pc.utf8_lower(merged)  # the same for ASCII ids, several times faster
-    encoded = pc.dictionary_encode(lower)
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    bounds = np.cumsum([0, *(len(k) for k in keys)])
-    return [codes[bounds[i]:bounds[i + 1]] for i in range(len(keys))], encoded.dictionary
+    keys = pa.chunked_array([c for t in tables for c in pc.cast(_canonical(t), pa.string()).chunks], type=pa.string())
+    ascii_only = pc.all(pc.string_is_ascii(keys)).as_py() is not False
+    encoded = pc.dictionary_encode(pc.ascii_lower(keys) if ascii_only else pc.utf8_lower(keys))  # ASCII: faster
+    dictionary = encoded.chunk(0).dictionary if encoded.num_chunks else pa.array([], pa.string())
+    codes = np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in encoded.chunks]) \
+        if encoded.num_chunks else np.empty(0, np.int32)
+    bounds = np.cumsum([0, *(t.num_rows for t in tables)])
+    return [codes[bounds[i]:bounds[i + 1]] for i in range(len(tables))], dictionary
 
 
 def _crawled(table: pa.Table) -> np.ndarray:

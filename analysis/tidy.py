@@ -34,10 +34,24 @@ def _strings(array: pa.Array | pa.ChunkedArray) -> pd.Series:
 
 
 def _categories(array: pa.Array | pa.ChunkedArray) -> pd.Categorical:
-    """A low-cardinality text column (type, precision, license) as a categorical: a few bytes a row."""
-    encoded = pc.dictionary_encode(_single(array))
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32)
-    return pd.Categorical.from_codes(codes, categories=pd.Index(encoded.dictionary.to_pylist(), dtype=object))
+    """A low-cardinality text column (type, precision, license) as a categorical: a few bytes a row.
+    Categories in order of first appearance; dictionary-encoded text (as read) is not decoded."""
+    if not pa.types.is_dictionary(array.type):
+        encoded = pc.dictionary_encode(_single(array))
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(encoded.dictionary.to_pylist(), dtype=object))
+    chunks = array.unify_dictionaries().chunks if isinstance(array, pa.ChunkedArray) else [array]
+    if not chunks:
+        return pd.Categorical.from_codes(np.empty(0, np.int32), categories=pd.Index([], dtype=object))
+    codes = np.concatenate([pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunks])
+    values = pc.cast(chunks[0].dictionary, pa.string()).to_pylist()
+    first = np.full(len(values) + 1, len(codes))  # each value's first row (the extra slot: null rows)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    used = np.flatnonzero(first[:-1] < len(codes))
+    used = used[np.argsort(first[used], kind="stable")]  # as dictionary_encode numbers them
+    remap = np.full(len(values) + 1, -1, dtype=np.int32)
+    remap[used] = np.arange(len(used))
+    return pd.Categorical.from_codes(remap[codes], categories=pd.Index([values[i] for i in used], dtype=object))
 
 
 def _dates(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
