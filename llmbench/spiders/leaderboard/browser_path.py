@@ -17,6 +17,7 @@ from typing import Any
 
 import scrapy
 from scrapy.http import Response
+from scrapy.utils.misc import load_object
 
 from llmbench.failures import fail_crawl
 from llmbench.hub_endpoint import same_origin
@@ -33,6 +34,7 @@ class DataCapture:
 
     def __init__(self) -> None:
         self.seen = False
+        self.routed = False  # the body came through route_data_request
         self.body: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         self.app_status: int | None = None
         self.app_url: str | None = None
@@ -53,7 +55,38 @@ class BrowserPath:
             dont_filter=True,
             meta={"playwright": True, "playwright_include_page": True,
                   "playwright_context_kwargs": {"viewport": VIEWPORT},
+                  "playwright_page_init_callback": self.route_data_request,
                   "playwright_page_event_handlers": {"response": "capture_response"}})
+
+    async def route_data_request(self, page: Any, request: scrapy.Request) -> None:
+        """Page set-up: the app's own data request is fetched by Playwright on the page's behalf and the
+        page answered with the same response, its body kept on the way. Python gets the bytes as they
+        arrive, not through DevTools once the app has parsed them (the renderer's main thread, ~1.5 s
+        for the whole board), and in parallel with the app's rendering. If that fetch fails, the
+        request goes on in the browser and the response handler takes its body as before."""
+        self.capture = DataCapture()
+        process_headers = load_object(self.settings.get("PLAYWRIGHT_PROCESS_REQUEST_HEADERS"))
+        scrapy_data = {"method": request.method, "url": request.url, "headers": request.headers,
+                       "body": request.body, "encoding": request.encoding}
+        timeout_ms = self.settings.getfloat("LEADERBOARD_TIMEOUT") * 1000
+
+        async def data_route(route: Any) -> None:
+            capture = self.capture
+            try:  # the browser's headers for this request, as the handler's own route sets them (no token)
+                headers = await process_headers(browser_type_name="chromium", playwright_request=route.request,
+                                                scrapy_request_data=scrapy_data)
+                fetched = await route.fetch(headers=headers, timeout=timeout_ms)
+                body = await fetched.body()
+            except Exception as exc:  # noqa: BLE001 - Playwright raises several kinds; the browser tries itself
+                self.logger.debug("data request fetched for the page failed (%r); the browser asks itself", exc)
+                await route.fallback()
+                return
+            if capture is not None:
+                capture.seen, capture.routed = True, True
+                capture.resolve(body)
+            await route.fulfill(response=fetched)
+
+        await page.route(lambda url: url.split("?", 1)[0].endswith(DATA_SUFFIX), data_route)
 
     async def capture_response(self, response: Any) -> None:
         """Page `response` handler: every response of the page and its frames passes here."""
@@ -61,6 +94,8 @@ class BrowserPath:
             self.capture = DataCapture()
         capture = self.capture
         if response.url.split("?", 1)[0].endswith(DATA_SUFFIX):
+            if capture.routed:
+                return  # its body is already in Python (route_data_request)
             capture.seen = True
             try:
                 capture.resolve(await response.body())
