@@ -1,4 +1,6 @@
-"""Proportional memory (PSS) of a process tree, per process kind, sampled while it runs.
+"""Proportional memory (PSS) of a process tree, per process kind, sampled while it runs; and the CPU
+seconds each kind used (own user + system time at each process's last sample: a process's last
+~0.1 s is not seen), steadier than wall time on a machine shared with other work.
 
 Summing RSS counts pages shared between Chromium's processes once per process; PSS divides each
 shared page among the processes that map it, so the sum over a tree is what the tree costs. Read
@@ -61,6 +63,7 @@ class TreeMemory:
     peak_uss: int = 0
     kinds: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
     known: dict[int, str] = field(default_factory=dict)  # pid → kind, read once per process
+    cpu: dict[int, float] = field(default_factory=dict)  # pid → CPU seconds at its last sample
 
     def add_sample(self, processes: list[psutil.Process]) -> None:
         total_pss = total_uss = 0
@@ -72,6 +75,11 @@ class TreeMemory:
             kind = self.known.get(process.pid) or kind_of(process)
             if kind is not None:
                 self.known[process.pid] = kind
+            try:
+                times = process.cpu_times()
+                self.cpu[process.pid] = times.user + times.system
+            except psutil.Error:
+                pass
             entry = per_kind[kind or "other"]
             entry[0] += pss
             entry[1] += uss
@@ -86,8 +94,16 @@ class TreeMemory:
             peaks["uss"] = max(peaks["uss"], uss)
             peaks["processes"] = max(peaks["processes"], count)
 
+    def cpu_seconds(self) -> dict[str, float]:
+        per_kind: dict[str, float] = defaultdict(float)
+        for pid, seconds in self.cpu.items():
+            per_kind[self.known.get(pid, "other")] += seconds
+        return {kind: round(seconds, 2) for kind, seconds in sorted(per_kind.items())}
+
     def as_dict(self) -> dict:
+        cpu = self.cpu_seconds()
         return {"peak_pss_mib": round(self.peak_pss / 2**20, 1), "peak_uss_mib": round(self.peak_uss / 2**20, 1),
+                "cpu_s": round(sum(cpu.values()), 2), "cpu_s_by_kind": cpu,
                 "kinds": {kind: {"peak_pss_mib": round(v["pss"] / 2**20, 1), "peak_uss_mib": round(v["uss"] / 2**20, 1),
                                  "processes": v["processes"]} for kind, v in self.kinds.items()}}
 

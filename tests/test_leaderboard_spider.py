@@ -37,7 +37,11 @@ def test_whole_board_from_one_page_load(replica, run_crawl):
     assert len(rows) == 4576  # the two `gpt2` rows included: a legacy id is a valid repo id
     assert "validate/dropped" not in result.output
     data_loads = [r for r in replica.log.records if r.path_qs == "/api/leaderboard/formatted"]
-    assert len(data_loads) == 1
+    assert len(data_loads) == 1  # fetched once, for the page and for Python (route_data_request)
+    page_load = [r for r in replica.log.records if r.path_qs.startswith("/static/js/")]
+    assert data_loads[0].user_agent == page_load[0].user_agent and "llmbench" in data_loads[0].user_agent
+    # Chromium is gone before the rows pass the pipelines, not kept to the crawl's end
+    assert result.output.index("Chromium closed") < result.output.index("Closing spider")
     canonical = {key: row["canonical_id"] for key, row in rows.items() if row["canonical_id"]}
     assert sorted({k[0] for k in canonical}) == ["gpt2"] and set(canonical.values()) == {"openai-community/gpt2"}
     source = [r for r in formatted_rows() if "/" in r["model"]["name"]]

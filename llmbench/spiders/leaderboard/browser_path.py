@@ -176,6 +176,7 @@ class BrowserPath:
         await page.close()
         if browser is not None:
             await browser.close()
+            self.logger.info("Chromium closed: the board's rows are in Python")
 
     def rows_from_body(self, body: asyncio.Future, url: str) -> list[Any]:
         """Items from the captured body; the parsed payload lives only inside this call."""
