@@ -123,8 +123,8 @@ class BrowserPath:
             fail_crawl(self.crawler, "leaderboard/no_rows",
                        f"neither the data response nor the table yielded rows at {response.url}: layout changed?")
             return
-        for item in self.select(items):
-            yield item
+        for output in self.select(items, response):
+            yield output
         if self.verify:
             yield self.dataset_index_request(purpose="verify")
 

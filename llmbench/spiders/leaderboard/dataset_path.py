@@ -84,7 +84,7 @@ class DatasetPath:
         self.crawler.stats.set_value("leaderboard/path", "dataset")
         if not items:
             fail_crawl(self.crawler, "leaderboard/no_rows", f"no usable row in {response.url}")
-        yield from self.select(items)
+        yield from self.select(items, response)
 
     def dataset_failed(self, failure: Any) -> None:
         url = failure.request.url

@@ -9,8 +9,10 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
+from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
+from llmbench.batches import ItemBatch
 from llmbench.browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
 from llmbench.failures import fail_crawl
 from llmbench.leaderboard_compare import compare_rows, summary, write_report
@@ -24,15 +26,6 @@ from llmbench.spiders.leaderboard.space_runtime import SpaceRuntime
 
 SOURCES = ("browser", "dataset")
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
-# Scrapy's spider middlewares that only look at requests, yet wrap each of the board's 4,576 items in an
-# async generator layer. This spider's few requests are built from settings and fixed API paths: no
-# Referer to send (nor to hand the browser), no URL near URLLENGTH_LIMIT, no depth, no meta to copy.
-UNUSED_SPIDER_MIDDLEWARES = (
-    "scrapy.spidermiddlewares.referer.RefererMiddleware",
-    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware",
-    "scrapy.spidermiddlewares.depth.DepthMiddleware",
-    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware",
-)
 
 
 class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, CanonicalRows, BaseSpider):
@@ -41,14 +34,6 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, CanonicalRows, B
 
     source: str = "browser"
     verify: bool = False
-
-    @classmethod
-    def update_settings(cls, settings: BaseSettings) -> None:
-        """The project's spider middlewares minus UNUSED_SPIDER_MIDDLEWARES (a `-s SPIDER_MIDDLEWARES=` still wins)."""
-        super().update_settings(settings)
-        middlewares = settings.getdict("SPIDER_MIDDLEWARES")
-        middlewares.update(dict.fromkeys(UNUSED_SPIDER_MIDDLEWARES, None))
-        settings.set("SPIDER_MIDDLEWARES", middlewares, priority="spider")
 
     @classmethod
     def parse_arguments(cls, settings: BaseSettings, arguments: Mapping[str, Any]) -> dict[str, Any]:
@@ -119,15 +104,14 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, CanonicalRows, B
         return None if self.wanted is None else list(self.wanted.values())
 
     # -- restriction to requested models ------------------------------------------------------
-    def select(self, items: list[Any]):
-        """The requested rows (all when no list was given); legacy ids wait for their canonical id."""
+    def select(self, items: list[Any], response: Response):
+        """The requested rows (all when no list was given) as one ItemBatch: the pipelines still see each
+        row, without Scrapy's per-item cost (llmbench/batches.py). Legacy ids wait for their canonical id."""
         self.rows_on_board += len(items)
         self.crawler.stats.set_value("leaderboard/rows_on_board", self.rows_on_board)
-        for item in items:
-            if self.needs_canonical(item):
-                continue  # yielded by CanonicalRows once the Hub has said where the id lives
-            if self.keep(item):
-                yield item
+        kept = [item for item in items if not self.needs_canonical(item) and self.keep(item)]
+        if kept:  # rows needing a canonical id are yielded by CanonicalRows once the Hub has answered
+            yield ItemBatch(kept, response)
         yield from self.canonical_requests()
 
     def keep(self, item: Any) -> bool:
