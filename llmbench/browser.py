@@ -47,7 +47,12 @@ def find_chromium(configured: str | None = None) -> str:
     raise ChromiumNotFound(INSTALL_HINT)
 
 
-# Switches for a closed network and a root user; Playwright ≥ 1.65 adds most by default.
+# Switches for a closed network and a root user; Playwright ≥ 1.65 adds most by default. Measured on the
+# whole board and left out (benchmarks/leaderboard.py, Debian's Chromium 156): --no-zygote (more PSS:
+# pages no longer shared from the zygote), --in-process-gpu and --disable-site-isolation-trials (one
+# process fewer each, within ~15 MiB of PSS; the latter also weakens isolation), --js-flags V8 limits
+# (no gain); a second --disable-features would replace Playwright's own list. Most of Chromium's
+# ~430 MiB PSS is its 290 MB binary and its processes (chromium-headless-shell: not installed, not measured).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
