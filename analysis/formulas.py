@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 from scipy import special
 
 Z95 = float(special.ndtri(0.975))
@@ -184,3 +185,22 @@ class Ranking:
 
 def rank(values: np.ndarray) -> tuple[np.ndarray, float]:
     return Ranking(values).ranks()
+
+
+class Rankings:
+    """The columns of one table, each sorted once on first use, for every rank test on that table."""
+
+    def __init__(self, table: pd.DataFrame) -> None:
+        self.table, self.done = table, {}
+
+    def __call__(self, column: str) -> Ranking:
+        if column not in self.done:
+            self.done[column] = Ranking(self.table[column].to_numpy(dtype=float))
+        return self.done[column]
+
+    def two_groups(self, column: str, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple]:
+        """The column's values in rows `a` and in rows `b` (masks without NaN rows), and the first
+        group's rank sum in the two groups' joint ranking with its ties' term."""
+        values = self.table[column].to_numpy(dtype=float)
+        sums, ties = self(column).sums(a | b, b.view(np.int8), 2)
+        return values[a], values[b], (sums[0], ties)

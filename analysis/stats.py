@@ -22,26 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import formulas
-from analysis.formulas import Z95, Ranking
-
-
-class Rankings:
-    """The columns of one table, each sorted once on first use, for every rank test on that table."""
-
-    def __init__(self, table: pd.DataFrame) -> None:
-        self.table, self.done = table, {}
-
-    def __call__(self, column: str) -> Ranking:
-        if column not in self.done:
-            self.done[column] = Ranking(self.table[column].to_numpy(dtype=float))
-        return self.done[column]
-
-    def two_groups(self, column: str, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple]:
-        """The column's values in rows `a` and in rows `b` (masks without NaN rows), and the first
-        group's rank sum in the two groups' joint ranking with its ties' term."""
-        values = self.table[column].to_numpy(dtype=float)
-        sums, ties = self(column).sums(a | b, b.view(np.int8), 2)
-        return values[a], values[b], (sums[0], ties)
+from analysis.formulas import Z95, Rankings
 
 
 def _clean(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -151,23 +132,39 @@ def pareto_front(cost: np.ndarray, score: np.ndarray) -> np.ndarray:
     return np.minimum.reduceat(order[candidates], first).astype(int) if len(candidates) else candidates
 
 
-def efficiency(table: pd.DataFrame, cost: str, ratio: str, label: str, top: int = 10) -> dict[str, Any]:
-    columns = table[["model_id", cost, ratio, "average"]]
-    data = columns[np.isfinite(columns[cost]) & np.isfinite(columns["average"]) & (columns[cost] > 0)]
-    values = data[ratio].to_numpy(dtype=float)
-    front = pareto_front(data[cost].to_numpy(dtype=float), data["average"].to_numpy(dtype=float))
-    best = data.nlargest(top, ratio)
+def efficiency(table: pd.DataFrame, cost: str, ratio: str, label: str, top: int = 10,
+               rows: np.ndarray | None = None) -> dict[str, Any]:
+    """`rows`: the table's rows to use (all when None). Numbers as numpy columns; ids looked up only for
+    the top and the front (not a million of them copied along)."""
+    c, s, r = (table[k].to_numpy(dtype=float) for k in (cost, "average", ratio))
+    keep = np.isfinite(c) & np.isfinite(s) & (c > 0)
+    kept = np.flatnonzero(keep if rows is None else keep & rows)
+    c, s, values = c[kept], s[kept], r[kept]
+    front = pareto_front(c, s)
+    best = _largest(values, top)  # as DataFrame.nlargest: descending, ties to the first row
+    ids = table["model_id"]
     q1, median, q3 = np.percentile(values, [25, 50, 75]) if len(values) else (math.nan,) * 3
     return {"name": f"efficiency {label}", "method": f"average score / {cost}; Pareto frontier of average "
-            f"against {cost} (no model has a lower {cost} and a higher score)", "n": int(len(data)),
+            f"against {cost} (no model has a lower {cost} and a higher score)", "n": int(len(kept)),
             "statistic": float(median), "p_value": None,
             "effect_size": {"median": float(median), "q1": float(q1), "q3": float(q3)},
             "ci95": _median_ci(values),
-            "top": [{"model_id": m, ratio: float(v), cost: float(c), "average": float(s)}
-                    for m, v, c, s in zip(best["model_id"], best[ratio], best[cost], best["average"], strict=True)],
-            "pareto": [{"model_id": m, cost: float(c), "average": float(s)}  # ids of the front only, not all
-                       for m, c, s in zip(data["model_id"].iloc[front].tolist(), data[cost].to_numpy()[front],
-                                          data["average"].to_numpy()[front], strict=True)]}
+            "top": [{"model_id": m, ratio: float(v), cost: float(x), "average": float(y)} for m, v, x, y in
+                    zip(ids.iloc[kept[best]].tolist(), values[best], c[best], s[best], strict=True)],
+            "pareto": [{"model_id": m, cost: float(x), "average": float(y)} for m, x, y in
+                       zip(ids.iloc[kept[front]].tolist(), c[front], s[front], strict=True)]}
+
+
+def _largest(values: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the n largest (NaN left out), descending, ties in row order; only the candidates at
+    or above the n-th largest are sorted."""
+    finite = np.flatnonzero(~np.isnan(values))
+    kept = values[finite]
+    if n < len(kept):
+        kept_rows = np.flatnonzero(kept >= np.partition(kept, len(kept) - n)[len(kept) - n])
+    else:
+        kept_rows = np.arange(len(kept))
+    return finite[kept_rows[np.argsort(-kept[kept_rows], kind="stable")][:n]]
 
 
 def _median_ci(values: np.ndarray) -> list[float]:
@@ -215,9 +212,8 @@ def by_type(table: pd.DataFrame, rankings: Rankings | None = None) -> dict[str, 
 def efficiencies(table: pd.DataFrame, floor: float) -> dict[str, dict[str, Any]]:
     """`efficiency_size` and `efficiency_co2` with their Pareto frontiers (the figures draw these), only
     among models whose average is at least `floor` points: below it the ratios reward being tiny."""
-    columns = table[["model_id", "params_b", "co2_kg", "score_per_b", "score_per_kg", "average"]]
-    above = columns[(columns["average"] >= floor).to_numpy(dtype=bool)]
-    return {key: efficiency(above, cost, ratio, label) | {"floor": floor} for key, cost, ratio, label in (
+    above = (table["average"] >= floor).to_numpy(dtype=bool)
+    return {key: efficiency(table, cost, ratio, label, rows=above) | {"floor": floor} for key, cost, ratio, label in (
         ("efficiency_size", "params_b", "score_per_b", "score per billion parameters"),
         ("efficiency_co2", "co2_kg", "score_per_kg", "score per kg CO2"))}
 
