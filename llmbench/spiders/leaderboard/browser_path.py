@@ -48,6 +48,7 @@ class BrowserPath:
     """Spider mixin: the board request, its response handler and its callbacks."""
 
     capture: DataCapture | None = None
+    browser_closing: asyncio.Future | None = None  # close_browser, running beside the pipelines
 
     def board_request(self) -> scrapy.Request:
         return scrapy.Request(
@@ -113,7 +114,7 @@ class BrowserPath:
             items = [] if no_app else await self.board_items(frame)
         finally:
             self.capture = None  # the parsed payload and its body go with it
-            if not page.is_closed():
+            if self.browser_closing is None and not page.is_closed():
                 await page.close()
         if no_app:
             for request in self.board_unavailable(no_app):
@@ -159,7 +160,7 @@ class BrowserPath:
         if items:
             self.crawler.stats.set_value("leaderboard/path", "json")
             self.logger.info("leaderboard path: json (captured %s)", DATA_SUFFIX)
-            await self.close_browser(frame.page)
+            self.browser_closing = asyncio.ensure_future(self.close_browser(frame.page))
             return items
         self.logger.warning("leaderboard data response not seen at %s; falling back to the rendered table", frame.url)
         items = await DomReader(self.settings, self.crawler.stats).read(frame, self.wanted_names())
@@ -169,14 +170,22 @@ class BrowserPath:
         return items
 
     async def close_browser(self, page: Any) -> None:
-        """The board is in Python: Chromium goes now, not at the crawl's end, so its processes and their
-        memory are gone while the rows pass the pipelines (nothing after this needs a page; a later
-        browser request would start a new one, PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER)."""
-        browser = page.context.browser
-        await page.close()
-        if browser is not None:
-            await browser.close()
-            self.logger.info("Chromium closed: the board's rows are in Python")
+        """The board is in Python: Chromium goes now, not at the crawl's end, while the rows pass the
+        pipelines (closing takes ~0.5 s; nothing after this needs a page; a later browser request would
+        start a new one, PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER). Awaited at spider_closed."""
+        try:
+            browser = page.context.browser
+            await page.close()
+            if browser is not None:
+                await browser.close()
+                self.logger.info("Chromium closed: the board's rows are in Python")
+        except Exception as exc:  # noqa: BLE001 - Playwright raises several kinds; the handler closes it at the end
+            self.logger.debug("closing Chromium early failed: %r", exc)
+
+    async def browser_closed(self) -> None:
+        """spider_closed: Chromium's early close is over before scrapy-playwright's handler closes."""
+        if self.browser_closing is not None:
+            await self.browser_closing
 
     def rows_from_body(self, body: asyncio.Future, url: str) -> list[Any]:
         """Items from the captured body; the parsed payload lives only inside this call."""

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
@@ -50,6 +51,7 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, CanonicalRows, B
         spider.found, spider.rows_on_board, spider.crawled_rows = set(), 0, []
         spider.chromium_problem = None
         spider.start_canonical_rows(crawler)
+        crawler.signals.connect(spider.browser_closed, signal=signals.spider_closed)
         if spider.source == "browser":
             spider.use_browser(crawler.settings)
         return spider
