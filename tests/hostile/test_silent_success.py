@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import stat as stat_mode
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -121,13 +122,28 @@ def test_unusable_data_dir(replica, tmp_path, kind):
         assert data.read_text() == "a file the user keeps here\n"
 
 
+def answered_then_settled(replica, answers: int, settle: float = 0.5):
+    """Ready once the replica answered `answers` requests and `settle` seconds passed (the next one is out)."""
+    since: list[float] = []
+
+    def ready() -> bool:
+        if not since and len(replica.log.records) >= answers:
+            since.append(time.monotonic())
+        return bool(since) and time.monotonic() - since[0] >= settle
+
+    return ready
+
+
 @pytest.mark.parametrize("presses", [1, 2])
 def test_ctrl_c_exits_non_zero_with_the_resume_hint(make_replica, tmp_path, presses):
-    replica = make_replica(faults=FaultConfig(latency=0.3))
+    # Pages after the third hang for 3 s: the first press always finds one in flight, so the crawl is still
+    # draining when the second press comes (a page is parsed in a few ms: the drain alone is too short).
+    replica = make_replica(faults=FaultConfig(latency=0.3, stall_rate=1.0, stall_seconds=3.0, path="^/api/models$",
+                                              after=3))
     data, jobdir = tmp_path / "data", tmp_path / "job"
     cmd = command("hub", {"limit": "all", "page_size": "100"}, {"JOBDIR": str(jobdir), "LOG_LEVEL": "INFO"})
-    result = run_until(cmd, env_for(replica.hub_url, data, token=None), lambda: len(replica.log.records) >= 3,
-                       (signal.SIGINT,) * presses, gap=0.01)  # the second press while the first still drains
+    result = run_until(cmd, env_for(replica.hub_url, data, token=None), answered_then_settled(replica, 3),
+                       (signal.SIGINT,) * presses, gap=0.1)  # the second press while the first still drains
     assert result.returncode == 130, result.output[-2000:]
     (line,) = reason_lines(result.output, "hub")
     if presses == 1:
