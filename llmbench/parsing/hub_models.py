@@ -91,10 +91,6 @@ def _typed(data: dict[str, Any], key: str, kinds: type | tuple[type, ...], model
     raise HubShapeError(f"model {model_id}: `{key}` is {type(value).__name__} {str(value)[:40]!r}")
 
 
-def _int(data: dict[str, Any], key: str, model_id: str) -> int | None:
-    return _typed(data, key, int, model_id)
-
-
 def _date(data: dict[str, Any], key: str, model_id: str) -> datetime | None:
     value = _typed(data, key, str, model_id)
     if not value:
