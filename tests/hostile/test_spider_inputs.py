@@ -96,7 +96,9 @@ def entry(model_id: str, **fields) -> dict:
 @pytest.mark.parametrize(("spider", "args", "message"), [
     ("model_pages", {"models": "nothing-here.txt"}, "-a models: no such file: nothing-here.txt"),
     ("model_pages", {"models": "empty.txt"}, "-a models: file empty.txt names no model id"),
-    ("model_pages", {"models": "../../etc/passwd"}, "-a models: invalid repo id in the list: '../../etc/passwd'"),
+    # a path-like id that is no file from any working directory (from /work/main, ../../etc/passwd is one)
+    ("model_pages", {"models": "../../no-such-dir/passwd"},
+     "-a models: invalid repo id in the list: '../../no-such-dir/passwd'"),
     ("model_pages", {"models": ""}, "-a models: the list names no model id"),
     ("hub", {"limit": "ten"}, "-a limit: expected a positive whole number or 'all', got 'ten'"),
     ("hub", {"limit": "0"}, "-a limit: expected a positive whole number or 'all', got '0'"),
