@@ -53,8 +53,16 @@ if ! venv_works; then
 elif [ "$(cat "$STAMP" 2>/dev/null)" != "$(wanted_stamp)" ]; then
   need_pip=yes
 fi
+# Debian's chromium-headless-shell is what the crawls use when present (llmbench/browser.py): the
+# same engine, about half the memory of the desktop browser.
+headless_shell_present() {
+  [ -n "${LLMBENCH_CHROMIUM:-}" ] || [ -x /usr/lib/chromium/chromium-headless-shell ] \
+    || compgen -G "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/chromium_headless_shell-*/chrome-*/headless_shell" >/dev/null
+}
 if ! chromium_present; then
-  if ubuntu; then need_playwright_chromium=yes; else apt_packages+=(chromium); fi
+  if ubuntu; then need_playwright_chromium=yes; else apt_packages+=(chromium chromium-headless-shell); fi
+elif ! ubuntu && ! headless_shell_present; then
+  apt_packages+=(chromium-headless-shell)
 fi
 [ ${#apt_packages[@]} -gt 0 ] && plan+=("apt packages ${apt_packages[*]}")
 [ "$need_venv" = yes ] && plan+=("a venv at $VENV")
