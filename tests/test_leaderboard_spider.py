@@ -37,13 +37,15 @@ def test_whole_board_from_one_page_load(replica, run_crawl):
     assert len(rows) == 4576  # the two `gpt2` rows included: a legacy id is a valid repo id
     assert "validate/dropped" not in result.output
     data_loads = [r for r in replica.log.records if r.path_qs == "/api/leaderboard/formatted"]
-    assert len(data_loads) == 1  # fetched once, for the page and for Python (route_data_request)
+    assert len(data_loads) == 1  # the app's own request, stopped in the browser and downloaded once by Scrapy
     page_load = [r for r in replica.log.records if r.path_qs.startswith("/static/js/")]
     assert data_loads[0].user_agent == page_load[0].user_agent and "llmbench" in data_loads[0].user_agent
-    # Chromium closes while the rows pass the pipelines (not at the crawl's end), and is gone before
-    # scrapy-playwright's handler closes
-    assert result.output.index("leaderboard path: json") < result.output.index("Chromium closed")
+    assert page_load[0].arrived < data_loads[0].arrived
+    # Chromium closes once the app has asked for its data, before Scrapy downloads it (not at the
+    # crawl's end), and is gone before scrapy-playwright's handler closes
+    assert result.output.index("Chromium closed") < result.output.index("leaderboard path: json")
     assert result.output.index("Chromium closed") < result.output.index("Closing download handler")
+    assert "'leaderboard/path': 'json'" in result.output
     canonical = {key: row["canonical_id"] for key, row in rows.items() if row["canonical_id"]}
     assert sorted({k[0] for k in canonical}) == ["gpt2"] and set(canonical.values()) == {"openai-community/gpt2"}
     source = [r for r in formatted_rows() if "/" in r["model"]["name"]]
@@ -97,6 +99,20 @@ def test_dom_fallback_whole_board_by_scrolling(replica, make_replica, run_crawl,
     via_dom = rows_by_key(result.table("leaderboard"))
     assert len(via_dom) == 4569  # the app's default type filter hides the 7 "❓other" rows
     assert_same_as_json(via_dom, via_json)
+
+
+def test_unreadable_data_response_fails_loudly_after_reading_the_table(make_replica, run_crawl):
+    """The data the app asked for is cut off mid-document, for Scrapy and then for the browser: the
+    board is loaded a second time with the app's request left to it, its table is read (nothing renders
+    here), and the crawl fails naming the data URL instead of finishing with 0 rows."""
+    cut = make_replica(faults=FaultConfig(leaderboard_mode="data-cut"))
+    result = run_crawl(cut, "leaderboard", settings={"LEADERBOARD_TIMEOUT": "5"})
+    assert result.returncode == 1, result.output[-3000:]
+    assert re.search(r"data response at http://\S+/api/leaderboard/formatted unreadable", result.output)
+    assert "'leaderboard/bad_data_response': 1" in result.output
+    assert len([r for r in cut.log.records if r.path_qs == "/api/leaderboard/formatted"]) >= 2  # Scrapy, browser
+    assert "neither the data response nor the table yielded rows" in result.output
+    assert not list(result.data_dir.rglob("*.parquet"))
 
 
 def test_layout_changed_fails_loudly(make_replica, run_crawl):

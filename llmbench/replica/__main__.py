@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--fault-after", type=int, default=0, help="first N matching requests are spared")
     faults.add_argument("--leaderboard-mode", choices=LEADERBOARD_MODES, default="normal",
                         help="endpoint-renamed: data endpoint moved; layout-changed: table markup changed too; "
-                        "app-down: the app origin answers 503")
+                        "app-down: the app origin answers 503; data-cut: the data response is cut in half")
     faults.add_argument("--space-stage", choices=SPACE_STAGES, default="RUNNING",
                         help="the leaderboard Space's runtime stage; its page shows the app only when RUNNING")
     faults.add_argument("--space-ready-after", type=float, default=None, metavar="SECONDS",

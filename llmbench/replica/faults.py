@@ -13,7 +13,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
-LEADERBOARD_MODES = ("normal", "endpoint-renamed", "layout-changed", "app-down")
+LEADERBOARD_MODES = ("normal", "endpoint-renamed", "layout-changed", "app-down", "data-cut")
 
 
 @dataclass

@@ -4,7 +4,8 @@ App routes follow docs/leaderboard.md §3: the SPA's `index.html` (no-cache), it
 `/api/leaderboard/formatted` and `/api/leaderboard`, and an SPA fallback for every other GET.
 Modes: `endpoint-renamed` moves the data endpoint (the table is unchanged); `layout-changed` also
 renders the table as a grid of divs without the Hub links, so no known path yields rows; `app-down`
-answers 503 for the app's page (the Space runs, its app never comes).
+answers 503 for the app's page (the Space runs, its app never comes); `data-cut` answers the data
+request with its first half only (a cut-off JSON document, as a broken proxy would).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .leaderboard_data import formatted_rows, raw_from_formatted
 
 FORMATTED_PATH = "/api/leaderboard/formatted"
 RENAMED_PATH = "/api/v2/leaderboard/entries"
+DATA_AT_FORMATTED = ("normal", "data-cut", "app-down")  # modes whose app asks for FORMATTED_PATH
 CONTENTS_REPO = "open-llm-leaderboard/contents"
 CONTENTS_FILE = "data/train-00000-of-00001.parquet"
 CONTENTS_SHA = "c4f1ad06e3de2c1bb5d6a6e8ae5a4f1a28f3b1c9"
@@ -76,7 +78,7 @@ def make_app_routes(app: web.Application) -> None:
         mode = faults.leaderboard_mode
         if mode == "app-down":
             return web.Response(status=503, text="503 Service Unavailable", content_type="text/html")
-        api = FORMATTED_PATH if mode == "normal" else RENAMED_PATH
+        api = FORMATTED_PATH if mode in DATA_AT_FORMATTED else RENAMED_PATH
         page = _INDEX.format(api=api, layout="grid" if mode == "layout-changed" else "table",
                              parent=request.app[REPLICA].hub_url)
         return web.Response(text=page, content_type="text/html",
@@ -92,10 +94,11 @@ def make_app_routes(app: web.Application) -> None:
 
     async def formatted(request: web.Request) -> web.Response:
         mode = request.app[REPLICA].faults.leaderboard_mode
-        expected = FORMATTED_PATH if mode == "normal" else RENAMED_PATH
+        expected = FORMATTED_PATH if mode in DATA_AT_FORMATTED else RENAMED_PATH
         if request.path != expected:
             return web.json_response({"detail": "Not Found"}, status=404)
-        return _json_bytes(formatted_json())
+        body = formatted_json()
+        return _json_bytes(body[: len(body) // 2] if mode == "data-cut" else body)
 
     async def raw(request: web.Request) -> web.Response:
         return _json_bytes(raw_json())

@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
@@ -22,6 +21,7 @@ from llmbench.settings import PLAYWRIGHT_SETTINGS
 from llmbench.spiders.base import BaseSpider, choice
 from llmbench.spiders.leaderboard.browser_path import BrowserPath
 from llmbench.spiders.leaderboard.canonical_rows import CanonicalRows
+from llmbench.spiders.leaderboard.data_download import DataDownload
 from llmbench.spiders.leaderboard.dataset_path import CONTENTS_REPO, DatasetPath
 from llmbench.spiders.leaderboard.space_runtime import SpaceRuntime
 
@@ -29,7 +29,7 @@ SOURCES = ("browser", "dataset")
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 
-class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, CanonicalRows, BaseSpider):
+class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, CanonicalRows, BaseSpider):
     name = "leaderboard"
     custom_settings = {"CONCURRENT_REQUESTS": 1}
 
@@ -51,7 +51,6 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DatasetPath, CanonicalRows, B
         spider.found, spider.rows_on_board, spider.crawled_rows = set(), 0, []
         spider.chromium_problem = None
         spider.start_canonical_rows(crawler)
-        crawler.signals.connect(spider.browser_closed, signal=signals.spider_closed)
         if spider.source == "browser":
             spider.use_browser(crawler.settings)
         return spider
