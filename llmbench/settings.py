@@ -116,10 +116,12 @@ EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items() if 
 # Scraped items are counted by the item processor instead of an `item_scraped` receiver, which costs an
 # asyncio task per item (llmbench/pipelines/item_count.py); CoreStats keeps its place and other stats.
 # The hub spider yields a page of models as one ItemBatch (llmbench/batches.py): the item processor runs
-# the pipelines over its members, and the feed exporter exports them one by one.
+# the pipelines over its members, the feed exporter exports them one by one, and CLOSESPIDER_ITEMCOUNT
+# counts them.
 replaced_components = {  # lower case: not itself a setting
     "scrapy.extensions.corestats.CoreStats": "llmbench.pipelines.item_count.CoreStatsWithoutItemSignal",
     "scrapy.extensions.feedexport.FeedExporter": "llmbench.extensions.batch_feeds.BatchFeedExporter",
+    "scrapy.extensions.closespider.CloseSpider": "llmbench.extensions.batch_closespider.BatchCloseSpider",
 }
 EXTENSIONS_BASE = {replaced_components.get(k, k): v for k, v in EXTENSIONS_BASE.items()}
 ITEM_PROCESSOR = "llmbench.pipelines.batch_processor.BatchItemPipelineManager"

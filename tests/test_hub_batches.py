@@ -32,3 +32,17 @@ def test_members_are_items_to_pipelines_signals_and_feeds(replica, catalog, tmp_
     lost = [line for line in output.splitlines() if "lost in a pipeline" in line]
     assert lost and "/api/models?" in lost[0] and broken in lost[0], output[-3000:]  # one line: model and URL
     assert not any(line.startswith("<ItemBatch") for line in output.splitlines())
+
+
+def test_closespider_itemcount_counts_models_not_pages(replica, catalog, tmp_path):
+    """`-s CLOSESPIDER_ITEMCOUNT=250` with pages of 100 models: the crawl stops after the third page
+    (Scrapy alone would count three signals, one per page, and never reach 250)."""
+    assert len(text_generation(catalog)) > 500
+    command = crawl_command("hub", {"limit": "all", "page_size": "100"}, {"CLOSESPIDER_ITEMCOUNT": "250"})
+    proc = subprocess.run(command, cwd=ROOT, env=crawl_env(replica, tmp_path / "data"), capture_output=True,
+                          text=True, timeout=240)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-3000:]
+    stats = run_stats(tmp_path / "data", "hub")
+    assert stats["finish_reason"] == "closespider_itemcount"
+    assert 250 <= stats["parquet/hub_models/items"] <= 400  # the third page, and at most one more in flight
