@@ -41,12 +41,12 @@ def describe(results: dict[str, dict[str, Any]], density: dict[str, Any]) -> dic
             "Size needed for a fixed score over time",
             f"Models near {density['score_level']:g} points by upload date; the fitted size needed halves every "
             f"{density['doubling_months']:.1f} months (95% CI {_months(low)} to {_months(high)}), against the "
-            "densing law's 3.3 months (dashed).")
+            "densing law's 3.3 months (dashed)." + _drawn(density.get("n_near_level", 0), "models near that level"))
     return {k: {"caption": c, "alt": a} for k, (c, a) in text.items()}
 
 
-def _drawn(n: int) -> str:
-    return (f" Drawn: a random sample of {MAX_POINTS:,} points; every statistic uses all {n:,} models."
+def _drawn(n: int, of: str = "models") -> str:
+    return (f" Drawn: a random sample of {MAX_POINTS:,} points; every statistic uses all {n:,} {of}."
             if n > MAX_POINTS else "")
 
 

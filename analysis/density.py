@@ -20,6 +20,7 @@ from analysis.formulas import t_quantile
 from analysis.quality import PLACEHOLDER_DATE
 
 DENSING_LAW_MONTHS = 3.3
+NEAR = 2.5  # points either side of the score level: the models the figure draws
 DAYS_PER_MONTH = 30.4375
 
 
@@ -31,7 +32,8 @@ def _data(table: pd.DataFrame) -> pd.DataFrame:
 def fit(table: pd.DataFrame, score_level: float) -> dict[str, Any]:
     data = _data(table)
     result: dict[str, Any] = {"method": __doc__.split("\n\n")[1].replace("\n", " "), "score_level": score_level,
-                              "densing_law_months": DENSING_LAW_MONTHS, "n": int(len(data))}
+                              "densing_law_months": DENSING_LAW_MONTHS, "n": int(len(data)),
+                              "n_near_level": int(((data["average"] - score_level).abs() <= NEAR).sum())}
     if len(data) < 10:
         return result | {"doubling_months": None, "note": "fewer than 10 dated, sized models"}
     start = data["upload_date"].min()
@@ -65,14 +67,15 @@ def fit(table: pd.DataFrame, score_level: float) -> dict[str, Any]:
 def figure(table: pd.DataFrame, result: dict[str, Any], figures: Any) -> None:
     """The figure `density_over_time` into `figures` (an analysis.layout.Figures; matplotlib is imported
     here, by the figure worker, not by the statistics)."""
-    from analysis.layout import LINE, POINT, plt
+    from analysis.layout import LINE, POINT, plt, sample_points
 
     data = _data(table)
     level = result["score_level"]
-    near = data[(data["average"] - level).abs() <= 2.5]
+    near = data[(data["average"] - level).abs() <= NEAR]
+    drawn = sample_points(near)
     fig, ax = plt.subplots()
-    ax.scatter(near["upload_date"], 10 ** near["log10_params_b"], **POINT,
-               label=f"models scoring {level - 2.5:g}-{level + 2.5:g}").set_in_layout(False)
+    ax.scatter(drawn["upload_date"], 10 ** drawn["log10_params_b"], **POINT,
+               label=f"models scoring {level - NEAR:g}-{level + NEAR:g}").set_in_layout(False)
     if result.get("doubling_months"):
         start = np.datetime64(result["start"])
         shown = near["upload_date"] if len(near) else data["upload_date"]  # drawn where models at that level are

@@ -12,17 +12,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import density
-from analysis.captions import MAX_POINTS
 from analysis.evals_report import evals_figure
-from analysis.layout import LINE, POINT, STYLE, Figures, place_labels, plt
+from analysis.layout import LINE, POINT, STYLE, Figures, place_labels, plt, sample_points
 from analysis.stats import prediction_band
-
-
-def _sample(data: pd.DataFrame) -> pd.DataFrame:
-    """A random MAX_POINTS rows, in table order (drawn: the scatter; the statistics use every row)."""
-    if len(data) <= MAX_POINTS:
-        return data
-    return data.iloc[np.sort(np.random.default_rng(0).choice(len(data), MAX_POINTS, replace=False))]
 
 
 def size_distribution(table: pd.DataFrame, figures: Figures) -> None:
@@ -43,7 +35,7 @@ def size_vs_score(table: pd.DataFrame, figures: Figures, log: bool) -> None:
     x_all = data["log10_params_b"].to_numpy() if log else data["params_b"].to_numpy()
     y_all = data["average"].to_numpy()
     fig, ax = plt.subplots()
-    shown = _sample(data)
+    shown = sample_points(data)
     ax.scatter(shown["params_b"], shown["average"], **POINT, label="models").set_in_layout(False)
     grid = np.linspace(x_all.min(), x_all.max(), 200)  # the fit is drawn over the data's range only
     line, low, high = prediction_band(x_all, y_all, grid)
@@ -65,7 +57,7 @@ def efficiency_plot(table: pd.DataFrame, figures: Figures, cost: str, label: str
     columns = table[[cost, "average"]]
     data = columns[np.isfinite(columns[cost]) & columns["average"].notna() & (columns[cost] > 0)]
     fig, ax = plt.subplots()
-    shown = _sample(data)
+    shown = sample_points(data)
     ax.scatter(shown[cost], shown["average"], **POINT, label="models").set_in_layout(False)
     front = pd.DataFrame(result["pareto"], columns=["model_id", cost, "average"])
     ax.step(front[cost], front["average"], where="post", color=LINE, label="Pareto frontier")

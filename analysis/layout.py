@@ -1,4 +1,4 @@
-"""Figure plumbing: one style, saving (PNG, SVG on request), and labels that never overlap.
+"""Figure plumbing: one style, saving (PNG, SVG on request), scatter samples, and labels that never overlap.
 
 Layout is matplotlib's constrained layout, run once by the first draw and then frozen, so label
 boxes measured with the renderer are the boxes in the saved file (and each format renders once,
@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pandas as pd
+
+from analysis.captions import MAX_POINTS
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -24,6 +28,13 @@ POINT = {"s": 8, "alpha": 0.35, "color": "#1f77b4", "linewidths": 0, "rasterized
 LINE = "#d62728"
 PNG = {"compress_level": 3}
 OFFSETS = [(6, 6), (6, -14), (-6, 6), (-6, -14), (10, 18), (10, -26), (-10, 18), (-10, -26), (0, 30), (0, -38)]
+
+
+def sample_points(data: pd.DataFrame) -> pd.DataFrame:
+    """A random MAX_POINTS rows, in table order (drawn: a scatter; the statistics use every row)."""
+    if len(data) <= MAX_POINTS:
+        return data
+    return data.iloc[np.sort(np.random.default_rng(0).choice(len(data), MAX_POINTS, replace=False))]
 
 
 @dataclass

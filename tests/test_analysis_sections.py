@@ -64,6 +64,32 @@ def test_density_recovers_a_known_doubling_time():
     assert density.fit(data, 30.0)["doubling_months"] is None
 
 
+def test_density_figure_draws_a_sample_of_the_models_near_its_level(tmp_path):
+    from analysis.captions import MAX_POINTS, describe
+    from analysis.layout import STYLE, Figures, plt
+
+    table = board(250_000)
+    result = density.fit(table, 30.0)
+    near = int(((table["average"] - 30.0).abs() <= 2.5).sum())
+    assert result["n_near_level"] == near > MAX_POINTS
+    figures = Figures(tmp_path, keep=True)
+    with plt.rc_context(STYLE):
+        density.figure(table, result, figures)
+    drawn = figures.kept["density_over_time"].axes[0].collections[0].get_offsets()
+    assert len(drawn) == MAX_POINTS
+    text = describe_density(describe, result)
+    assert f"every statistic uses all {near:,} models near that level" in text
+
+
+def describe_density(describe, result) -> str:
+    """The density figure's text alternative (describe() needs the other sections' results too)."""
+    point = {"n": 10, "statistic": 0.5, "ci95": [0.1, 0.9]}
+    efficiency = {"n": 10, "floor": 10.0, "pareto": []}
+    results = {"pearson_log_size": point, "ols_log_size": point, "pearson_size": point,
+               "efficiency_size": efficiency, "efficiency_co2": efficiency, "by_type": {"groups": []}}
+    return describe(results, result)["density_over_time"]["alt"]
+
+
 def test_quality_rules_flag_and_blank_sizes():
     table = pd.DataFrame({
         "model_id": ["a/tiny", "unsloth/phi-4-bnb-4bit", "a/ok", "a/gap", "a/Awqward-7B", "a/q-GPTQ"],
