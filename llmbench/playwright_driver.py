@@ -1,9 +1,10 @@
 """Playwright's node driver with a smaller young generation: scrapy-playwright's own browser provider,
 its driver started with DRIVER_NODE_OPTIONS added to NODE_OPTIONS for that one process.
 
-The driver relays every DevTools message and the board's 6 MB body; V8's default young generation
-(16 MiB semi-spaces) kept ~30-40 MiB more PSS in it than `--max-semi-space-size=1`, at no measured cost
-in time (benchmarks/leaderboard.py). Chromium, started by the driver, does not read NODE_OPTIONS.
+The driver relays every DevTools message (the board's data no longer: Scrapy downloads it); V8's default
+young generation (16 MiB semi-spaces) kept ~12-18 MiB more PSS in it than `--max-semi-space-size=1` on
+the whole board (~30-40 MiB when the body passed through it), at no measured cost in time
+(benchmarks/leaderboard.py). Chromium, started by the driver, does not read NODE_OPTIONS.
 
 Outside `llmbench.spiders` on purpose: Scrapy's spider loader imports every module there on every
 crawl, and this one imports Playwright (about 0.2 s of CPU that a hub crawl does not need).
