@@ -45,7 +45,8 @@ def test_legacy_ids_and_duplicates(tmp_path):
     ("missing.txt", "no such file: missing.txt"),
     ("", "the list names no model id"),
     (" , ,", "the list names no model id"),
-    ("../../etc/passwd", "invalid repo id in the list: '../../etc/passwd' (too_many_slashes)"),
+    # no file from any working directory (from /work/main, ../../etc/passwd is /etc/passwd)
+    ("../../no-such-dir/passwd", "invalid repo id in the list: '../../no-such-dir/passwd' (too_many_slashes)"),
     ("org/a,a/b/c,x--y,org/é,z/w.git", "'a/b/c' (too_many_slashes), 'x--y' (double_separator), "
                                        "'org/é' (bad_characters) and 1 more"),
 ])
