@@ -25,12 +25,31 @@ class ChromiumNotFound(RuntimeError):
     """Raised with an install hint when no usable Chromium exists."""
 
 
+# What `playwright install chromium` leaves in its cache, lightest first: the headless shell (its layout
+# since Playwright 1.5x, then the older one), then the full browser.
+PLAYWRIGHT_PATTERNS = (
+    ("chromium_headless_shell-*/chrome-headless-shell-linux*/chrome-headless-shell",
+     "chromium_headless_shell-*/chrome-linux*/headless_shell"),
+    ("chromium-*/chrome-linux*/chrome",),
+)
+
+
+def _revision(path: str) -> int:
+    """The cache's revision of a browser (`chromium-1200/chrome-linux64/chrome` is 1200), as a number."""
+    revision = Path(path).parent.parent.name.rsplit("-", 1)[-1]
+    return int(revision) if revision.isdigit() else -1
+
+
 def playwright_chromium() -> str | None:
-    """The newest browser `playwright install chromium` left in its cache, if any."""
+    """The newest headless shell `playwright install chromium` left in its cache, else its newest full
+    Chromium, if any."""
     root = os.environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache" / "ms-playwright")
-    patterns = ("chromium-*/chrome-linux*/chrome", "chromium_headless_shell-*/chrome-*/headless_shell")
-    found = sorted(path for pattern in patterns for path in glob.glob(os.path.join(root, pattern)))
-    return found[-1] if found else None
+    for patterns in PLAYWRIGHT_PATTERNS:
+        found = [path for pattern in patterns for path in glob.glob(os.path.join(root, pattern))
+                 if os.access(path, os.X_OK)]
+        if found:
+            return max(found, key=_revision)
+    return None
 
 
 def find_chromium(configured: str | None = None) -> str:

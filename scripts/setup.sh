@@ -33,8 +33,9 @@ chromium_present() {
   local candidate
   [ -n "${LLMBENCH_CHROMIUM:-}" ] && return 0
   for candidate in "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-*/chrome-linux*/chrome \
-      "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium_headless_shell-*/chrome-*/headless_shell \
-      /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
+      "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium_headless_shell-*/chrome-headless-shell-linux*/chrome-headless-shell \
+      "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium_headless_shell-*/chrome-linux*/headless_shell \
+      /usr/lib/chromium/chromium-headless-shell /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
     [ -x "$candidate" ] && return 0
   done
   have chromium
@@ -56,8 +57,10 @@ fi
 # Debian's chromium-headless-shell is what the crawls use when present (llmbench/browser.py): the
 # same engine, about half the memory of the desktop browser.
 headless_shell_present() {
+  local cache="${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"
   [ -n "${LLMBENCH_CHROMIUM:-}" ] || [ -x /usr/lib/chromium/chromium-headless-shell ] \
-    || compgen -G "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/chromium_headless_shell-*/chrome-*/headless_shell" >/dev/null
+    || compgen -G "$cache/chromium_headless_shell-*/chrome-headless-shell-linux*/chrome-headless-shell" >/dev/null \
+    || compgen -G "$cache/chromium_headless_shell-*/chrome-linux*/headless_shell" >/dev/null
 }
 if ! chromium_present; then
   if ubuntu; then need_playwright_chromium=yes; else apt_packages+=(chromium chromium-headless-shell); fi
