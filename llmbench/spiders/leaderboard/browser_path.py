@@ -80,8 +80,6 @@ class BrowserPath:
         page = response.meta["playwright_page"]
         items, data_url = [], None
         try:
-            if self.capture is None:
-                self.capture = DataCapture(routed=False)
             frame, no_app = await self.app_frame(page)
             if not no_app:
                 data_url, items = await self.board_data(frame)
@@ -100,10 +98,8 @@ class BrowserPath:
             fail_crawl(self.crawler, "leaderboard/no_rows",
                        f"neither the data response nor the table yielded rows at {response.url}: layout changed?")
             return
-        for output in self.select(items, response):
+        for output in self.board_rows(items, response):
             yield output
-        if self.verify:
-            yield self.dataset_index_request(purpose="verify")
 
     async def app_frame(self, page: Any) -> tuple[Any, str | None]:
         """The frame the app runs in, or why there is none."""

@@ -3,7 +3,6 @@ one plain request, with the crawl's User-Agent, politeness and token rules, its 
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -31,10 +30,9 @@ class DataDownload:
         if not items:  # counted and said by rows_from_body; the rendered table may still hold the board
             yield self.board_request(route_data=False)
             return
-        self.json_path(response.url)
-        yield from self.select(items, response)
-        if self.verify:
-            yield self.dataset_index_request(purpose="verify")
+        self.crawler.stats.set_value("leaderboard/path", "json")
+        self.logger.info("leaderboard path: json (%s)", response.url)
+        yield from self.board_rows(items, response)
 
     def data_failed(self, failure: Any):
         url = failure.request.url
@@ -43,15 +41,10 @@ class DataDownload:
                           url, failure.getErrorMessage())
         yield self.board_request(route_data=False)
 
-    def json_path(self, url: str) -> None:
-        self.crawler.stats.set_value("leaderboard/path", "json")
-        self.logger.info("leaderboard path: json (%s)", url)
-
-    def rows_from_body(self, body: bytes | asyncio.Future, url: str) -> list[Any]:
-        """Items from a data response's body (or the future of the body the browser received); the
-        parsed payload lives only inside this call."""
+    def rows_from_body(self, body: bytes, url: str) -> list[Any]:
+        """Items from a data response's body; the parsed payload lives only inside this call."""
         try:
-            payload = json.loads(body.result() if isinstance(body, asyncio.Future) else body)
+            payload = json.loads(body)
         except Exception as exc:  # noqa: BLE001 - a failed read or bad JSON: counted, the DOM path follows
             self.crawler.stats.inc_value("leaderboard/bad_data_response")
             self.logger.error("data response at %s unreadable: %r", url, exc)

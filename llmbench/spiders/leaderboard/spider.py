@@ -115,6 +115,13 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, Ca
             yield ItemBatch(kept, response)
         yield from self.canonical_requests()
 
+    def board_rows(self, items: list[Any], response: Response):
+        """The board read in the browser (its data or its table): the requested rows, then, with
+        `-a verify=dataset`, the dataset to compare them with."""
+        yield from self.select(items, response)
+        if self.verify:
+            yield self.dataset_index_request(purpose="verify")
+
     def keep(self, item: Any) -> bool:
         """Whether a requested model (by its id or its canonical id); remembers it as found."""
         if self.wanted is not None:
