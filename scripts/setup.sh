@@ -29,13 +29,22 @@ wanted_stamp() { echo "$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1) test 
 if [ -n "${LLMBENCH_CHROMIUM:-}" ] && [ ! -x "$LLMBENCH_CHROMIUM" ]; then
   stop "LLMBENCH_CHROMIUM=$LLMBENCH_CHROMIUM is not an executable file; fix it or unset it"
 fi
+# Debian's chromium-headless-shell (or Playwright's) is what the crawls use when present
+# (llmbench/browser.py): the same engine, about half the memory of the desktop browser.
+headless_shell_present() {
+  local candidate cache="${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"
+  [ -n "${LLMBENCH_CHROMIUM:-}" ] && return 0
+  for candidate in "$cache"/chromium_headless_shell-*/chrome-headless-shell-linux*/chrome-headless-shell \
+      "$cache"/chromium_headless_shell-*/chrome-linux*/headless_shell /usr/lib/chromium/chromium-headless-shell; do
+    [ -x "$candidate" ] && return 0
+  done
+  return 1
+}
 chromium_present() {
   local candidate
-  [ -n "${LLMBENCH_CHROMIUM:-}" ] && return 0
+  headless_shell_present && return 0
   for candidate in "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium-*/chrome-linux*/chrome \
-      "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium_headless_shell-*/chrome-headless-shell-linux*/chrome-headless-shell \
-      "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"/chromium_headless_shell-*/chrome-linux*/headless_shell \
-      /usr/lib/chromium/chromium-headless-shell /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
+      /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
     [ -x "$candidate" ] && return 0
   done
   have chromium
@@ -54,14 +63,6 @@ if ! venv_works; then
 elif [ "$(cat "$STAMP" 2>/dev/null)" != "$(wanted_stamp)" ]; then
   need_pip=yes
 fi
-# Debian's chromium-headless-shell is what the crawls use when present (llmbench/browser.py): the
-# same engine, about half the memory of the desktop browser.
-headless_shell_present() {
-  local cache="${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}"
-  [ -n "${LLMBENCH_CHROMIUM:-}" ] || [ -x /usr/lib/chromium/chromium-headless-shell ] \
-    || compgen -G "$cache/chromium_headless_shell-*/chrome-headless-shell-linux*/chrome-headless-shell" >/dev/null \
-    || compgen -G "$cache/chromium_headless_shell-*/chrome-linux*/headless_shell" >/dev/null
-}
 if ! chromium_present; then
   if ubuntu; then need_playwright_chromium=yes; else apt_packages+=(chromium chromium-headless-shell); fi
 elif ! ubuntu && ! headless_shell_present; then
