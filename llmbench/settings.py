@@ -70,6 +70,13 @@ HUB_RATE_BUDGETS_AUTHENTICATED = {"api": 1000, "resolvers": 5000, "pages": 200}
 HUB_RATE_SHARE = 0.9
 HUB_RATE_CONCURRENCY = {"api": 2, "resolvers": 2, "pages": 1}
 
+# --- TLS -------------------------------------------------------------------------------------------
+# Server certificates are verified (chain against the system's trust store, or the bundle named by
+# SSL_CERT_FILE / REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE; host name against the certificate) before any
+# request, and so before the HF token, is sent: Scrapy's own default is not to verify. Turning it off
+# (-s DOWNLOAD_VERIFY_CERTIFICATES=False, for debugging) also stops the token being sent at all.
+DOWNLOAD_VERIFY_CERTIFICATES = True
+
 # 429s are handled by RateLimitMiddleware (RateLimit / Retry-After), not retried blindly.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
@@ -94,6 +101,9 @@ DOWNLOADER_MIDDLEWARES = {
     # 560: after the slot is known (540) on the way out; on the way back it sees a 429 after Redirect
     # (600) and before Retry (550), so 429s are held and re-scheduled here, never retried blindly.
     "llmbench.middlewares.ratelimit.RateLimitMiddleware": 560,
+    # 555: a refused TLS handshake is seen before Retry (550) could retry it, after pacing (650) and the
+    # token's removal (950) saw the failure: one line naming the host, the crawl failed and closed.
+    "llmbench.middlewares.tls_failures.TlsVerificationFailures": 555,
     # 650: after the 429 hold (560) on the way out, so a request is counted against its bucket only
     # when it really leaves; on the way back it reads every response's RateLimit header first, before
     # Redirect (600) turns a 307 and RateLimitMiddleware (560) a 429 into a new request (which ends the

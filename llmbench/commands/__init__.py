@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import gc
 
+from scrapy.exceptions import UsageError
+
+from llmbench.tls_trust import CaBundleError, export_ca_bundle
+
 
 def keep_startup_objects_out_of_gc() -> None:
     """Exempt what start-up built (every imported module, the settings) from cyclic garbage collection.
@@ -14,3 +18,12 @@ def keep_startup_objects_out_of_gc() -> None:
     still frees them, and whatever the crawl creates afterwards is collected as before.
     """
     gc.freeze()
+
+
+def trust_ca_bundle() -> None:
+    """Honour REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE as SSL_CERT_FILE (llmbench/tls_trust.py); a named bundle
+    that cannot be read is a usage error (one line, exit 2) before any crawler exists."""
+    try:
+        export_ca_bundle()
+    except CaBundleError as exc:
+        raise UsageError(f"{exc}: name a readable PEM file of the CA certificates to trust") from None

@@ -13,7 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.utils.job import job_dir
 
-from llmbench.commands import keep_startup_objects_out_of_gc
+from llmbench.commands import keep_startup_objects_out_of_gc, trust_ca_bundle
 from llmbench.extensions.jobdir_guard import jobdir_in_use
 from llmbench.failures import EXIT_INTERRUPTED, crawl_failed, exit_code
 
@@ -34,6 +34,7 @@ class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
+        trust_ca_bundle()
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
         jobdir = job_dir(crawler.settings)

@@ -21,7 +21,7 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.job import job_dir
 from twisted.internet.defer import Deferred
 
-from llmbench.commands import keep_startup_objects_out_of_gc
+from llmbench.commands import keep_startup_objects_out_of_gc, trust_ca_bundle
 from llmbench.extensions.jobdir_guard import jobdir_in_use
 from llmbench.failures import EXIT_FAILED, EXIT_INTERRUPTED, crawl_failed, exit_code
 
@@ -53,6 +53,7 @@ class Command(ScrapyCommand):
             ("leaderboard", {"source": opts.leaderboard_source}),
             ("model_pages", {}),
         ]
+        trust_ca_bundle()
         assert self.crawler_process
         jobdir = job_dir(self.settings)
         busy = jobdir_in_use(jobdir) if jobdir else None

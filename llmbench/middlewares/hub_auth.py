@@ -6,7 +6,9 @@ So a request that retry, 429 handling or a redirect copies, that JOBDIR pickles 
 that a log line or `scrapy shell` shows, never carries the token. The browser gets no token at all
 (`browser_headers`, the PLAYWRIGHT_PROCESS_REQUEST_HEADERS of the leaderboard spider): Chromium copies
 Scrapy's headers onto every navigation, including the Space's cross-origin iframe and any redirect.
-The token is refused over plain http to a non-loopback host. It is read from huggingface_hub (HF_TOKEN /
+The token is refused over plain http to a non-loopback host, and whenever certificate verification is
+off (`DOWNLOAD_VERIFY_CERTIFICATES=False`): with it on, the TLS handshake has checked the server before
+the request carrying the token leaves. It is read from huggingface_hub (HF_TOKEN /
 token file), never from settings, and never logged or counted by value.
 """
 
@@ -45,6 +47,11 @@ class HubAuthMiddleware:
             logger.warning("HF token NOT sent: HUB_ENDPOINT %s is plain http to a host that is not this machine",
                            self.endpoint)
             crawler.stats.set_value("hub_auth/refused_plain_http", 1)
+            self._authorization = None
+        elif self._authorization and not crawler.settings.getbool("DOWNLOAD_VERIFY_CERTIFICATES"):
+            logger.warning("HF token NOT sent: DOWNLOAD_VERIFY_CERTIFICATES is off, so the server's identity "
+                           "is never checked")
+            crawler.stats.set_value("hub_auth/refused_unverified_tls", 1)
             self._authorization = None
         elif self._authorization:
             logger.info("using an HF token for %s (higher rate limits)", self.endpoint)
