@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -159,6 +160,13 @@ class BrowserPath:
         if "BrowserType.launch" in str(failure.value):  # our Chromium, not the Space: no fallback hides it
             first_line = str(failure.value).strip().splitlines()[0]
             fail_crawl(self.crawler, "leaderboard/browser_failed", f"Chromium did not start: {first_line}")
+            return
+        certificate = re.search(r"net::(ERR_CERT_\w+|ERR_SSL_\w+)", str(failure.value))
+        if certificate:  # Chromium refused the server's certificate: no fallback hides a failed TLS check
+            self.crawler.stats.inc_value("tls/verification_failed")
+            fail_crawl(self.crawler, "tls/hosts_refused",
+                       f"TLS: Chromium did not accept the certificate of {urlsplit(failure.request.url).netloc} "
+                       f"({certificate.group(1)}); to trust a private CA, name its PEM file in SSL_CERT_FILE")
             return
         for request in self.board_unavailable(f"could not load {failure.request.url}: {failure.value!r}"):
             yield request

@@ -24,6 +24,7 @@ from llmbench.spiders.leaderboard.canonical_rows import CanonicalRows
 from llmbench.spiders.leaderboard.data_download import DataDownload
 from llmbench.spiders.leaderboard.dataset_path import CONTENTS_REPO, DatasetPath
 from llmbench.spiders.leaderboard.space_runtime import SpaceRuntime
+from llmbench.tls_trust import browser_trust_args
 
 SOURCES = ("browser", "dataset")
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
@@ -72,7 +73,9 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, Ca
             except ChromiumNotFound as exc:
                 self.chromium_problem = str(exc)  # said when the browser is needed, not before
         options.setdefault("headless", True)
-        options.setdefault("args", CHROMIUM_ARGS)
+        # Chromium keeps its own certificate checks (never ignore_https_errors); a private CA the user
+        # named in SSL_CERT_FILE (the replica's certificate, say) is trusted by its keys (tls_trust.py).
+        options.setdefault("args", [*CHROMIUM_ARGS, *browser_trust_args()])
         options.setdefault("timeout", 30_000)
         # the user's own options merged in: set at their priority when theirs is higher (-s on the command line)
         priority = max(settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or 0, SETTINGS_PRIORITIES["spider"])
