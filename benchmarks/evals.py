@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def crawl(replica: Replica, data: str, spider: str, args: dict[str, str], pacing: bool) -> tuple[float, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING_FACE", "LLMBENCH_"))}
-    env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
+    env.update(replica.client_environment(), LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=os.path.join(data, "none"))
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"HUB_RATE_PACING={pacing}",
                "-s", "LOG_LEVEL=INFO", "-s", "PROGRESS_INTERVAL=0"]
@@ -52,7 +52,8 @@ def stat(output: str, name: str) -> int:
 
 def eval_results_cost() -> dict[str, float]:
     """Requests of a full hub crawl, and how many of them were spent on anything but the listing."""
-    with ReplicaThread(limits=RateLimitConfig(enabled=False)) as replica, tempfile.TemporaryDirectory() as data:
+    with ReplicaThread(tls=True, limits=RateLimitConfig(enabled=False)) as replica, \
+            tempfile.TemporaryDirectory() as data:
         replica.log.clear()
         seconds, _ = crawl(replica, data, "hub", {"limit": "all"}, pacing=False)
         requests = [r.path_qs for r in replica.log.records if r.origin == "hub"]
@@ -70,7 +71,7 @@ def eval_results_cost() -> dict[str, float]:
 def boards_within_quota(after_hub: bool) -> dict[str, float]:
     """Every official board with pacing on against the anonymous quotas, cold or after `hub -a limit=all`."""
     limits = RateLimitConfig(enabled=True)  # api 500, resolvers 3000, pages 100 per 300 s
-    with ReplicaThread(limits=limits) as replica, tempfile.TemporaryDirectory() as data:
+    with ReplicaThread(tls=True, limits=limits) as replica, tempfile.TemporaryDirectory() as data:
         if after_hub:
             crawl(replica, data, "hub", {"limit": "all"}, pacing=True)
         replica.log.clear()

@@ -113,7 +113,7 @@ def command(run: Run, jobdir: Path) -> list[str]:
 
 def environment(replica: Replica, data_dir: Path, extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING_FACE", "LLMBENCH_"))}
-    env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_LEADERBOARD_URL=replica.leaderboard_url,
+    env.update(replica.client_environment(),
                LLMBENCH_DATA_DIR=str(data_dir), HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=str(data_dir.parent / "no-token"), PYTHONPATH=str(ROOT))
     return env | extra
@@ -138,7 +138,7 @@ def run_case(case: FaultCase, catalog: Catalog) -> dict[str, Any]:
     faults = FaultConfig(**case.faults)
     limits = RateLimitConfig(**case.limits)
     with tempfile.TemporaryDirectory(prefix="llmbench-faults-") as tmp, \
-            ReplicaThread(catalog=catalog, faults=faults, limits=limits) as replica:
+            ReplicaThread(tls=True, catalog=catalog, faults=faults, limits=limits) as replica:
         data_dir, jobdir = Path(tmp) / "data", Path(tmp) / "job"
         if case.data_dir_is_a_file:
             data_dir.write_text("not a directory\n")

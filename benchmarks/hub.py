@@ -49,7 +49,7 @@ pd.DataFrame(rows).to_parquet(sys.argv[2])
 
 def environment(replica, data: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LLMBENCH_"))}
-    env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
+    env.update(replica.client_environment(), LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=os.path.join(data, "none"), PYTHONPATH=str(ROOT))
     return env
 
@@ -104,7 +104,8 @@ def main() -> None:
     args = parser.parse_args()
     results: dict[str, dict] = {}
     for label, total in (("half", args.models // 2), ("full", args.models)):
-        with ReplicaThread(extra_models=max(0, total - BOARD_REPOS), limits=RateLimitConfig(enabled=False)) as replica:
+        with ReplicaThread(tls=True, extra_models=max(0, total - BOARD_REPOS),
+                           limits=RateLimitConfig(enabled=False)) as replica:
             replica.catalog.sorted_index("downloads")  # build the index before timing
             plain_run(replica)  # warm the replica's caches (its sort index, each client's encoded pages) ...
             spider_run(replica)  # ... so that neither client pays for them in the runs measured

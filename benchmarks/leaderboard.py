@@ -60,7 +60,7 @@ def spider(replica, args: dict[str, str], settings: dict[str, str]) -> dict:
     """One `scrapy crawl leaderboard` in a subprocess: rows, wall seconds, memory peaks, the crawl's own time."""
     with tempfile.TemporaryDirectory() as data:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LLMBENCH_"))}
-        env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_LEADERBOARD_URL=replica.leaderboard_url,
+        env.update(replica.client_environment(),
                    LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1")
         command = [sys.executable, "-m", "scrapy", "crawl", "leaderboard", "-s", "LOG_LEVEL=INFO",
                    "-s", f"LOG_FORMAT={LOG_FORMAT}"]
@@ -135,7 +135,7 @@ def main() -> None:
     settings = {"HUB_RATE_PACING": "False"} if args.no_pacing else {}
     figures["pacing"] = not args.no_pacing
     limits = RateLimitConfig(enabled=not args.no_pacing)
-    with ReplicaThread(faults=FaultConfig(latency=args.latency), limits=limits) as replica:
+    with ReplicaThread(tls=True, faults=FaultConfig(latency=args.latency), limits=limits) as replica:
         print(f"leaderboard benchmark: replica latency {args.latency * 1000:.0f} ms, {len(sample)} models, "
               f"pacing {'off' if args.no_pacing else 'on (defaults, real quotas)'}; peaks of the crawl's process "
               "tree, PSS per kind (processes)")

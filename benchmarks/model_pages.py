@@ -39,7 +39,7 @@ GOALS = {"unsized_seconds": 20.0, "unsized_429": 0, "long_429": 0}
 
 def crawl(replica, data: str, spider: str, *args: str) -> tuple[float, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LLMBENCH_"))}
-    env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
+    env.update(replica.client_environment(), LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=os.path.join(data, "none"))
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", "LOG_LEVEL=INFO", *args]
     proc, seconds, _ = run_sampled(command, timeout=1800, cwd=ROOT, env=env)
@@ -90,7 +90,7 @@ class WindowCounter:
 
 
 def unsized_run(latency: float, limits: RateLimitConfig) -> dict:
-    with ReplicaThread(faults=FaultConfig(latency=latency), limits=limits) as replica, \
+    with ReplicaThread(tls=True, faults=FaultConfig(latency=latency), limits=limits) as replica, \
             tempfile.TemporaryDirectory() as data:
         crawl(replica, data, "hub", "-a", "limit=all")
         replica.log.clear()
@@ -100,7 +100,7 @@ def unsized_run(latency: float, limits: RateLimitConfig) -> dict:
 
 def long_run(latency: float, window: float, quota: int) -> dict:
     limits = RateLimitConfig(window=window, anonymous={"api": 500, "resolvers": quota, "pages": 100})
-    with ReplicaThread(faults=FaultConfig(latency=latency), limits=limits) as replica, \
+    with ReplicaThread(tls=True, faults=FaultConfig(latency=latency), limits=limits) as replica, \
             tempfile.TemporaryDirectory() as data:
         crawl(replica, data, "hub", "-a", "limit=all")
         replica.log.clear()
@@ -134,7 +134,8 @@ def main() -> None:
           f"429s {unsized['http_429']} (goal 0); requests {unsized['requests']}; "
           f"filled {unsized['filled']}/{unsized['models']}")
 
-    with ReplicaThread(faults=FaultConfig(latency=args.latency)) as replica, tempfile.TemporaryDirectory() as data:
+    with ReplicaThread(tls=True, faults=FaultConfig(latency=args.latency)) as replica, \
+            tempfile.TemporaryDirectory() as data:
         models = [r.repo_id for r in replica.catalog.real_records if r.storage == SAFETENSORS][: args.page_models]
         seconds, _ = crawl(replica, data, "model_pages", "-a", "models=" + ",".join(models))
         pages = summary(replica, data, seconds)

@@ -38,7 +38,7 @@ IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S.*)")
 def environment(replica, data: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("HF_", "LLMBENCH_")) and k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
+    env.update(replica.client_environment(), LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=os.path.join(data, "none"), PYTHONPATH=str(ROOT))
     return env
 
@@ -89,7 +89,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=12, help="import costs to list")
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args()
-    with ReplicaThread(limits=RateLimitConfig(enabled=False)) as replica, tempfile.TemporaryDirectory() as data:
+    with ReplicaThread(tls=True, limits=RateLimitConfig(enabled=False)) as replica, \
+            tempfile.TemporaryDirectory() as data:
         env = environment(replica, data)
         timed_run(env)  # warm the file-system cache; not counted
         runs = [timed_run(env)[:2] for _ in range(args.runs)]

@@ -35,11 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data_dir = Path(args.data).resolve()
     out = Path(args.out).resolve()
-    with ReplicaThread() as replica:
+    # Over https, as huggingface.co is served: the crawls trust the replica's throwaway certificate through
+    # SSL_CERT_FILE, with certificate verification on as in every crawl.
+    with ReplicaThread(tls=True) as replica:
         env = {k: v for k, v in os.environ.items() if k not in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")}
-        env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_LEADERBOARD_URL=replica.leaderboard_url,
-                   LLMBENCH_DATA_DIR=str(data_dir), HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
-                   SCRAPY_SETTINGS_MODULE=SETTINGS_MODULE)
+        env.update(replica.client_environment(), LLMBENCH_DATA_DIR=str(data_dir),
+                   HF_HUB_DISABLE_IMPLICIT_TOKEN="1", SCRAPY_SETTINGS_MODULE=SETTINGS_MODULE)
         print(f"replica serving at {replica.hub_url} (leaderboard app {replica.app_url})", flush=True)
         for name, command in stages(args.limit, data_dir, out):
             print(f"--- stage {name}: {' '.join(command[1:])}", flush=True)

@@ -23,8 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--app-port", type=int, default=0, help="leaderboard app origin port (0 = any)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic Hub fields")
     parser.add_argument("--extra-models", type=int, default=0, help="synthetic filler repos for scale tests")
-    parser.add_argument("--tls", action="store_true",
-                        help="serve https with a throwaway self-signed certificate (its PEM file is printed)")
+    scheme = parser.add_mutually_exclusive_group()
+    scheme.add_argument("--tls", action="store_true", default=True,
+                        help="serve https with a throwaway self-signed certificate, whose PEM file is printed "
+                        "for SSL_CERT_FILE (the default)")
+    scheme.add_argument("--plain-http", dest="tls", action="store_false",
+                        help="serve plain http instead (some clients then behave unlike against huggingface.co)")
     parser.add_argument("--granted-token", action="append", default=[], metavar="TOKEN",
                         help="a bearer token granted access to gated repos (repeatable); other tokens get 403")
     faults = parser.add_argument_group("faults")
@@ -78,8 +82,8 @@ async def serve(replica: Replica) -> None:
     print(f"  Leaderboard app: {replica.app_url}")
     print(f"  LFS storage/CDN: {replica.cdn_url}")
     if replica.ca_file:
-        print(f"  TLS certificate: {replica.ca_file} (trust it, e.g. SSL_CERT_FILE={replica.ca_file})")
-    print("Point llmbench at it with:")
+        print(f"  TLS certificate: {replica.ca_file}")
+    print("Point llmbench at it (trusting its certificate, not turning verification off) with:")
     for line in replica.export_lines():
         print(line)
     print("Press Ctrl-C to stop.", flush=True)

@@ -26,7 +26,7 @@ from .cdn import Cdn
 from .faults import FaultConfig
 from .ratelimit import FixedWindowLimiter, RateLimitConfig
 from .space import SPACE_PATH, SpaceState
-from .tls import self_signed
+from .tls import Certificate, self_signed
 
 # Route installers of the Hub origin, in order; the catch-all repo route comes after them all.
 # Hook: a module serving more of the Hub (Community Evals) appends its `add_routes` here.
@@ -71,6 +71,7 @@ class Replica:
                  faults: FaultConfig | None = None, limits: RateLimitConfig | None = None,
                  extra_models: int = 0, seed: int = 0, catalog: Catalog | None = None,
                  granted_tokens: Iterable[str] = (), cdn_port: int = 0, tls: bool = False,
+                 certificate: Certificate | None = None,
                  clock: Callable[[], float] = time.time, space_stage: str = "RUNNING",
                  space_ready_after: float | None = None) -> None:
         self.host = host
@@ -89,7 +90,8 @@ class Replica:
         self.hub_url = ""
         self.app_url = ""
         self.cdn_url = ""
-        self.tls = tls
+        self.tls = tls or certificate is not None
+        self.certificate = certificate  # a given certificate (kept); with plain `tls`, a throwaway one
         self.ca_file: Path | None = None  # with `tls`: the PEM file clients trust the replica with
 
     @property
@@ -97,7 +99,15 @@ class Replica:
         return f"{self.hub_url}{SPACE_PATH}"
 
     def export_lines(self) -> list[str]:
-        return [f"export HF_ENDPOINT={self.hub_url}", f"export LLMBENCH_LEADERBOARD_URL={self.leaderboard_url}"]
+        lines = [f"export HF_ENDPOINT={self.hub_url}", f"export LLMBENCH_LEADERBOARD_URL={self.leaderboard_url}"]
+        return lines + ([f"export SSL_CERT_FILE={self.ca_file}"] if self.ca_file else [])
+
+    def client_environment(self) -> dict[str, str]:
+        """The variables that point a crawl at this replica and make it trust the replica's certificate."""
+        variables = {"HF_ENDPOINT": self.hub_url, "LLMBENCH_LEADERBOARD_URL": self.leaderboard_url}
+        if self.ca_file:
+            variables["SSL_CERT_FILE"] = str(self.ca_file)
+        return variables
 
     # -- middlewares ---------------------------------------------------------------------------
     def _logging(self, origin: str):
@@ -177,7 +187,9 @@ class Replica:
     async def start(self) -> None:
         cdn_app = self.cdn.application([self._logging("cdn"), self._app_latency])
         ssl_context = None
-        if self.tls:
+        if self.certificate is not None:
+            ssl_context, self.ca_file = self.certificate.server_context(), self.certificate.cert_file
+        elif self.tls:
             ssl_context, self.ca_file = self_signed(self.host)
         scheme = "https" if self.tls else "http"
         for application, port, attr in ((self.app_application(), self.app_port, "app_url"),
@@ -197,7 +209,7 @@ class Replica:
         for runner in reversed(self._runners):
             await runner.cleanup()
         self._runners.clear()
-        if self.ca_file is not None:  # the throwaway certificate and key
+        if self.ca_file is not None and self.certificate is None:  # the throwaway certificate
             shutil.rmtree(self.ca_file.parent, ignore_errors=True)
 
 
