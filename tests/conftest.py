@@ -16,6 +16,7 @@ import pytest
 from llmbench.replica.catalog import Catalog
 from llmbench.replica.ratelimit import RateLimitConfig
 from llmbench.replica.server import Replica, ReplicaThread
+from llmbench.replica.tls import Certificate, make_certificate
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,21 +26,40 @@ def catalog() -> Catalog:
     return Catalog(seed=0)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def replica_certificate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Certificate]:
+    """One throwaway certificate for every replica of the session, over https as huggingface.co is served.
+
+    It is trusted the way a user trusts a private CA: SSL_CERT_FILE names it for this process (urllib,
+    huggingface_hub's httpx) and for every crawl it starts (Scrapy verifies certificates); verification
+    is never turned off.
+    """
+    certificate = make_certificate(tmp_path_factory.mktemp("replica-tls"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SSL_CERT_FILE", str(certificate.cert_file))
+        patch.delenv("SSL_CERT_DIR", raising=False)
+        yield certificate
+
+
 @pytest.fixture(scope="session")
-def replica(catalog: Catalog) -> Iterator[Replica]:
+def replica(catalog: Catalog, replica_certificate: Certificate) -> Iterator[Replica]:
     """A fault-free replica without quotas, shared by the tests that only read from it."""
-    with ReplicaThread(catalog=catalog, limits=RateLimitConfig(enabled=False)) as running:
+    with ReplicaThread(catalog=catalog, limits=RateLimitConfig(enabled=False),
+                       certificate=replica_certificate) as running:
         yield running
 
 
 @pytest.fixture
-def make_replica(catalog: Catalog):
-    """Start a replica with per-test faults or limits; stopped at the end of the test."""
+def make_replica(catalog: Catalog, replica_certificate: Certificate):
+    """Start a replica with per-test faults or limits; stopped at the end of the test. Over https with the
+    session's certificate unless a test asks for `tls=False` (plain http)."""
     started: list[ReplicaThread] = []
 
     def start(**kwargs) -> Replica:
         kwargs.setdefault("limits", RateLimitConfig(enabled=False))
         kwargs.setdefault("catalog", catalog)
+        if kwargs.pop("tls", True):
+            kwargs.setdefault("certificate", replica_certificate)
         thread = ReplicaThread(**kwargs)
         started.append(thread)
         return thread.start()
