@@ -7,6 +7,7 @@ each request (path and Authorization) per origin, so a test can say what reached
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -129,7 +130,9 @@ def run_in(cwd: Path, args: list[str], env: dict[str, str]):
 
 
 def model_pages_server() -> RecordingServer:
-    return RecordingServer(answers={("hub", "/org/model/resolve/main/config.json"): redirect("other", "/cfg")})
+    # the page, then config.json, which the Hub redirects to another origin (a CDN): that one gets no token
+    return RecordingServer(answers={("hub", "/org/model"): redirect("other", "/org/model"),
+                                    ("hub", "/org/model/resolve/main/config.json"): redirect("other", "/cfg")})
 
 
 def test_dotenv_token_is_used_for_the_hub_only_and_never_logged(tmp_path):
@@ -227,3 +230,28 @@ def test_no_dot_segment_survives_url_building():
         with pytest.raises(ValueError):
             urls.repo_info(bad)
     assert urls.resolve("org/m", "../x/./y").endswith("/org/m/resolve/main/%2E%2E/x/%2E/y")
+
+
+def test_the_analysis_records_and_links_no_userinfo():
+    from analysis.html import Links
+    from analysis.pipeline import Options
+
+    options = Options(hub_url=f"https://alice:{PASSWORD}@hub.example/")
+    assert PASSWORD not in options.hub_url and options.hub_url.startswith("https://hub.example")
+    assert PASSWORD not in Links(f"http://alice:{PASSWORD}@hub.example").model("org/m")
+
+
+def test_dotenv_reads_hf_token_only(tmp_path, monkeypatch):
+    from llmbench.hub_endpoint import dotenv_token, hub_token
+
+    (tmp_path / ".env").write_text('OTHER=x\nexport HF_TOKEN="hf_quoted"\nPATH=/nowhere\n')
+    (tmp_path / ".env").chmod(0o600)
+    assert dotenv_token(tmp_path) == "hf_quoted"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN", raising=False)
+    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "no-token-file"))
+    assert hub_token() == "hf_quoted"
+    assert "HF_TOKEN" not in os.environ and os.environ.get("OTHER") is None  # nothing loaded process-wide
+    monkeypatch.setenv("HF_TOKEN", "hf_env")
+    assert hub_token() == "hf_env"
