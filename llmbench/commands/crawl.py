@@ -16,7 +16,6 @@ from scrapy.utils.job import job_dir
 from llmbench.commands import keep_startup_objects_out_of_gc
 from llmbench.extensions.jobdir_guard import jobdir_in_use
 from llmbench.failures import EXIT_INTERRUPTED, crawl_failed, exit_code
-from llmbench.startup import check_settings
 
 
 def outcome_line(name: str, crawler: Crawler) -> str | None:
@@ -36,6 +35,9 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
         assert self.crawler_process
+        # imported here: Scrapy imports every command module on each start, and this one imports huggingface_hub
+        from llmbench.startup import check_settings
+
         check_settings(self.settings)  # credentials in an endpoint, a bad CRAWL_DATE: one line, exit 2
         crawler = self._create_crawler(args[0])
         jobdir = job_dir(crawler.settings)

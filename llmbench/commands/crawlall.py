@@ -24,7 +24,6 @@ from twisted.internet.defer import Deferred
 from llmbench.commands import keep_startup_objects_out_of_gc
 from llmbench.extensions.jobdir_guard import jobdir_in_use
 from llmbench.failures import EXIT_FAILED, EXIT_INTERRUPTED, crawl_failed, exit_code
-from llmbench.startup import check_settings
 
 STAGES = ("hub", "benchmarks", "leaderboard", "model_pages")
 
@@ -55,6 +54,9 @@ class Command(ScrapyCommand):
             ("model_pages", {}),
         ]
         assert self.crawler_process
+        # imported here: Scrapy imports every command module on each start, and this one imports huggingface_hub
+        from llmbench.startup import check_settings
+
         check_settings(self.settings)  # before any stage: one line, exit 2 (llmbench/startup.py)
         jobdir = job_dir(self.settings)
         busy = jobdir_in_use(jobdir) if jobdir else None
