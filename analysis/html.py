@@ -10,6 +10,8 @@ import html
 import math
 from typing import Any
 
+from llmbench.credentials import without_userinfo
+
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222;
        line-height: 1.45; }
@@ -75,7 +77,7 @@ class Links:
     """Model ids as links to their Hub pages (HUB_ENDPOINT-based)."""
 
     def __init__(self, hub_url: str) -> None:
-        self.base = hub_url.rstrip("/")
+        self.base = without_userinfo(hub_url).rstrip("/")  # a link never carries a user or password
 
     def model(self, model_id: Any) -> str:
         if not isinstance(model_id, str) or not model_id:

@@ -25,12 +25,13 @@ from analysis.published import check_all
 from analysis.report import write_html
 from analysis.stats import Rankings, efficiencies, run_all
 from analysis.worker import Worker, numeric
+from llmbench.credentials import without_userinfo
 from llmbench.storage import snapshots
 
 DATASETS = ("hub_models", "leaderboard", "model_sizes")
 # llmbench.settings imports Scrapy (over a second of start-up); the analysis reads the two defaults it shares
 # with the crawl from the same environment variables (tests/test_analysis_join.py checks they agree)
-HUB_ENDPOINT = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/")
+HUB_ENDPOINT = without_userinfo(os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/"))
 DATA_DIR = os.environ.get("LLMBENCH_DATA_DIR", "data")
 TABLE_FIGURES = ["params_b", "log10_params_b", "average", "co2_kg", "type"]  # what the figure worker reads
 BOARD_FIGURES = ["upload_date", "log10_params_b", "average"]
@@ -46,6 +47,10 @@ class Options:
     floor: float = 10.0
     density_score: float = 30.0
     hub_url: str = HUB_ENDPOINT
+
+    def __post_init__(self) -> None:
+        # recorded in results.json and in every report link: never with a user or password in it
+        self.hub_url = without_userinfo(self.hub_url)
 
 
 def write_report(data: Path, out: Path, options: Options, timings: dict[str, float] | None = None) -> dict:

@@ -15,12 +15,14 @@ Use from any spider (the leaderboard spider for its `gpt2` rows, model_pages for
     canonical.redirect_of("gpt2")                       # the `canonical_id` column: None when no redirect
 
 `learn` takes any answer of that request (200, 401, 404); a failed request (errback) leaves the id
-unknown, so a later crawl asks again.
+unknown, so a later crawl asks again. An id the Hub's rule rejects (`..`, llmbench/repo_ids.py) is never
+asked: `needs_lookup` says no, counts it (`canonical/invalid_ids`) and logs it once with where it came from.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,9 @@ import scrapy
 from scrapy.http import Response
 
 from llmbench.hub_endpoint import HubUrls
+from llmbench.repo_ids import InvalidIds, repo_id_problem
+
+logger = logging.getLogger(__name__)
 
 CACHE_FILE = Path("_canonical") / "models.json"
 NOT_FOUND_STATUSES = [401, 404]  # anonymous 401 without X-Error-Code means "not found" (docs/hub-api.md §7)
@@ -37,9 +42,10 @@ NOT_FOUND_STATUSES = [401, 404]  # anonymous 401 without X-Error-Code means "not
 class CanonicalIds:
     """id → canonical id, asked of the Hub once per id and cached under DATA_DIR."""
 
-    def __init__(self, data_dir: str | os.PathLike, endpoint: str) -> None:
+    def __init__(self, data_dir: str | os.PathLike, endpoint: str, invalid: InvalidIds | None = None) -> None:
         self.path = Path(data_dir) / CACHE_FILE
         self.urls = HubUrls(endpoint)
+        self.invalid = invalid
         self.known: dict[str, str] = {}
         self.missing: set[str] = set()  # not found in this crawl (not cached: a repo may appear later)
         if self.path.is_file():
@@ -52,7 +58,9 @@ class CanonicalIds:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> CanonicalIds:
-        return cls(crawler.settings.get("DATA_DIR"), crawler.settings.get("HUB_ENDPOINT"))
+        # Not a crawl failure: the row under such an id is dropped (and counted) by ValidateNamePipeline.
+        invalid = InvalidIds(crawler, logger, "canonical/invalid_ids", fail=False)
+        return cls(crawler.settings.get("DATA_DIR"), crawler.settings.get("HUB_ENDPOINT"), invalid)
 
     def get(self, model_id: str) -> str | None:
         """The canonical id (maybe `model_id` itself) when known; None when unknown or not found."""
@@ -63,11 +71,20 @@ class CanonicalIds:
         target = self.known.get(model_id)
         return target if target is not None and target != model_id else None
 
-    def needs_lookup(self, model_id: str) -> bool:
-        return model_id not in self.known and model_id not in self.missing
+    def needs_lookup(self, model_id: str, source: str | None = None) -> bool:
+        """Whether to ask the Hub; never for an invalid id (counted, logged once naming `source`)."""
+        if model_id in self.known or model_id in self.missing:
+            return False
+        if repo_id_problem(model_id) is not None:
+            if self.invalid is not None:
+                self.invalid.valid(model_id, source or "the crawl's input", kind="model id")
+            self.missing.add(model_id)
+            return False
+        return True
 
     def request(self, model_id: str, **kwargs: Any) -> scrapy.Request:
-        """The API request that resolves `model_id`; pass callback/errback/cb_kwargs as for any Request."""
+        """The API request that resolves `model_id`; pass callback/errback/cb_kwargs as for any Request.
+        ValueError for an invalid id (ask `needs_lookup` first)."""
         meta = kwargs.pop("meta", {}) | {"handle_httpstatus_list": NOT_FOUND_STATUSES}
         return scrapy.Request(self.urls.repo_info(model_id, expand=["author"]), meta=meta, dont_filter=True,
                               **kwargs)

@@ -6,7 +6,9 @@ against the offline replica (`python -m llmbench.replica` prints the `export` li
 of these in this file, with `-s NAME=value`, or in a spider's `custom_settings`.
 
 The HF token is deliberately *not* a setting: Scrapy logs overridden settings, and a token must never
-reach a log. huggingface_hub finds it (HF_TOKEN, then the token file); see middlewares/hub_auth.py.
+reach a log. It is HF_TOKEN, else HF_TOKEN in ./.env, else huggingface_hub's token file (hub_endpoint.hub_token);
+see middlewares/hub_auth.py. URLs below must carry no credentials (`user:pass@`): refused before a crawl
+starts (llmbench/startup.py), as is a CRAWL_DATE that is not YYYY-MM-DD.
 """
 
 from __future__ import annotations

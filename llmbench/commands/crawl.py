@@ -36,6 +36,10 @@ class Command(ScrapyCrawl):
             raise UsageError("give exactly one spider name")
         trust_ca_bundle()
         assert self.crawler_process
+        # imported here: Scrapy imports every command module on each start, and this one imports huggingface_hub
+        from llmbench.startup import check_settings
+
+        check_settings(self.settings)  # credentials in an endpoint, a bad CRAWL_DATE: one line, exit 2
         crawler = self._create_crawler(args[0])
         jobdir = job_dir(crawler.settings)
         busy = jobdir_in_use(jobdir) if jobdir else None

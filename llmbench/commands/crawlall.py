@@ -55,6 +55,10 @@ class Command(ScrapyCommand):
         ]
         trust_ca_bundle()
         assert self.crawler_process
+        # imported here: Scrapy imports every command module on each start, and this one imports huggingface_hub
+        from llmbench.startup import check_settings
+
+        check_settings(self.settings)  # before any stage: one line, exit 2 (llmbench/startup.py)
         jobdir = job_dir(self.settings)
         busy = jobdir_in_use(jobdir) if jobdir else None
         if busy:

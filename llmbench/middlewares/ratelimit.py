@@ -1,6 +1,6 @@
 """Honour HTTP 429 the way the Hub asks: wait for the window to reset, then try again.
 
-On a 429 the wait comes from `RateLimit` (`t=` seconds until reset, parsed by huggingface_hub), else
+On a 429 the wait comes from `RateLimit` (`t=` seconds until reset, politeness/headers.py), else
 `Retry-After`, else an exponential backoff (CloudFront 429s carry no header). The download slot is
 held until then (every request for that slot waits here before it is sent), the request is
 re-scheduled with `dont_filter`, and nothing counts as a failure until RATELIMIT_MAX_RETRIES 429s for
@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 import time
 
-from huggingface_hub.utils import parse_ratelimit_headers
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
@@ -28,6 +27,7 @@ from scrapy.http import Response
 from scrapy.utils.httpobj import urlparse_cached
 
 from llmbench.failures import fail_crawl
+from llmbench.politeness.headers import MAX_SECONDS, ratelimit_info
 from llmbench.politeness.waiting import back_to_scheduler, sleep_unless_closing
 
 logger = logging.getLogger(__name__)
@@ -40,9 +40,10 @@ def retry_after_seconds(response: Response) -> float | None:
     if value is None:
         return None
     try:
-        return max(0.0, float(value.decode().strip()))
+        seconds = float(value.decode().strip())
     except ValueError:  # HTTP-date form: not used by the Hub
         return None
+    return max(0.0, seconds) if seconds <= MAX_SECONDS else None  # nan and absurd values: no header
 
 
 def slot_of(request: Request) -> str:
@@ -85,7 +86,7 @@ class RateLimitMiddleware:
 
     def wait_for(self, response: Response, attempt: int) -> float:
         """Seconds to hold the slot after `response` (a 429, or a 2xx saying `r=0`); may exceed max_wait."""
-        info = parse_ratelimit_headers(response.headers.to_unicode_dict())
+        info = ratelimit_info(self.crawler, response)
         if info is not None and (response.status == 429 or info.remaining == 0):
             return info.reset_in_seconds + self.margin
         retry_after = retry_after_seconds(response)
@@ -106,7 +107,7 @@ class RateLimitMiddleware:
     def process_response(self, request: Request, response: Response) -> Request | Response:
         slot = slot_of(request)
         if response.status != 429:
-            info = parse_ratelimit_headers(response.headers.to_unicode_dict())
+            info = ratelimit_info(self.crawler, response)
             if info is not None and info.remaining == 0:
                 extra = self.hold(slot, info.reset_in_seconds + self.margin)
                 self.crawler.stats.inc_value("ratelimit/wait_seconds", round(extra, 3))

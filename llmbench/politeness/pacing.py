@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-from huggingface_hub.utils import parse_ratelimit_headers
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -23,6 +22,7 @@ from llmbench.failures import fail_crawl
 from llmbench.politeness.addon import HubPoliteness
 from llmbench.politeness.buckets import bucket_of_slot
 from llmbench.politeness.budget import WindowBudget
+from llmbench.politeness.headers import ratelimit_info
 from llmbench.politeness.waiting import back_to_scheduler, sleep_unless_closing
 
 RECHECK = 1.0  # seconds; a long wait is re-decided this often
@@ -85,7 +85,7 @@ class HubPacingMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         self._answered(request)
-        info = parse_ratelimit_headers(response.headers.to_unicode_dict())
+        info = ratelimit_info(self.crawler, response)
         if info is not None and info.resource_type in self.budgets:
             self.budgets[info.resource_type].observe(time.monotonic(), info.remaining, info.reset_in_seconds,
                                                      info.limit, info.window_seconds)

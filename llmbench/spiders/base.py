@@ -20,7 +20,9 @@ Modelled on kingfisher-collect's BaseSpider. A subclass reads its own `-a` argum
             self.report_not_found(found_ids)
 
 `scrapy crawl` calls `check_arguments` before the crawl starts, so a bad argument ends as one line
-(`scrapy crawl: error: -a limit: ...`, exit 2) before any request and without a traceback.
+(`scrapy crawl: error: -a limit: ...`, exit 2) before any request and without a traceback. Each spider
+lists the `-a` names it reads in `arguments`; any other name (a typo, an option of a later version) is
+refused the same way, with the accepted names.
 """
 
 from __future__ import annotations
@@ -68,6 +70,13 @@ class BaseSpider(scrapy.Spider):
     """A spider whose `-a` arguments are checked before anything starts; see the module docstring."""
 
     requested: list[str] | None = None  # -a models=, validated; None = the spider's default selection
+    arguments: tuple[str, ...] = ("models",)  # the -a names parse_arguments reads; any other is refused
+
+    @classmethod
+    def usage(cls) -> str:
+        """The accepted `-a` arguments, for the message that refuses another."""
+        accepted = ", ".join(f"-a {name}=..." for name in cls.arguments) or "no -a argument"
+        return f"scrapy crawl {cls.name} accepts {accepted}"
 
     @classmethod
     def parse_arguments(cls, settings: BaseSettings, arguments: Mapping[str, Any]) -> dict[str, Any]:
@@ -76,7 +85,10 @@ class BaseSpider(scrapy.Spider):
 
     @classmethod
     def check_arguments(cls, settings: BaseSettings, arguments: Mapping[str, Any]) -> None:
-        """Raise UsageError for the first bad argument (called by `scrapy crawl` before the crawl)."""
+        """Raise UsageError for an unknown or bad argument (called by `scrapy crawl` before the crawl)."""
+        unknown = sorted(set(arguments) - set(cls.arguments))
+        if unknown:
+            raise argument_error(unknown[0], f"unknown argument; {cls.usage()}")
         cls.parse_arguments(settings, arguments)
 
     @classmethod

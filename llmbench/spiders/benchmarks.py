@@ -17,15 +17,18 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import scrapy
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 
 from llmbench.failures import fail_crawl
 from llmbench.parsing.benchmarks import SourceError, TaskIndex, benchmark_from_yaml, board_row
 from llmbench.parsing.eval_results import InvalidResultsReporter, parse_eval_results
 from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api, next_link
+from llmbench.repo_ids import InvalidIds, id_lines, repo_id_problem
+from llmbench.spiders.base import BaseSpider, argument_error, positive_int
 from llmbench.storage import DatasetError, crawl_date, read_snapshot, snapshots
 
 OFFICIAL = "benchmark:official"
@@ -34,16 +37,27 @@ NO_LEADERBOARD = (400, 404)  # what a dataset without a leaderboard answers
 GONE = (401, 404)  # a model repo the Hub does not serve (anonymously 401, docs/hub-api.md §7)
 
 
-class BenchmarksSpider(scrapy.Spider):
+class BenchmarksSpider(BaseSpider):
     name = "benchmarks"
     # The REST API and resolver downloads are interfaces for programs, paced by their RateLimit headers.
     custom_settings = {"ROBOTSTXT_OBEY": False}
     handle_httpstatus_list = [400, 401, 404]
+    arguments = ("benchmarks", "page_size")
 
-    def __init__(self, benchmarks: str | None = None, page_size: str = "100", *args: Any, **kwargs: Any) -> None:
+    @classmethod
+    def parse_arguments(cls, settings: BaseSettings, arguments: dict[str, Any]) -> dict[str, Any]:
+        """`-a benchmarks=` (dataset ids, each checked by the Hub's rule) and `-a page_size=` (1-1000)."""
+        wanted = None
+        if arguments.get("benchmarks"):
+            wanted = {b.strip() for b in str(arguments["benchmarks"]).split(",") if b.strip()}
+            for dataset_id in sorted(wanted):
+                if problem := repo_id_problem(dataset_id):
+                    raise argument_error("benchmarks", f"invalid dataset id {dataset_id!r} ({problem})")
+        return {"wanted": wanted, "page_size": min(1000, positive_int(arguments, "page_size", 100))}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.wanted = {b.strip() for b in benchmarks.split(",") if b.strip()} if benchmarks else None
-        self.page_size = max(1, min(1000, int(page_size)))
+        self.wanted: set[str] | None = None  # set by parse_arguments (BaseSpider.from_crawler)
         self.listed: set[str] = set()
         self.known_models: set[str] = set()
         self.requested_models: set[str] = set()
@@ -56,6 +70,7 @@ class BenchmarksSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> BenchmarksSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.invalid_results = InvalidResultsReporter(crawler, spider.logger, "benchmarks/eval_results/invalid")
+        spider.invalid_ids = InvalidIds(crawler, spider.logger, "benchmarks/invalid_ids")
         return spider
 
     @property
@@ -93,9 +108,11 @@ class BenchmarksSpider(scrapy.Spider):
             if not isinstance(dataset_id, str):
                 fail_crawl(self.crawler, "benchmarks/unreadable_list", f"dataset entry without an id on {response.url}")
                 continue
+            if not self.invalid_ids.valid(dataset_id, response.url, kind="dataset id"):
+                continue
             self.listed.add(dataset_id)
             if self.wanted is None or dataset_id in self.wanted:
-                yield scrapy.Request(f"{self.endpoint}/datasets/{dataset_id}/resolve/main/eval.yaml",
+                yield scrapy.Request(self.urls.resolve(dataset_id, "eval.yaml", repo_type="dataset"),
                                      callback=self.parse_eval_yaml, errback=self.failed,
                                      cb_kwargs={"dataset_id": dataset_id})
         url = next_link(", ".join(v.decode("latin-1") for v in response.headers.getlist("Link")))
@@ -119,7 +136,7 @@ class BenchmarksSpider(scrapy.Spider):
             fail_crawl(self.crawler, "benchmarks/unreadable_eval_yaml", f"{exc} in {response.url}")
             return
         yield benchmark
-        url = f"{self.endpoint}/api/datasets/{dataset_id}/leaderboard?base_model=false"
+        url = self.urls.repo_api(dataset_id, "leaderboard", repo_type="dataset", params=[("base_model", "false")])
         yield scrapy.Request(url, callback=self.parse_leaderboard, errback=self.failed,
                              cb_kwargs={"dataset_id": dataset_id, "tasks": benchmark.tasks})
 
@@ -145,6 +162,8 @@ class BenchmarksSpider(scrapy.Spider):
             item.task_id = tasks[0] if len(tasks) == 1 else self.tasks.task_of(
                 item.model_id, dataset_id, item.filename, item.value)
             model_id = item.model_id
+            if not self.invalid_ids.valid(model_id, response.url, kind="model id"):
+                continue  # never requested, never written
             if model_id not in self.known_models and model_id not in self.requested_models:
                 self.requested_models.add(model_id)
                 yield self.model_request(model_id)
@@ -157,8 +176,7 @@ class BenchmarksSpider(scrapy.Spider):
     def model_request(self, model_id: str) -> scrapy.Request:
         self.deferred[model_id] = []
         self.crawler.stats.inc_value("benchmarks/model_info_requests")
-        query = urlencode([("expand", prop) for prop in API_EXPAND])
-        return scrapy.Request(f"{self.endpoint}/api/models/{quote(model_id)}?{query}", callback=self.parse_model,
+        return scrapy.Request(self.urls.repo_info(model_id, expand=API_EXPAND), callback=self.parse_model,
                               errback=self.model_failed, cb_kwargs={"model_id": model_id})
 
     def parse_model(self, response: Response, model_id: str):
@@ -220,6 +238,6 @@ class BenchmarksSpider(scrapy.Spider):
         if self.gone:
             path = Path(self.settings.get("DATA_DIR")) / GONE_FILE
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("\n".join(sorted(self.gone)) + "\n")
+            path.write_text(id_lines(sorted(self.gone)))  # validated ids: one per line
             self.logger.warning("%d board models are not served by the Hub (listed in %s): %s", len(self.gone),
                                 path, ", ".join(sorted(self.gone)[:10]) + (" ..." if len(self.gone) > 10 else ""))

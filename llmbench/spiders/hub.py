@@ -49,6 +49,7 @@ class HubSpider(BaseSpider):
     name = "hub"
     # The REST API is a documented interface for programs; its RateLimit headers govern us, not robots.txt.
     custom_settings = {"ROBOTSTXT_OBEY": False}
+    arguments = ("limit", "page_size", "pipeline_tag", "sort", "search", "author")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -38,7 +38,7 @@ from llmbench.parsing.sizes import (
     size_from_page_text,
     size_from_readme,
 )
-from llmbench.repo_ids import has_namespace, normalize_repo_id
+from llmbench.repo_ids import InvalidIds, has_namespace, normalize_repo_id, repo_id_problem
 from llmbench.spiders.base import BaseSpider
 from llmbench.spiders.resume import ChainResume
 from llmbench.storage import DatasetError, crawl_date, partition_keys, read_snapshot
@@ -50,6 +50,7 @@ FILES = {"config": "config.json", "readme": "README.md"}
 class ModelPagesSpider(ChainResume, BaseSpider):
     name = "model_pages"
     handle_httpstatus_list = [401, 403, 404]
+    arguments = ("models",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,8 +72,12 @@ class ModelPagesSpider(ChainResume, BaseSpider):
             if self.requested is None:
                 raise
         if self.requested is not None:
-            return self.requested
-        return sorted(row["model_id"] for row in self.hub.values() if row["params"] is None)
+            return self.requested  # validated by -a models=
+        # A snapshot written by llmbench holds valid ids only; one edited by hand may not: never requested.
+        invalid = InvalidIds(self.crawler, self.logger, "model_pages/invalid_ids")
+        source = f"the hub_models snapshot in {self.settings.get('DATA_DIR')}"
+        return sorted(row["model_id"] for row in self.hub.values()
+                      if row["params"] is None and invalid.valid(row["model_id"], source, kind="model id"))
 
     def hub_row(self, model_id: str) -> dict[str, Any] | None:
         row = self.hub.get(normalize_repo_id(model_id))
@@ -162,7 +167,9 @@ class ModelPagesSpider(ChainResume, BaseSpider):
         if response.meta.get("redirect_urls"):
             path = unquote(urlsplit(response.url).path).lstrip("/")
             canonical = path.split("/resolve/")[0] if step in FILES else path
-            state["canonical"] = canonical if canonical != state["model_id"] else None
+            # where the Hub redirected: used in later URLs, so only when it is a valid repo id
+            valid = canonical != state["model_id"] and repo_id_problem(canonical) is None
+            state["canonical"] = canonical if valid else None
         if response.status >= 400:
             yield from self.answered(state, step, *answers.describe_response(response, file_request=step in FILES))
             return

@@ -30,7 +30,7 @@ class CanonicalRows:
         """True when the item must wait for the Hub's answer; else its `canonical_id` is set now."""
         if has_namespace(item.model_id) or not self.may_be_wanted(item.model_id):
             return False
-        if not self.canonical.needs_lookup(item.model_id):  # known from an earlier crawl's cache
+        if not self.canonical.needs_lookup(item.model_id, getattr(item, "url", None)):  # cached, or invalid
             item.canonical_id = self.canonical.redirect_of(item.model_id)
             return False
         self.waiting.setdefault(item.model_id, []).append(item)

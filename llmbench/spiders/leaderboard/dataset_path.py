@@ -19,6 +19,7 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from llmbench.failures import fail_crawl
+from llmbench.hub_endpoint import HubUrls
 from llmbench.parsing.leaderboard import LeaderboardShapeError, item_from_raw
 
 CONTENTS_REPO = "open-llm-leaderboard/contents"
@@ -42,9 +43,9 @@ class DatasetPath:
             fail_crawl(self.crawler, "leaderboard/dataset_unreadable",
                        f"leaderboard dataset index at {response.url} {problem}")
             return
-        endpoint = self.settings.get("HUB_ENDPOINT").rstrip("/")
-        for name in files:
-            yield scrapy.Request(f"{endpoint}/datasets/{CONTENTS_REPO}/resolve/main/{name}",
+        urls = HubUrls(self.settings.get("HUB_ENDPOINT"))
+        for name in files:  # names from the Hub's answer: every path segment encoded (no `..` climbs out)
+            yield scrapy.Request(urls.resolve(CONTENTS_REPO, name, repo_type="dataset"),
                                  callback=self.parse_dataset_file, errback=self.dataset_failed,
                                  cb_kwargs={"purpose": purpose}, meta=API_META)
 

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response
 
-from llmbench.hub_endpoint import same_origin
+from llmbench.hub_endpoint import HubUrls, same_origin
+from llmbench.repo_ids import repo_id_problem
 from llmbench.spiders.leaderboard.dataset_path import API_META
 
 # huggingface_hub's SpaceStage: stages in which the app answers, and those it is on its way to.
@@ -34,12 +35,14 @@ class SpaceRuntime:
         url = self.settings.get("LEADERBOARD_URL")
         parts = urlsplit(url).path.strip("/").split("/")
         if same_origin(url, self.settings.get("HUB_ENDPOINT")) and len(parts) >= 3 and parts[0] == "spaces":
-            return f"{parts[1]}/{parts[2]}"
-        return self.settings.get("LEADERBOARD_SPACE")
+            space = f"{parts[1]}/{parts[2]}"
+            if repo_id_problem(space) is None:
+                return space
+        return self.settings.get("LEADERBOARD_SPACE")  # checked before the crawl starts (llmbench/startup.py)
 
     def runtime_request(self, first_asked: float | None = None) -> scrapy.Request:
-        endpoint = self.settings.get("HUB_ENDPOINT").rstrip("/")
-        return scrapy.Request(f"{endpoint}/api/spaces/{self.space_id()}/runtime", callback=self.parse_runtime,
+        url = HubUrls(self.settings.get("HUB_ENDPOINT")).repo_api(self.space_id(), "runtime", repo_type="space")
+        return scrapy.Request(url, callback=self.parse_runtime,
                               errback=self.runtime_failed, dont_filter=True, meta=API_META,
                               cb_kwargs={"first_asked": first_asked or time.monotonic()})
 

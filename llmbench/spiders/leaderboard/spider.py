@@ -16,7 +16,7 @@ from llmbench.batches import ItemBatch
 from llmbench.browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
 from llmbench.failures import fail_crawl
 from llmbench.leaderboard_compare import compare_rows, summary, write_report
-from llmbench.repo_ids import normalize_repo_id
+from llmbench.repo_ids import id_lines, normalize_repo_id
 from llmbench.settings import PLAYWRIGHT_SETTINGS
 from llmbench.spiders.base import BaseSpider, choice
 from llmbench.spiders.leaderboard.browser_path import BrowserPath
@@ -33,6 +33,7 @@ PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, CanonicalRows, BaseSpider):
     name = "leaderboard"
     custom_settings = {"CONCURRENT_REQUESTS": 1}
+    arguments = ("models", "source", "verify")
 
     source: str = "browser"
     verify: bool = False
@@ -147,7 +148,7 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, Ca
         if missing:
             path = Path(self.settings.get("DATA_DIR")) / "leaderboard_missing.txt"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("\n".join(sorted(missing)) + "\n")
+            path.write_text(id_lines(sorted(missing)))
 
     # -- `-a verify=dataset` (alias of `scrapy verify`) ---------------------------------------
     def verify_against(self, dataset_items: list[Any], url: str) -> None:
