@@ -39,7 +39,7 @@ class Command(ScrapyCrawl):
         assert self.crawler_process
         crawler = self._create_crawler(args[0])
         jobdir = job_dir(crawler.settings)
-        busy = data_dir_in_use(crawler.settings.get("DATA_DIR")) or (jobdir_in_use(jobdir) if jobdir else None)
+        busy = (jobdir_in_use(jobdir) if jobdir else None) or data_dir_in_use(crawler.settings.get("DATA_DIR"))
         if busy:  # DataDirLock and JobdirGuard enforce this too; here it is one line instead of a traceback
             print(f"llmbench: {busy}", flush=True)
             self.exitcode = 1

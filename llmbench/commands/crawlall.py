@@ -56,7 +56,7 @@ class Command(ScrapyCommand):
         ]
         assert self.crawler_process
         jobdir = job_dir(self.settings)
-        busy = data_dir_in_use(self.settings.get("DATA_DIR")) or (jobdir_in_use(jobdir) if jobdir else None)
+        busy = (jobdir_in_use(jobdir) if jobdir else None) or data_dir_in_use(self.settings.get("DATA_DIR"))
         if busy:
             print(f"llmbench {self.name}: {busy}", flush=True)
             self.exitcode = EXIT_FAILED
