@@ -161,6 +161,8 @@ PARQUET_BATCH_SECONDS = 30.0  # ... or every N seconds, so a crash loses at most
 FEED_EXPORTERS = {"parquet": "llmbench.exporters.ParquetItemExporter"}
 
 EXTENSIONS = {
+    # -1: before all, so a second crawl on a DATA_DIR in use (DATA_DIR/.llmbench.lock) stops before anything starts.
+    "llmbench.extensions.data_dir_lock.DataDirLock": -1,
     # 0: first, so a dead run's JOBDIR state is set aside before the scheduler and spiders open it.
     "llmbench.extensions.jobdir_guard.JobdirGuard": 0,
     # 1: decide the crawl date (pinned in JOBDIR) before any pipeline or spider reads CRAWL_DATE.

@@ -7,6 +7,7 @@ name and renamed into place, so a reader never sees half a file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -145,10 +146,18 @@ def remove_stray_parts(data_dir: str | os.PathLike) -> list[Path]:
 
 
 def write_atomically(table: pa.Table, path: Path) -> None:
-    """Write `path` via a temporary name and rename: readers see the whole file or none."""
+    """Write `path` via a temporary name and rename: readers see the whole file or none.
+
+    A failed write (a full disk, EFBIG) removes its temporary, freeing the space, and raises OSError.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # the pid tells a stray from a live write
-    pq.write_table(table, tmp, compression="zstd")
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):  # our own half-written temporary (a full disk): never left to be read
+            tmp.unlink(missing_ok=True)
+        raise

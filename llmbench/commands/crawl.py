@@ -1,7 +1,8 @@
 """`scrapy crawl` that exits non-zero when a crawl failed or was interrupted (see llmbench.failures).
 
-Exit status: 0 success, 1 failed (the reason on one line), 130 interrupted (Ctrl-C, or a forced
-shutdown with a second Ctrl-C); with a JOBDIR the message says how to resume.
+Exit status: 0 success, 1 failed (the reason on one line; also when another crawl holds DATA_DIR or
+JOBDIR, before any request), 130 interrupted (Ctrl-C, or a forced shutdown with a second Ctrl-C); with
+a JOBDIR the message says how to resume.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from scrapy.exceptions import UsageError
 from scrapy.utils.job import job_dir
 
 from llmbench.commands import keep_startup_objects_out_of_gc, trust_ca_bundle
+from llmbench.extensions.data_dir_lock import data_dir_in_use
 from llmbench.extensions.jobdir_guard import jobdir_in_use
 from llmbench.failures import EXIT_INTERRUPTED, crawl_failed, exit_code
 
@@ -42,8 +44,8 @@ class Command(ScrapyCrawl):
         check_settings(self.settings)  # credentials in an endpoint, a bad CRAWL_DATE: one line, exit 2
         crawler = self._create_crawler(args[0])
         jobdir = job_dir(crawler.settings)
-        busy = jobdir_in_use(jobdir) if jobdir else None
-        if busy:  # JobdirGuard enforces this too; here it is one line instead of a traceback
+        busy = (jobdir_in_use(jobdir) if jobdir else None) or data_dir_in_use(crawler.settings.get("DATA_DIR"))
+        if busy:  # DataDirLock and JobdirGuard enforce this too; here it is one line instead of a traceback
             print(f"llmbench: {busy}", flush=True)
             self.exitcode = 1
             return

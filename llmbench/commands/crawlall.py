@@ -22,6 +22,7 @@ from scrapy.utils.job import job_dir
 from twisted.internet.defer import Deferred
 
 from llmbench.commands import keep_startup_objects_out_of_gc, trust_ca_bundle
+from llmbench.extensions.data_dir_lock import data_dir_in_use
 from llmbench.extensions.jobdir_guard import jobdir_in_use
 from llmbench.failures import EXIT_FAILED, EXIT_INTERRUPTED, crawl_failed, exit_code
 
@@ -60,7 +61,7 @@ class Command(ScrapyCommand):
 
         check_settings(self.settings)  # before any stage: one line, exit 2 (llmbench/startup.py)
         jobdir = job_dir(self.settings)
-        busy = jobdir_in_use(jobdir) if jobdir else None
+        busy = (jobdir_in_use(jobdir) if jobdir else None) or data_dir_in_use(self.settings.get("DATA_DIR"))
         if busy:
             print(f"llmbench {self.name}: {busy}", flush=True)
             self.exitcode = EXIT_FAILED

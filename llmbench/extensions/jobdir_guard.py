@@ -15,7 +15,6 @@ Nothing in JOBDIR is deleted: stale state is moved aside, never over an earlier 
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import time
@@ -26,6 +25,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.job import job_dir
+
+from llmbench.dir_locks import lock_holder, release_lock, take_lock
 
 logger = logging.getLogger(__name__)
 
@@ -38,48 +39,22 @@ class JobdirInUse(RuntimeError):
     """Another live crawl holds this JOBDIR."""
 
 
-# Locks this process holds, by JOBDIR: a crawler in the same process may take over its predecessor's
-# (the next stage of `scrapy crawlall`, or an in-process test's crawler that never closed).
-_HELD: dict[str, IO[str]] = {}
-
-
 def lock_jobdir(jobdir: Path) -> IO[str] | None:
     """Take JOBDIR's lock for this process (held until released or the process ends); None if taken."""
     jobdir.mkdir(parents=True, exist_ok=True)
-    key = os.path.realpath(jobdir)
-    if key in _HELD:
-        _HELD.pop(key).close()
-    handle = open(jobdir / LOCK, "a+")  # noqa: SIM115 - held open for the whole crawl
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        return None
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()}\n")
-    handle.flush()
-    _HELD[key] = handle
-    return handle
+    return take_lock(jobdir / LOCK)
 
 
 def release_jobdir(jobdir: Path) -> None:
-    handle = _HELD.pop(os.path.realpath(jobdir), None)
-    if handle is not None:
-        handle.close()
+    release_lock(jobdir / LOCK)
 
 
 def jobdir_in_use(jobdir: str | os.PathLike) -> str | None:
     """A one-line message if a live crawl holds `jobdir`, else None (checks without keeping the lock)."""
     path = Path(jobdir)
-    if not (path / LOCK).exists():
+    holder = lock_holder(path / LOCK)
+    if holder is None:
         return None
-    if os.path.realpath(path) in _HELD:
-        return None  # this process's own
-    if lock_jobdir(path) is not None:
-        release_jobdir(path)
-        return None
-    holder = (path / LOCK).read_text().strip() or "another process"
     return f"JOBDIR {path} is in use by a running crawl ({holder}); wait for it to end or use another JOBDIR"
 
 

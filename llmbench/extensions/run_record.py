@@ -9,6 +9,7 @@ and any occurrence of its value is redacted before writing, to be sure.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -81,10 +82,28 @@ class RunRecord:
         token = hub_token()
         if token:
             text = text.replace(token, REDACTED)
+        tmp = self.path.with_name(f".{self.path.name}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.tmp")
             tmp.write_text(text + "\n")
             os.replace(tmp, self.path)
+            return
         except OSError as exc:
-            logger.warning("could not write the run record %s: %s", self.path, exc.strerror or exc)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            error = exc
+        if record["status"] != "running" and self.path.is_file():
+            # A full disk has no room for a second copy: the final record, without the stats, over the
+            # "running" one (whose blocks it reuses), so the run never stays "running".
+            brief = json.dumps({**record, "stats": None, "stats_omitted": f"could not write them: {error}"},
+                               default=str)
+            if token:
+                brief = brief.replace(token, REDACTED)
+            try:
+                with open(self.path, "r+") as handle:
+                    handle.truncate(0)
+                    handle.write(brief + "\n")
+                return
+            except OSError:
+                pass
+        logger.warning("could not write the run record %s: %s", self.path, error.strerror or error)

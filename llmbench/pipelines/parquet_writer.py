@@ -9,6 +9,12 @@ number belongs) costs that row alone: it is counted (`parquet/<dataset>/bad_rows
 logged with its key, and the crawl is marked failed; the rest of the batch is written. A DATA_DIR that
 is a file or cannot be written stops the crawl before any request, with a one-line message; temporary
 parts a killed crawl left behind are removed at the start (storage.remove_stray_parts).
+
+A write that fails (a full disk: ENOSPC, EFBIG, or pyarrow's OSError around it) stops the crawl at once:
+one line naming the file and the error (`parquet/write_errors`, exit 1), its half-written temporary
+removed, the spider closed. The files already written stay; that batch and every item after it are
+only counted (`parquet/<dataset>/unwritten`), never retried: a full disk stays full, and retrying a
+growing batch on every item is what turned one error into minutes of tracebacks.
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ import pyarrow as pa
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
+from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 
 from llmbench.failures import fail_crawl
@@ -52,6 +60,9 @@ class ParquetWriterPipeline:
         self.first_buffered: dict[type, float] = {}
         self.sequence = 0
         self.timer: AsyncioLoopingCall | LoopingCall | None = None
+        self.write_failed = False  # set by the first failed write: nothing more is written
+        self.closing = False
+        self.stopping: Deferred | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParquetWriterPipeline:
@@ -71,6 +82,7 @@ class ParquetWriterPipeline:
         self.timer.start(max(0.5, self.batch_seconds / 4), now=False)
 
     def close_spider(self) -> None:
+        self.closing = True
         if self.timer is not None and self.timer.running:
             self.timer.stop()
         for item_class in list(self.buffers):
@@ -78,6 +90,9 @@ class ParquetWriterPipeline:
 
     def process_item(self, item: Any) -> Any:
         item_class = type(item)
+        if self.write_failed:  # in flight when the crawl was stopped: counted, not buffered
+            self.crawler.stats.inc_value(f"parquet/{item_class.dataset}/unwritten")
+            return item
         buffer = self.buffers.setdefault(item_class, [])
         if not buffer:
             self.first_buffered[item_class] = time.monotonic()
@@ -101,13 +116,38 @@ class ParquetWriterPipeline:
             self.sequence += 1
             directory = partition_dir(self.data_dir, item_class.dataset, self.crawl_date)
             path = directory / f"part-{self.run_id}-{self.sequence:05d}.parquet"
-            write_atomically(table, path)
+            try:
+                write_atomically(table, path)
+            except OSError as exc:
+                self.stop_writing(path, exc)
+                return
             logger.debug("wrote %d %s rows to %s", table.num_rows, item_class.dataset, path)
             self.crawler.stats.inc_value(f"parquet/{item_class.dataset}/items", table.num_rows)
             self.crawler.stats.inc_value(f"parquet/{item_class.dataset}/files")
-        self.buffers[item_class] = []  # only now: a failed write above keeps the batch for the next try
+        self.buffers[item_class] = []
         if written:
             self.crawler.signals.send_catch_log(signal=batch_written, items=written)
+
+    def stop_writing(self, path: Any, exc: OSError) -> None:
+        """The first failed write: drop every buffer, fail the crawl with one line, close the spider."""
+        self.write_failed = True
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        lost = 0
+        for item_class, buffer in self.buffers.items():
+            if buffer:
+                self.crawler.stats.inc_value(f"parquet/{item_class.dataset}/unwritten", len(buffer))
+                lost += len(buffer)
+            self.buffers[item_class] = []
+        files = sum(v for k, v in self.crawler.stats.get_stats().items()
+                    if k.startswith("parquet/") and k.endswith("/files"))
+        error = " ".join(str(exc).split())[:300]
+        fail_crawl(self.crawler, "parquet/write_errors",
+                   f"cannot write {path} in DATA_DIR {self.data_dir}: {error}; crawl stopped, the {files} "
+                   f"files already written stay, {lost} buffered rows were not written")
+        engine = self.crawler.engine
+        if not self.closing and engine is not None and engine.spider is not None:
+            self.stopping = deferred_from_coro(engine.close_spider_async(reason="parquet_write_failed"))
 
     def table_of(self, item_class: type, items: list[Any]) -> tuple[pa.Table, list[Any]]:
         """The batch as one table; if a row does not fit the schema, every row that does, and the misfits counted."""

@@ -6,6 +6,8 @@ parquet is a message naming the file and the column, never a traceback.
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -108,13 +110,43 @@ def test_previous_report_is_replaced_but_not_with_a_users_file_inside(capsys, da
     out = tmp_path / "report"
     assert main(["--data", str(data), "--out", str(out)]) == 0
     assert (out / MARKER).is_file() and (out / "report.html").is_file()
-    (out / "figures" / "stale.png").write_bytes(b"old")
     assert main(["--data", str(data), "--out", str(out)]) == 0  # a previous report: replaced
-    assert not (out / "figures" / "stale.png").exists() and (out / "results.json").is_file()
+    assert (out / "results.json").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "report"]  # nothing left aside
     (out / "NOTES.md").write_text("mine")
     capsys.readouterr()
     assert "did not write (NOTES.md)" in refused(capsys, data, out, tmp_path)
+
+
+def test_a_users_file_inside_the_old_reports_figures_survives(capsys, data, tmp_path):
+    """#23.8: only the top level was checked; `figures/` went with the old report, whatever it held."""
+    out = tmp_path / "report"
+    assert main(["--data", str(data), "--out", str(out)]) == 0
+    listed = json.loads((out / MARKER).read_text())["files"]
+    assert "report.html" in listed and any(name.startswith("figures/") for name in listed)
+    capsys.readouterr()
+    (out / "figures" / "annotated.png").write_bytes(b"my annotations")
+    assert "did not write (figures/annotated.png)" in refused(capsys, data, out, tmp_path)
+    (out / "figures" / "annotated.png").unlink()
+    (out / "figures" / "drafts").mkdir()
+    (out / "figures" / "drafts" / "v1.png").write_bytes(b"draft")
+    assert "did not write (figures/drafts/)" in refused(capsys, data, out, tmp_path)
+    assert (out / "figures" / "drafts" / "v1.png").read_bytes() == b"draft"
+    shutil.rmtree(out / "figures" / "drafts")
+    assert main(["--data", str(data), "--out", str(out)]) == 0  # nothing but its own: replaced
+
+
+def test_a_report_from_before_the_manifest_is_judged_by_the_names_the_analysis_writes(capsys, data, tmp_path):
+    out = tmp_path / "report"
+    (out / "figures").mkdir(parents=True)
+    (out / MARKER).write_text('{"written_by": "llmbench analysis (python -m analysis)", "pid": 1}\n')
+    (out / "report.html").write_text("old")
+    (out / "figures" / "size_distribution.png").write_bytes(b"old figure")
+    (out / "figures" / "holiday.jpg").write_bytes(b"\xff\xd8")
+    assert "did not write (figures/holiday.jpg)" in refused(capsys, data, out, tmp_path)
+    (out / "figures" / "holiday.jpg").unlink()
+    assert main(["--data", str(data), "--out", str(out)]) == 0
+    assert (out / "figures" / "size_distribution.png").read_bytes() != b"old figure"
 
 
 def test_empty_directory_is_used(data, tmp_path):
