@@ -22,7 +22,7 @@ from tests.conftest import ROOT
 from tests.hostile.recording_server import RecordingServer, RecordingServerThread, json_body, other_host, redirect
 from tests.hostile.runs import Run, command, env_for
 
-QUIET = {"LOG_LEVEL": "INFO", "RETRY_TIMES": "0"}
+QUIET = {"LOG_LEVEL": "INFO"}  # retries as configured: a refused answer must not be asked again
 MIB = 1024 * 1024
 PEAK_RSS_LIMIT = 300 * MIB
 # Runs the crawl as its only child and reports that child's peak RSS (RUSAGE_CHILDREN of this process alone).
@@ -134,6 +134,7 @@ def test_oversize_api_page_is_refused_while_it_streams(tmp_path):
     assert len(error_lines(result.output, "/api/models")) == 1
     assert peak < PEAK_RSS_LIMIT, f"peak RSS {peak / MIB:.0f} MiB"
     assert sum(sent) < total
+    assert len(server.seen) == 1  # not asked again
     assert written(tmp_path) == []
 
 
@@ -159,7 +160,7 @@ def test_gzip_bomb_is_refused_at_the_limit(tmp_path, gzip_bomb):
     assert result.returncode == 1, result.output[-3000:]
     line = reason(result.output, "hub")
     assert "/api/models" in line and "decompressed" in line and "64 MiB" in line
-    assert stat(result.output, "download/too_large") == 1
+    assert stat(result.output, "download/too_large") == 1 and len(server.seen) == 1
     assert peak < PEAK_RSS_LIMIT, f"peak RSS {peak / MIB:.0f} MiB"
     assert written(tmp_path) == []
 
