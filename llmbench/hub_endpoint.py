@@ -89,8 +89,12 @@ def bucket_of(path: str) -> str:
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port); a port that is not a number (a hostile URL) gives -1, the origin of no server."""
     parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        port = -1
     return parts.scheme, (parts.hostname or "").lower(), port
 
 

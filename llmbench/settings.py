@@ -115,6 +115,28 @@ DOWNLOADER_MIDDLEWARES = {
     # is added at the last moment, so no other component stores, logs or re-schedules it.
     "llmbench.middlewares.hub_auth.HubAuthMiddleware": 950,
 }
+# --- Bounds: how large an answer may be, where a Hub request may go, which URL schemes exist at all ---------
+# Scrapy's 1 GiB default would let one hostile answer (or a gzip bomb, limited decompressed as well) take
+# gigabytes. 16 MiB covers model info, config.json, README, model pages; list pages and the leaderboard's data
+# ask for more, eval.yaml for less, with the request's download_maxsize meta (llmbench/download_bounds.py).
+# Over the limit: one line naming the URL and the limit, stat download/too_large, exit 1.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# Only http(s) and data: (an internal restart request, spiders/resume.py): a Link header or a redirect to
+# file://, s3:// or ftp:// has no handler to reach it.
+DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None}
+DOWNLOADER_MIDDLEWARES.update({
+    # 40: the lowest order, so its process_exception runs last: a download cancelled over DOWNLOAD_MAXSIZE
+    # becomes one line (middlewares/size_limits.py) after every other middleware saw the original exception.
+    "llmbench.middlewares.size_limits.SizeLimitMiddleware": 40,
+    # 50: a redirect of a Hub request is followed within the Hub only (files: also their storage origin),
+    # checked before robots.txt (100) would ask a foreign origin for its robots.txt (middlewares/stay_on_hub.py).
+    "llmbench.middlewares.stay_on_hub.StayOnHubMiddleware": 50,
+    # 590: Scrapy's HttpCompressionMiddleware, whose decompression over the limit is reported the same way.
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "llmbench.middlewares.size_limits.BoundedHttpCompression": 590,
+})
+
 # Components llmbench never uses are left out of Scrapy's base lists: disabled by a setting (or mapped
 # to None above) Scrapy would still import them, and each costs a good part of every start-up. The
 # remote-control extension imports aiohttp's web server; the cookies middleware imports tldextract and

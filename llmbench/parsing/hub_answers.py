@@ -10,6 +10,8 @@ from __future__ import annotations
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from llmbench.download_bounds import already_reported
+
 OK = "ok"
 NOT_FOUND = "not found"
 GATED = "gated"
@@ -18,6 +20,7 @@ FORBIDDEN = "forbidden"
 RATE_LIMITED = "rate limited"
 SERVER_ERROR = "server error"
 NETWORK_ERROR = "network error"
+REFUSED = "refused"  # llmbench refused the answer (too large, redirected off the Hub): the crawl already failed
 # Worth asking again later: the answer says nothing about the repo.
 TRANSIENT = frozenset({RATE_LIMITED, SERVER_ERROR, NETWORK_ERROR})
 # The repo itself is not there: no other source of it can answer either.
@@ -72,4 +75,6 @@ def describe_failure(failure: Failure, *, file_request: bool) -> tuple[str, str]
     response = getattr(failure.value, "response", None)
     if response is not None:
         return describe_response(response, file_request=file_request)
+    if already_reported(failure):
+        return REFUSED, f"{REFUSED} ({failure.value})"
     return NETWORK_ERROR, f"{NETWORK_ERROR} ({type(failure.value).__name__}, after retries)"

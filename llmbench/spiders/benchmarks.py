@@ -23,10 +23,12 @@ import scrapy
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
+from llmbench.download_bounds import EVAL_YAML, LARGE_ANSWER, already_reported
 from llmbench.failures import fail_crawl
+from llmbench.pagination import LinkPagination, PaginationError
 from llmbench.parsing.benchmarks import SourceError, TaskIndex, benchmark_from_yaml, board_row
 from llmbench.parsing.eval_results import InvalidResultsReporter, parse_eval_results
-from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api, next_link
+from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api
 from llmbench.repo_ids import InvalidIds, id_lines, repo_id_problem
 from llmbench.spiders.base import BaseSpider, argument_error, positive_int
 from llmbench.storage import DatasetError, crawl_date, read_snapshot, snapshots
@@ -71,6 +73,7 @@ class BenchmarksSpider(BaseSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.invalid_results = InvalidResultsReporter(crawler, spider.logger, "benchmarks/eval_results/invalid")
         spider.invalid_ids = InvalidIds(crawler, spider.logger, "benchmarks/invalid_ids")
+        spider.pagination = LinkPagination(crawler.settings.get("HUB_ENDPOINT"))
         return spider
 
     @property
@@ -94,8 +97,9 @@ class BenchmarksSpider(BaseSpider):
     async def start(self):
         self.load_known()
         query = urlencode([("filter", OFFICIAL), ("limit", str(self.page_size))])
-        yield scrapy.Request(f"{self.endpoint}/api/datasets?{query}", callback=self.parse_list,
-                             errback=self.failed, dont_filter=True)
+        url = f"{self.endpoint}/api/datasets?{query}"
+        self.pagination.visit(url)
+        yield scrapy.Request(url, callback=self.parse_list, errback=self.failed, dont_filter=True, meta=LARGE_ANSWER)
 
     # -- the list of benchmarks ---------------------------------------------------------------
     def parse_list(self, response: Response):
@@ -114,10 +118,15 @@ class BenchmarksSpider(BaseSpider):
             if self.wanted is None or dataset_id in self.wanted:
                 yield scrapy.Request(self.urls.resolve(dataset_id, "eval.yaml", repo_type="dataset"),
                                      callback=self.parse_eval_yaml, errback=self.failed,
-                                     cb_kwargs={"dataset_id": dataset_id})
-        url = next_link(", ".join(v.decode("latin-1") for v in response.headers.getlist("Link")))
+                                     cb_kwargs={"dataset_id": dataset_id}, meta=EVAL_YAML)
+        try:
+            url = self.pagination.next_page(response)
+        except PaginationError as exc:
+            fail_crawl(self.crawler, "benchmarks/pagination_refused", f"{exc}; the listing stops here")
+            url = None
         if url:
-            yield scrapy.Request(url, callback=self.parse_list, errback=self.failed, dont_filter=True)
+            yield scrapy.Request(url, callback=self.parse_list, errback=self.failed, dont_filter=True,
+                                 meta=LARGE_ANSWER)
             return
         self.crawler.stats.set_value("benchmarks/official", len(self.listed))
         unknown = sorted((self.wanted or set()) - self.listed)
@@ -211,8 +220,9 @@ class BenchmarksSpider(BaseSpider):
 
     def model_failed(self, failure):
         model_id = failure.request.cb_kwargs["model_id"]
-        fail_crawl(self.crawler, "benchmarks/failed_requests",
-                   f"model info failed for good: {failure.request.url}: {failure.value!r}")
+        if not already_reported(failure):  # too large or redirected off the Hub: said where it was refused
+            fail_crawl(self.crawler, "benchmarks/failed_requests",
+                       f"model info failed for good: {failure.request.url}: {failure.value!r}")
         yield from self.deferred.pop(model_id, [])
 
     # -- shared -------------------------------------------------------------------------------
@@ -231,6 +241,8 @@ class BenchmarksSpider(BaseSpider):
         return body if isinstance(body, list) else None
 
     def failed(self, failure):
+        if already_reported(failure):  # too large or redirected off the Hub: said where it was refused
+            return
         fail_crawl(self.crawler, "benchmarks/failed_requests",
                    f"request failed for good: {failure.request.url}: {failure.value!r}")
 

@@ -25,11 +25,13 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
 from llmbench.batches import ItemBatch
+from llmbench.download_bounds import LARGE_ANSWER, already_reported
 from llmbench.failures import fail_crawl
 from llmbench.hub_endpoint import SORTS
 from llmbench.items import HubModelItem
+from llmbench.pagination import LinkPagination, PaginationError
 from llmbench.parsing.eval_results import InvalidResultsReporter, parse_eval_results
-from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api, next_link
+from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api
 from llmbench.signals import batch_written
 from llmbench.spiders.base import BaseSpider, choice, positive_int
 
@@ -76,6 +78,7 @@ class HubSpider(BaseSpider):
         crawler.signals.connect(spider._on_batch_written, signal=batch_written)
         crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
         spider.invalid_results = InvalidResultsReporter(crawler, spider.logger, "hub/eval_results/invalid")
+        spider.pagination = LinkPagination(crawler.settings.get("HUB_ENDPOINT"))
         return spider
 
     # -- requests -----------------------------------------------------------------------------
@@ -87,14 +90,17 @@ class HubSpider(BaseSpider):
         return self.urls.model_list(params)
 
     def page_request(self, url: str) -> scrapy.Request:
-        # dont_filter: cursors never repeat, and a crash-stale dupefilter must not hide a page on resume.
+        # dont_filter: a crash-stale dupefilter must not hide a page on resume (repeats: LinkPagination).
         # One bound method for every page: Scrapy caches its check of a callback's source by the callable,
         # and a fresh `self.parse_page` per request missed that cache (the source re-parsed per page).
-        return scrapy.Request(url, callback=self._parse_page, errback=self._page_failed, dont_filter=True)
+        # LARGE_ANSWER: a page of up to 1000 models with `expand` is a few MB (llmbench/download_bounds.py).
+        return scrapy.Request(url, callback=self._parse_page, errback=self._page_failed, dont_filter=True,
+                              meta=LARGE_ANSWER)
 
     async def start(self):
         checkpoint = self._read_checkpoint()
         if checkpoint is None:
+            self.pagination.visit(self.first_page_url())
             yield self.page_request(self.first_page_url())
             return
         self.models_seen = checkpoint["models_done"]
@@ -103,6 +109,7 @@ class HubSpider(BaseSpider):
             self.logger.info("resuming from JOBDIR: the saved request queue continues the crawl")
         elif checkpoint["next_url"]:
             self.logger.info("resuming after %d models from checkpoint %s", self.models_seen, checkpoint["next_url"])
+            self.pagination.visit(checkpoint["next_url"])
             yield self.page_request(checkpoint["next_url"])
         else:
             self.logger.info("JOBDIR checkpoint says this crawl already finished; nothing to do")
@@ -147,8 +154,9 @@ class HubSpider(BaseSpider):
             raise CloseSpider("unexpected_shape")
         page["ids"].update(pending_key(item) for item in items)  # before any yield: a batch may reach disk at once
         self.crawler.stats.set_value("hub/models_seen", self.models_seen)
-        url = next_link([value.decode("latin-1") for value in response.headers.getlist("Link")])
-        done = url is None or (self.limit is not None and self.models_seen >= self.limit)
+        done = self.limit is not None and self.models_seen >= self.limit
+        url = None if done else self.next_page(response)
+        done = done or url is None
         page.update(next_url=None if done else url, models_done=self.models_seen, complete=True)
         self._advance_checkpoint()
         if not done:  # first: the next page downloads while this page's rows go through the pipelines
@@ -157,6 +165,14 @@ class HubSpider(BaseSpider):
             self.logger.warning("the Hub listed no model for %s", self.query)
         if items:  # one item for the page: Scrapy's per-item cost is paid once (llmbench/batches.py)
             yield ItemBatch(items, response)
+
+    def next_page(self, response: Response) -> str | None:
+        """The Link header's next page; a page off the Hub or already read ends the listing and fails the crawl."""
+        try:
+            return self.pagination.next_page(response)
+        except PaginationError as exc:
+            fail_crawl(self.crawler, "hub/pagination_refused", f"{exc}; the listing stops here")
+            return None
 
     def entry_invalid(self, exc: HubShapeError, url: str) -> None:
         """One entry of an unexpected shape: skipped alone, counted, logged, and the crawl exits non-zero."""
@@ -171,6 +187,8 @@ class HubSpider(BaseSpider):
 
     def page_failed(self, failure):
         request = failure.request
+        if already_reported(failure):  # too large, or redirected off the Hub: said where it was refused
+            return
         fail_crawl(self.crawler, "hub/failed_pages", f"list page failed for good: {request.url}: {failure.value!r}")
 
     # -- checkpoints for JOBDIR resume --------------------------------------------------------

@@ -2,19 +2,32 @@
 
 Origin `hub` plays the Hub endpoint, origin `other` a foreign host (a CDN, a Space app, an attacker).
 Each test gives the answers by (origin, path); every request is recorded with its Authorization header,
-so a test can say which origin saw the token.
+so a test can say which origin saw the token. An answer may be a coroutine function (to stream a body).
+Both origins listen on 127.0.0.1 unless `hosts` says otherwise (`other_host()`: 127.0.0.2 where it can bind).
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
+import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aiohttp import web
 
-Answer = Callable[["RecordingServer", web.Request], web.StreamResponse]
+Answer = Callable[["RecordingServer", web.Request], web.StreamResponse | Awaitable[web.StreamResponse]]
+
+
+def other_host() -> str:
+    """127.0.0.2 when this machine can listen there (Linux: all of 127/8 is loopback), else 127.0.0.1."""
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.2", 0))
+        except OSError:
+            return "127.0.0.1"
+    return "127.0.0.2"
 
 
 @dataclass
@@ -44,6 +57,7 @@ class RecordingServer:
     answers: dict[tuple[str, str], Answer] = field(default_factory=dict)
     seen: list[Seen] = field(default_factory=list)
     urls: dict[str, str] = field(default_factory=dict)
+    hosts: dict[str, str] = field(default_factory=dict)  # origin -> listening address (default 127.0.0.1)
 
     def url(self, origin: str) -> str:
         return self.urls[origin]
@@ -57,7 +71,8 @@ class RecordingServer:
             answer = self.answers.get((origin, request.path))
             if answer is None:
                 return web.Response(status=404, text="Not Found")
-            return answer(self, request)
+            result = answer(self, request)
+            return await result if inspect.isawaitable(result) else result
         return handle
 
     async def start(self) -> None:
@@ -67,9 +82,10 @@ class RecordingServer:
             app.router.add_route("*", "/{path:.*}", self._handler(origin))
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
+            host = self.hosts.get(origin, "127.0.0.1")
+            site = web.TCPSite(runner, host, 0)
             await site.start()
-            self.urls[origin] = f"http://127.0.0.1:{runner.addresses[0][1]}"
+            self.urls[origin] = f"http://{host}:{runner.addresses[0][1]}"
             self._runners.append(runner)
 
     async def stop(self) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
+from llmbench.download_bounds import LARGE_ANSWER
 from llmbench.failures import fail_crawl
 from llmbench.parsing.leaderboard import LeaderboardShapeError, item_from_formatted
 
@@ -23,7 +24,8 @@ class DataDownload:
         """A resource of a page robots.txt let us load, asked for as the page asks for it: like the
         browser, Scrapy does not consult the app origin's robots.txt for it."""
         return scrapy.Request(url, callback=self.parse_data, errback=self.data_failed, dont_filter=True,
-                              headers={"Accept": "application/json"}, meta={"dont_obey_robotstxt": True})
+                              headers={"Accept": "application/json"},
+                              meta={"dont_obey_robotstxt": True, **LARGE_ANSWER})  # ~6 MB of JSON today
 
     def parse_data(self, response: Response):
         items = self.rows_from_body(response.body, response.url)

@@ -18,6 +18,7 @@ import scrapy
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from llmbench.download_bounds import LARGE_ANSWER, already_reported
 from llmbench.failures import fail_crawl
 from llmbench.hub_endpoint import HubUrls
 from llmbench.parsing.leaderboard import LeaderboardShapeError, item_from_raw
@@ -47,7 +48,7 @@ class DatasetPath:
         for name in files:  # names from the Hub's answer: every path segment encoded (no `..` climbs out)
             yield scrapy.Request(urls.resolve(CONTENTS_REPO, name, repo_type="dataset"),
                                  callback=self.parse_dataset_file, errback=self.dataset_failed,
-                                 cb_kwargs={"purpose": purpose}, meta=API_META)
+                                 cb_kwargs={"purpose": purpose}, meta={**API_META, **LARGE_ANSWER})
 
     @staticmethod
     def parquet_files(body: bytes) -> tuple[str | None, list[str]]:
@@ -89,6 +90,8 @@ class DatasetPath:
 
     def dataset_failed(self, failure: Any) -> None:
         url = failure.request.url
+        if already_reported(failure):  # too large, or redirected off the Hub and its storage: said already
+            return
         if failure.check(HttpError):
             why = f"HTTP {failure.value.response.status}"
         else:

@@ -66,7 +66,9 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, Ca
         for name, value in PLAYWRIGHT_SETTINGS.items():
             settings.set(name, value, priority="spider")
         scheme = urlsplit(settings.get("LEADERBOARD_URL")).scheme or "https"
-        settings.set("DOWNLOAD_HANDLERS", {scheme: PLAYWRIGHT_HANDLER}, priority="spider")
+        # merged into the project's handlers: the schemes it turns off (file, s3, ftp) stay off
+        handlers = {**settings.getdict("DOWNLOAD_HANDLERS"), scheme: PLAYWRIGHT_HANDLER}
+        settings.set("DOWNLOAD_HANDLERS", handlers, priority="spider")
         options = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
         if "executable_path" not in options:
             try:
