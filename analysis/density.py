@@ -35,13 +35,16 @@ def fit(table: pd.DataFrame, score_level: float) -> dict[str, Any]:
                               "densing_law_months": DENSING_LAW_MONTHS, "n": int(len(data)),
                               "n_near_level": int(((data["average"] - score_level).abs() <= NEAR).sum())}
     if len(data) < 10:
-        return result | {"doubling_months": None, "note": "fewer than 10 dated, sized models"}
+        return result | {"doubling_months": None, "note": "not enough data: fewer than 10 dated, sized models"}
     start = data["upload_date"].min()
     months = ((data["upload_date"] - start).dt.days / DAYS_PER_MONTH).to_numpy(dtype=float)
     design = np.column_stack([np.ones(len(data)), data["log10_params_b"].to_numpy(dtype=float), months])
     y = data["average"].to_numpy(dtype=float)
     if np.linalg.matrix_rank(design) < 3:
-        return result | {"doubling_months": None, "note": "upload dates or sizes do not vary"}
+        return result | {"doubling_months": None,
+                         "note": "undefined (zero variance): upload dates or sizes do not vary"}
+    if y.min() == y.max():
+        return result | {"doubling_months": None, "note": "undefined (zero variance): every average is the same"}
     beta, *_ = np.linalg.lstsq(design, y, rcond=None)
     residual = y - design @ beta
     dof = len(y) - 3

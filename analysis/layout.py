@@ -23,7 +23,10 @@ from matplotlib.transforms import Bbox  # noqa: E402
 
 STYLE = {"figure.figsize": (8, 5), "figure.dpi": 110, "figure.constrained_layout.use": True, "axes.grid": True,
          "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False, "font.size": 10,
-         "axes.titlesize": 11}
+         "axes.titlesize": 11,
+         # every text drawn is plain text: ids, task ids and types come from the Hub, and a `$\frac{$x` would
+         # otherwise be parsed as mathtext (and fail the figure) or typeset by TeX
+         "text.parse_math": False, "text.usetex": False}
 POINT = {"s": 8, "alpha": 0.35, "color": "#1f77b4", "linewidths": 0, "rasterized": True}
 LINE = "#d62728"
 PNG = {"compress_level": 3}
@@ -118,7 +121,8 @@ def place_labels(fig: plt.Figure, ax: plt.Axes, points: list[tuple[float, float,
     inside = ax.get_window_extent(renderer)
     placed = []
     for x, y, text in points:
-        label = ax.annotate(text, (x, y), xytext=OFFSETS[0], textcoords="offset points", fontsize=7)
+        label = ax.annotate(text, (x, y), xytext=OFFSETS[0], textcoords="offset points", fontsize=7,
+                            parse_math=False)  # a model id is plain text, never mathtext
         for dx, dy in OFFSETS:
             label.set_position((dx, dy))
             label.set_horizontalalignment("left" if dx >= 0 else "right")
