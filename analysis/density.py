@@ -70,7 +70,7 @@ def fit(table: pd.DataFrame, score_level: float) -> dict[str, Any]:
 def figure(table: pd.DataFrame, result: dict[str, Any], figures: Any) -> None:
     """The figure `density_over_time` into `figures` (an analysis.layout.Figures; matplotlib is imported
     here, by the figure worker, not by the statistics)."""
-    from analysis.layout import LINE, POINT, plt, sample_points
+    from analysis.layout import LINE, POINT, no_data, plt, sample_points
 
     data = _data(table)
     level = result["score_level"]
@@ -92,7 +92,10 @@ def figure(table: pd.DataFrame, result: dict[str, Any], figures: Any) -> None:
                 label=f"fit: size for {level:g} points halves every {result['doubling_months']:.1f} months")
         law = needed[0] - (months - months[0]) * math.log10(2) / DENSING_LAW_MONTHS
         ax.plot(dates, 10 ** law, color="#555", linestyle="--", label="densing law: halves every 3.3 months")
-    ax.set_yscale("log")
+    if len(drawn) or result.get("doubling_months"):
+        ax.set_yscale("log")
+    else:
+        no_data(ax)
     ax.set(xlabel="Upload date", ylabel="Parameters (billions, log scale)",
            title=f"Size needed for an average of {level:g} points over time (n = {result['n']:,})")
     ax.legend(loc="upper right", fontsize=8)

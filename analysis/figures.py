@@ -13,13 +13,8 @@ import pandas as pd
 
 from analysis import density
 from analysis.evals_report import evals_figure
-from analysis.layout import LINE, POINT, STYLE, Figures, place_labels, plt, sample_points
+from analysis.layout import LINE, POINT, STYLE, Figures, no_data, place_labels, plt, sample_points
 from analysis.stats import prediction_band
-
-
-def no_data(ax: plt.Axes) -> None:
-    """A figure without data says so in its middle (the report states why: "not enough data")."""
-    ax.text(0.5, 0.5, "not enough data", transform=ax.transAxes, ha="center", va="center", color="#666")
 
 
 def size_distribution(table: pd.DataFrame, figures: Figures) -> None:
@@ -31,9 +26,9 @@ def size_distribution(table: pd.DataFrame, figures: Figures) -> None:
         if low == high:  # one size only: a bin either side of it
             low, high = low - 0.5, high + 0.5
         ax.hist(sizes, bins=np.logspace(low, high, 40), color="#1f77b4", edgecolor="white")
+        ax.set_xscale("log")
     else:
         no_data(ax)
-    ax.set_xscale("log")
     ax.set(xlabel="Parameters (billions, log scale)", ylabel="Models",
            title=f"Distribution of model sizes (n = {len(sizes):,})")
     figures.save(fig, "size_distribution")
@@ -56,7 +51,7 @@ def size_vs_score(table: pd.DataFrame, figures: Figures, log: bool) -> None:
         ax.fill_between(xs, low, high, color=LINE, alpha=0.2, label="95% confidence band")
     if not len(x_all):
         no_data(ax)
-    if log:
+    if log and len(x_all):
         ax.set_xscale("log")
     ax.set_ylim(bottom=0)  # scores are 0-100: a fit below 0 is cut, not drawn
     scale = "log scale" if log else "linear scale"
@@ -76,7 +71,8 @@ def efficiency_plot(table: pd.DataFrame, figures: Figures, cost: str, label: str
     front = pd.DataFrame(result["pareto"], columns=["model_id", cost, "average"])
     ax.step(front[cost], front["average"], where="post", color=LINE, label="Pareto frontier")
     ax.scatter(front[cost], front["average"], color=LINE, s=16, zorder=3)
-    ax.set_xscale("log")
+    if not data.empty:
+        ax.set_xscale("log")
     noun = label.split(" (")[0]
     median = (result.get("effect_size") or {}).get("median")
     ax.set(xlabel=f"{label} (log scale)", ylabel="Average score (%)",

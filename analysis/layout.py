@@ -64,6 +64,12 @@ class Figures:
             plt.close(fig)
 
 
+def no_data(ax: plt.Axes) -> None:
+    """A figure without data says so in its middle (the report states why: "not enough data"); its axes
+    stay linear (a log axis without data fails to place its ticks)."""
+    ax.text(0.5, 0.5, "not enough data", transform=ax.transAxes, ha="center", va="center", color="#666")
+
+
 def measure(fig: plt.Figure) -> None:
     """Run the layout once (text boxes become measurable) and freeze it; what the layout ignores (the
     scatter points, `set_in_layout(False)`) is not drawn for it. Frozen means no layout engine at all:
