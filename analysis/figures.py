@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import density
 from analysis.evals_report import evals_figure
-from analysis.layout import LINE, POINT, STYLE, Figures, no_data, place_labels, plt, sample_points
+from analysis.layout import LINE, POINT, STYLE, Figures, no_data, place_labels, plain, plt, sample_points
 from analysis.stats import prediction_band
 
 
@@ -94,8 +94,8 @@ def type_breakdown(table: pd.DataFrame, figures: Figures) -> None:
     groups.sort(key=lambda item: np.median(item[1]))
     fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * max(len(groups), 1)))
     if groups:
-        ax.boxplot([v for _, v in groups], tick_labels=[f"{t} (n={len(v):,})" for t, v in groups], showfliers=False,
-                   orientation="horizontal")
+        ax.boxplot([v for _, v in groups], tick_labels=[plain(f"{t} (n={len(v):,})") for t, v in groups],
+                   showfliers=False, orientation="horizontal")
     else:
         no_data(ax)
     ax.set(ylabel="Model type (leaderboard)", xlabel="Average score (%)", title="Average score by model type")

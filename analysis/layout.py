@@ -23,10 +23,7 @@ from matplotlib.transforms import Bbox  # noqa: E402
 
 STYLE = {"figure.figsize": (8, 5), "figure.dpi": 110, "figure.constrained_layout.use": True, "axes.grid": True,
          "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False, "font.size": 10,
-         "axes.titlesize": 11,
-         # every text drawn is plain text: ids, task ids and types come from the Hub, and a `$\frac{$x` would
-         # otherwise be parsed as mathtext (and fail the figure) or typeset by TeX
-         "text.parse_math": False, "text.usetex": False}
+         "axes.titlesize": 11, "text.usetex": False}  # never TeX: texts from the Hub are drawn as plain text
 POINT = {"s": 8, "alpha": 0.35, "color": "#1f77b4", "linewidths": 0, "rasterized": True}
 LINE = "#d62728"
 PNG = {"compress_level": 3}
@@ -62,6 +59,13 @@ class Figures:
             self.kept[name] = fig
         else:
             plt.close(fig)
+
+
+def plain(text: str) -> str:
+    """Text from the Hub (a model type, an id) for a matplotlib label that mathtext may parse (tick labels,
+    which matplotlib's own log axes need parsed): each `$` escaped, so `$\\frac{$x` is drawn as written and
+    never parsed as mathtext (which would fail the figure). Labels made here pass `parse_math=False`."""
+    return text.replace("$", r"\$")
 
 
 def no_data(ax: plt.Axes) -> None:
