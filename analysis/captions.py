@@ -3,6 +3,7 @@ parent process writes them while a worker draws; analysis/worker.py)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 MAX_POINTS = 20_000  # scatter plots sample down to this many points (the statistics use all)
@@ -12,17 +13,22 @@ def describe(results: dict[str, dict[str, Any]], density: dict[str, Any]) -> dic
     """Caption and text alternative of every figure, from the numbers it shows."""
     p, fit = results["pearson_log_size"], results["ols_log_size"]
     size, co2 = results["efficiency_size"], results["efficiency_co2"]
-    types = sorted(results["by_type"]["groups"], key=lambda g: -(g["mean_average"] or 0))
+    types = sorted([g for g in results["by_type"]["groups"] if _finite(g["mean_average"])],
+                   key=lambda g: -g["mean_average"])
+    linear = results["pearson_size"]
+    slope = (fit["note"] + ", no OLS line" if fit.get("note") else
+             f"each tenfold size adds {fit['statistic']:.1f} points (95% CI {fit['ci95'][0]:.1f} to "
+             f"{fit['ci95'][1]:.1f})")
     text = {
         "size_distribution": ("Distribution of model sizes", f"Histogram of {p['n']:,} model sizes on a log scale."),
         "size_vs_score_linear": ("Size against average score (linear)",
-                                 f"Scatter of average score against size; Pearson r = "
-                                 f"{results['pearson_size']['statistic']:.2f} (n = {p['n']:,}), OLS line drawn over "
-                                 "the data's range." + _drawn(p["n"])),
+                                 f"Scatter of average score against size; Pearson "
+                                 f"{_r(linear)} (n = {p['n']:,}), "
+                                 + ("no OLS line (" + fit["note"] + ")." if fit.get("note") else
+                                    "OLS line drawn over the data's range.") + _drawn(p["n"])),
         "size_vs_score_log": ("Size against average score (log)",
-                              f"Scatter on a log size axis; r = {p['statistic']:.2f}; each tenfold size adds "
-                              f"{fit['statistic']:.1f} points (95% CI {fit['ci95'][0]:.1f} to {fit['ci95'][1]:.1f})."
-                              + _drawn(p["n"])),
+                              f"Scatter on a log size axis; {_r(p)}; "
+                              f"{slope}." + _drawn(p["n"])),
         "efficiency_size": ("Score against size, with the Pareto frontier",
                             f"{size['n']:,} models scoring at least {size['floor']:g} points; "
                             f"{len(size['pareto'])} on the frontier, from "
@@ -32,8 +38,9 @@ def describe(results: dict[str, dict[str, Any]], density: dict[str, Any]) -> dic
                            f"{len(co2['pareto'])} on the frontier, from {_ends(co2['pareto'], 'co2_kg', ' kg')}."
                            + _drawn(co2["n"])),
         "type_breakdown": ("Average score by model type",
-                           "Box plots per type; highest mean: " + ", ".join(
-                               f"{g['type']} {g['mean_average']:.1f} (n = {g['n']:,})" for g in types[:3]) + "."),
+                           "Box plots per type; highest mean: " + (", ".join(
+                               f"{g['type']} {g['mean_average']:.1f} (n = {g['n']:,})" for g in types[:3])
+                               or "none") + "."),
     }
     if density.get("doubling_months"):
         low, high = density["doubling_months_ci95"]
@@ -43,6 +50,15 @@ def describe(results: dict[str, dict[str, Any]], density: dict[str, Any]) -> dic
             f"{density['doubling_months']:.1f} months (95% CI {_months(low)} to {_months(high)}), against the "
             "densing law's 3.3 months (dashed)." + _drawn(density.get("n_near_level", 0), "models near that level"))
     return {k: {"caption": c, "alt": a} for k, (c, a) in text.items()}
+
+
+def _r(stat: dict[str, Any]) -> str:
+    """A correlation for a caption, or why there is none."""
+    return stat["note"] if stat.get("note") else f"r = {stat['statistic']:.2f}"
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
 
 
 def _drawn(n: int, of: str = "models") -> str:

@@ -35,13 +35,16 @@ def fit(table: pd.DataFrame, score_level: float) -> dict[str, Any]:
                               "densing_law_months": DENSING_LAW_MONTHS, "n": int(len(data)),
                               "n_near_level": int(((data["average"] - score_level).abs() <= NEAR).sum())}
     if len(data) < 10:
-        return result | {"doubling_months": None, "note": "fewer than 10 dated, sized models"}
+        return result | {"doubling_months": None, "note": "not enough data: fewer than 10 dated, sized models"}
     start = data["upload_date"].min()
     months = ((data["upload_date"] - start).dt.days / DAYS_PER_MONTH).to_numpy(dtype=float)
     design = np.column_stack([np.ones(len(data)), data["log10_params_b"].to_numpy(dtype=float), months])
     y = data["average"].to_numpy(dtype=float)
     if np.linalg.matrix_rank(design) < 3:
-        return result | {"doubling_months": None, "note": "upload dates or sizes do not vary"}
+        return result | {"doubling_months": None,
+                         "note": "undefined (zero variance): upload dates or sizes do not vary"}
+    if y.min() == y.max():
+        return result | {"doubling_months": None, "note": "undefined (zero variance): every average is the same"}
     beta, *_ = np.linalg.lstsq(design, y, rcond=None)
     residual = y - design @ beta
     dof = len(y) - 3
@@ -67,7 +70,7 @@ def fit(table: pd.DataFrame, score_level: float) -> dict[str, Any]:
 def figure(table: pd.DataFrame, result: dict[str, Any], figures: Any) -> None:
     """The figure `density_over_time` into `figures` (an analysis.layout.Figures; matplotlib is imported
     here, by the figure worker, not by the statistics)."""
-    from analysis.layout import LINE, POINT, plt, sample_points
+    from analysis.layout import LINE, POINT, no_data, plt, sample_points
 
     data = _data(table)
     level = result["score_level"]
@@ -89,7 +92,10 @@ def figure(table: pd.DataFrame, result: dict[str, Any], figures: Any) -> None:
                 label=f"fit: size for {level:g} points halves every {result['doubling_months']:.1f} months")
         law = needed[0] - (months - months[0]) * math.log10(2) / DENSING_LAW_MONTHS
         ax.plot(dates, 10 ** law, color="#555", linestyle="--", label="densing law: halves every 3.3 months")
-    ax.set_yscale("log")
+    if len(drawn) or result.get("doubling_months"):
+        ax.set_yscale("log")
+    else:
+        no_data(ax)
     ax.set(xlabel="Upload date", ylabel="Parameters (billions, log scale)",
            title=f"Size needed for an average of {level:g} points over time (n = {result['n']:,})")
     ax.legend(loc="upper right", fontsize=8)

@@ -27,6 +27,7 @@ import pandas as pd
 from analysis import stats
 from analysis.licenses import license_class
 from analysis.load import one_row_per_model
+from analysis.quality import MAX_PARAMS_B, MIN_PARAMS_B
 from analysis.read import read_columns
 
 LOWER_IS_BETTER = r"(?i)(time|latency|seconds|error|wer\b|cer\b|loss|perplexity|ppl\b)"
@@ -47,6 +48,7 @@ def read_results(data: Path, snapshot: str | None) -> tuple[pd.DataFrame | None,
     rows = pd.concat(frames, ignore_index=True)
     untasked = int(rows["task_id"].isna().sum())
     rows = rows.dropna(subset=["task_id", "value"])
+    rows = rows[np.isfinite(rows["value"].to_numpy(dtype=float))]  # NaN/±inf filed values are not results
     rows = rows.assign(key=rows["model_id"].str.lower(), verified=rows["verified"].fillna(False).astype(bool),
                        community=rows["pull_request"].notna())
     return rows.reset_index(drop=True), untasked
@@ -72,7 +74,8 @@ def sizes(data: Path, snapshot: str | None) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=["params_b", "license_class"])
     both = pd.concat(frames, ignore_index=True).dropna(subset=["params"])
-    both = both[both["params"] >= 1e7].drop_duplicates("key")  # the hub crawl first; implausible sizes out
+    plausible = both["params"].between(MIN_PARAMS_B * 1e9, MAX_PARAMS_B * 1e9)  # analysis/quality.py's bounds
+    both = both[plausible].drop_duplicates("key")  # the hub crawl first; implausible sizes out
     licenses = frames[0].drop_duplicates("key").set_index("key")["license"] if hub is not None else None
     out = pd.DataFrame({"params_b": both["params"].to_numpy(dtype=float) / 1e9}, index=both["key"])
     out["license_class"] = [license_class(licenses.get(k)) if licenses is not None else "unknown" for k in out.index]

@@ -24,8 +24,7 @@ def evals_section(evals: dict[str, Any]) -> str:
         licenses = t.get("licenses") or {}
         rows.append({"id": key, "scale": t["scale"], "models": t["n_models"], "verified": t["verified_share"],
                      "community": t["community_share"], "sized": t.get("n_sized"), "median": t.get("median_score"),
-                     "rho": f"{num(rho['statistic'])} [{num(rho['ci95'][0])}, {num(rho['ci95'][1])}]" if rho else "–",
-                     "slope": slope["statistic"] if slope else None,
+                     "rho": _rho(rho), "slope": slope["statistic"] if slope else None,
                      "open": (licenses.get("open") or {}).get("median"),
                      "restricted": (licenses.get("restricted") or {}).get("median"),
                      "frontier": len(t.get("pareto") or [])})
@@ -44,6 +43,14 @@ def evals_section(evals: dict[str, Any]) -> str:
     return section("community-evals", "Community Evals", HOW, body)
 
 
+def _rho(rho: dict[str, Any] | None) -> str:
+    if not rho:
+        return "–"
+    if rho.get("note"):
+        return rho["note"]
+    return f"{num(rho['statistic'])} [{num(rho['ci95'][0])}, {num(rho['ci95'][1])}]"
+
+
 def _panels(evals: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [(k, t) for k, t in evals.get("tasks", {}).items() if t.get("pareto")]
 
@@ -53,8 +60,9 @@ def evals_figure_text(rows: pd.DataFrame | None, evals: dict[str, Any]) -> dict[
     panels = _panels(evals)
     if rows is None or not panels:
         return None
-    described = "; ".join(f"{k}: n = {t['n_sized']}, Spearman ρ = {t['spearman_size']['statistic']:.2f}"
-                          for k, t in panels)
+    described = "; ".join(f"{k}: n = {t['n_sized']}, Spearman ρ " + (
+        t["spearman_size"]["note"] if t["spearman_size"].get("note") else f"= {t['spearman_size']['statistic']:.2f}")
+        for k, t in panels)
     return {"caption": "Community Evals: score against size per benchmark task",
             "alt": f"One panel per task with sized models, Pareto frontier in red. {described}."}
 
@@ -78,7 +86,7 @@ def evals_figure(rows: pd.DataFrame | None, evals: dict[str, Any], figures: Any)
             ax.scatter(points["params_b"], points["score"], **POINT).set_in_layout(False)
             ax.step(front["params_b"], front["score"], where="post", color="#d62728", lw=1)
             ax.set_xscale("log")
-            ax.set_title(key.split("/")[-1][:28], fontsize=9)
+            ax.set_title(key.split("/")[-1][:28], fontsize=9, parse_math=False)  # Hub text, never mathtext
             ax.tick_params(labelsize=7)
         for ax in axes.flat[len(panels):]:
             fig.delaxes(ax)

@@ -13,17 +13,22 @@ import pandas as pd
 
 from analysis import density
 from analysis.evals_report import evals_figure
-from analysis.layout import LINE, POINT, STYLE, Figures, place_labels, plt, sample_points
+from analysis.layout import LINE, POINT, STYLE, Figures, no_data, place_labels, plain, plt, sample_points
 from analysis.stats import prediction_band
 
 
 def size_distribution(table: pd.DataFrame, figures: Figures) -> None:
     sizes = table["params_b"].dropna()
-    sizes = sizes[sizes > 0]
+    sizes = sizes[(sizes > 0) & np.isfinite(sizes)]
     fig, ax = plt.subplots()
-    bins = np.logspace(np.log10(sizes.min()), np.log10(sizes.max()), 40)
-    ax.hist(sizes, bins=bins, color="#1f77b4", edgecolor="white")
-    ax.set_xscale("log")
+    if len(sizes):
+        low, high = np.log10(sizes.min()), np.log10(sizes.max())
+        if low == high:  # one size only: a bin either side of it
+            low, high = low - 0.5, high + 0.5
+        ax.hist(sizes, bins=np.logspace(low, high, 40), color="#1f77b4", edgecolor="white")
+        ax.set_xscale("log")
+    else:
+        no_data(ax)
     ax.set(xlabel="Parameters (billions, log scale)", ylabel="Models",
            title=f"Distribution of model sizes (n = {len(sizes):,})")
     figures.save(fig, "size_distribution")
@@ -37,12 +42,16 @@ def size_vs_score(table: pd.DataFrame, figures: Figures, log: bool) -> None:
     fig, ax = plt.subplots()
     shown = sample_points(data)
     ax.scatter(shown["params_b"], shown["average"], **POINT, label="models").set_in_layout(False)
-    grid = np.linspace(x_all.min(), x_all.max(), 200)  # the fit is drawn over the data's range only
-    line, low, high = prediction_band(x_all, y_all, grid)
+    grid = np.linspace(x_all.min(), x_all.max(), 200) if len(x_all) else x_all  # over the data's range only
+    band = prediction_band(x_all, y_all, grid)
     xs = 10 ** grid if log else grid
-    ax.plot(xs, line, color=LINE, label="OLS fit")
-    ax.fill_between(xs, low, high, color=LINE, alpha=0.2, label="95% confidence band")
-    if log:
+    if band is not None:  # else the fit is undefined (too few models, or no spread): points only
+        line, low, high = band
+        ax.plot(xs, line, color=LINE, label="OLS fit")
+        ax.fill_between(xs, low, high, color=LINE, alpha=0.2, label="95% confidence band")
+    if not len(x_all):
+        no_data(ax)
+    if log and len(x_all):
         ax.set_xscale("log")
     ax.set_ylim(bottom=0)  # scores are 0-100: a fit below 0 is cut, not drawn
     scale = "log scale" if log else "linear scale"
@@ -62,11 +71,16 @@ def efficiency_plot(table: pd.DataFrame, figures: Figures, cost: str, label: str
     front = pd.DataFrame(result["pareto"], columns=["model_id", cost, "average"])
     ax.step(front[cost], front["average"], where="post", color=LINE, label="Pareto frontier")
     ax.scatter(front[cost], front["average"], color=LINE, s=16, zorder=3)
-    ax.set_xscale("log")
+    if not data.empty:
+        ax.set_xscale("log")
     noun = label.split(" (")[0]
+    median = (result.get("effect_size") or {}).get("median")
     ax.set(xlabel=f"{label} (log scale)", ylabel="Average score (%)",
            title=f"Average score against {noun[0].lower() + noun[1:]} "
-                 f"(median {result['effect_size']['median']:.2f} points {unit})")
+                 + (f"(median {median:.2f} points {unit})" if median is not None and np.isfinite(median)
+                    else "(not enough data)"))
+    if data.empty:
+        no_data(ax)
     ax.legend(loc="lower right")
     chosen = np.unique(np.linspace(0, len(front) - 1, min(8, len(front))).round().astype(int)) if len(front) else []
     place_labels(fig, ax, [(front[cost].iloc[i], front["average"].iloc[i],
@@ -78,9 +92,12 @@ def type_breakdown(table: pd.DataFrame, figures: Figures) -> None:
     groups = [(t, g["average"].dropna().to_numpy()) for t, g in table[["type", "average"]].groupby("type")]
     groups = [(t, v) for t, v in groups if len(v)]
     groups.sort(key=lambda item: np.median(item[1]))
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(groups)))
-    ax.boxplot([v for _, v in groups], tick_labels=[f"{t} (n={len(v):,})" for t, v in groups], showfliers=False,
-               orientation="horizontal")
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * max(len(groups), 1)))
+    if groups:
+        ax.boxplot([v for _, v in groups], tick_labels=[plain(f"{t} (n={len(v):,})") for t, v in groups],
+                   showfliers=False, orientation="horizontal")
+    else:
+        no_data(ax)
     ax.set(ylabel="Model type (leaderboard)", xlabel="Average score (%)", title="Average score by model type")
     figures.save(fig, "type_breakdown")
 

@@ -54,7 +54,7 @@ def compare_groups(table: pd.DataFrame, column: str = "average", rankings: stats
             entry["mann_whitney"] = stats.mann_whitney(a, b, f"{label_a} vs {label_b} {column}", ranked)
         out[key] = entry
     for test in ("welch", "mann_whitney"):
-        keys = [k for k, e in out.items() if test in e]
+        keys = [k for k, e in out.items() if test in e and e[test]["p_value"] is not None]
         for key, adjusted in zip(keys, holm([out[k][test]["p_value"] for k in keys]), strict=True):
             out[key][test]["p_holm"] = adjusted
     return {"outcome": column, "method": "Welch's t-test and Mann-Whitney U per comparison; p-values "

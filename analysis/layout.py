@@ -23,7 +23,7 @@ from matplotlib.transforms import Bbox  # noqa: E402
 
 STYLE = {"figure.figsize": (8, 5), "figure.dpi": 110, "figure.constrained_layout.use": True, "axes.grid": True,
          "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False, "font.size": 10,
-         "axes.titlesize": 11}
+         "axes.titlesize": 11, "text.usetex": False}  # never TeX: texts from the Hub are drawn as plain text
 POINT = {"s": 8, "alpha": 0.35, "color": "#1f77b4", "linewidths": 0, "rasterized": True}
 LINE = "#d62728"
 PNG = {"compress_level": 3}
@@ -59,6 +59,19 @@ class Figures:
             self.kept[name] = fig
         else:
             plt.close(fig)
+
+
+def plain(text: str) -> str:
+    """Text from the Hub (a model type, an id) for a matplotlib label that mathtext may parse (tick labels,
+    which matplotlib's own log axes need parsed): each `$` escaped, so `$\\frac{$x` is drawn as written and
+    never parsed as mathtext (which would fail the figure). Labels made here pass `parse_math=False`."""
+    return text.replace("$", r"\$")
+
+
+def no_data(ax: plt.Axes) -> None:
+    """A figure without data says so in its middle (the report states why: "not enough data"); its axes
+    stay linear (a log axis without data fails to place its ticks)."""
+    ax.text(0.5, 0.5, "not enough data", transform=ax.transAxes, ha="center", va="center", color="#666")
 
 
 def measure(fig: plt.Figure) -> None:
@@ -118,7 +131,8 @@ def place_labels(fig: plt.Figure, ax: plt.Axes, points: list[tuple[float, float,
     inside = ax.get_window_extent(renderer)
     placed = []
     for x, y, text in points:
-        label = ax.annotate(text, (x, y), xytext=OFFSETS[0], textcoords="offset points", fontsize=7)
+        label = ax.annotate(text, (x, y), xytext=OFFSETS[0], textcoords="offset points", fontsize=7,
+                            parse_math=False)  # a model id is plain text, never mathtext
         for dx, dy in OFFSETS:
             label.set_position((dx, dy))
             label.set_horizontalalignment("left" if dx >= 0 else "right")

@@ -76,10 +76,8 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
                                  f"{data}: crawl the hub with a larger -a limit, or use --population leaderboard")
     board, quality_report = quality.apply(board)
     quality_report["runs"] = quality.run_records(data)
+    # however few models have a score and a size, every section says what it can (or "not enough data")
     table = board if options.population == "leaderboard" or on_hub.all() else board[on_hub].reset_index(drop=True)
-    usable = table["average"].notna() & table["params_b"].notna()
-    if usable.sum() < 3:
-        raise AnalysisInputError(f"only {int(usable.sum())} models under {data} have both a score and a size")
     comparison = _comparison(data, options)
     timings["read and join"] = time.perf_counter() - clock
     document: dict[str, Any] = {}

@@ -40,19 +40,19 @@ def top_ids(hub: pa.Table | None, n: int) -> set[str]:
 
 
 def headline(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """The headline statistics of one population, keyed by stable id; absent when too few models."""
+    """The headline statistics of one population, keyed by stable id; with too few models (or no spread)
+    each says so in its `note` (analysis/stats.py)."""
     out: dict[str, dict[str, Any]] = {}
     sized = table[np.isfinite(table["log10_params_b"]) & np.isfinite(table["average"])]
-    if len(sized) >= 4:
-        out["pearson_size"] = stats.pearson(sized["params_b"], sized["average"], "size_b vs average")
-        out["pearson_log_size"] = stats.pearson(sized["log10_params_b"], sized["average"], "log10 size_b vs average")
-        out["spearman_size"] = stats.spearman(sized["params_b"], sized["average"], "size_b vs average")
-        out["ols_log_size"] = stats.ols(sized["log10_params_b"], sized["average"], "average ~ log10 size_b")
-    open_ = table.loc[table["license_class"] == "open", "average"].dropna().to_numpy()
-    restricted = table.loc[table["license_class"] == "restricted", "average"].dropna().to_numpy()
-    if len(open_) >= 2 and len(restricted) >= 2:
-        out["welch_license"] = stats.welch(open_, restricted, "open vs restricted average")
-        out["mann_whitney_license"] = stats.mann_whitney(open_, restricted, "open vs restricted average")
+    out["pearson_size"] = stats.pearson(sized["params_b"], sized["average"], "size_b vs average")
+    out["pearson_log_size"] = stats.pearson(sized["log10_params_b"], sized["average"], "log10 size_b vs average")
+    out["spearman_size"] = stats.spearman(sized["params_b"], sized["average"], "size_b vs average")
+    out["ols_log_size"] = stats.ols(sized["log10_params_b"], sized["average"], "average ~ log10 size_b")
+    scores = table["average"].where(np.isfinite(table["average"].to_numpy(dtype=float)))
+    open_ = scores[(table["license_class"] == "open").to_numpy(dtype=bool)].dropna().to_numpy(dtype=float)
+    restricted = scores[(table["license_class"] == "restricted").to_numpy(dtype=bool)].dropna().to_numpy(dtype=float)
+    out["welch_license"] = stats.welch(open_, restricted, "open vs restricted average")
+    out["mann_whitney_license"] = stats.mann_whitney(open_, restricted, "open vs restricted average")
     return out
 
 

@@ -81,6 +81,8 @@ def moe_per_kg(board: pd.DataFrame, rankings: stats.Rankings | None = None) -> d
     if len(moe) < 2 or len(dense) < 2:
         return result | {"verdict": "not testable"}
     test = stats.mann_whitney(moe, dense, "moe vs dense score per kg", ranked)
+    if test["p_value"] is None:
+        return result | {"test": test, "verdict": "not testable"}
     lower = float(np.median(moe)) < float(np.median(dense))
     return result | {"median_moe": float(np.median(moe)), "median_dense": float(np.median(dense)), "test": test,
                      "verdict": _verdict([lower, test["p_value"] < 0.05])}

@@ -2,7 +2,10 @@
 
 Rules (ids are stable, in results.json `quality.rules`):
 - `implausible_size`: a size under 10 M parameters (no model on the board is that small; such
-  counts are tokenizer-only or adapter repos). Size excluded.
+  counts are tokenizer-only or adapter repos) or above 10 T (10^13; no model is that large: a
+  corrupt or hostile count, e.g. 10^18), or infinite. Size excluded.
+- `non_finite`: an infinite score or CO₂ (a NaN reads as missing). The value is blanked: it reaches
+  no statistic and no figure.
 - `quantized_total`: a repo whose name says packed-integer quantization (bnb-4bit, GPTQ, AWQ,
   -4bit/-8bit, int4/int8), or that the Hub crawl flagged as quantized, whose size comes from a
   packed safetensors total (the Hub's or the board's, both under-report). Size excluded, unless
@@ -27,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 MIN_PARAMS_B = 0.01
+MAX_PARAMS_B = 10_000.0  # 10^13 parameters
+SCORES = ("average", "ifeval", "bbh", "math", "gpqa", "musr", "mmlu_pro", "co2_kg")
 DISAGREE = 0.05
 PLACEHOLDER_DATE = np.datetime64("2022-03-02")
 PACKED = r"(?i)(?:bnb[-_.]?4b|[-_.][48]bit|gptq|[-_.]awq(?:\b|[-_.])|[-_.]int[48](?:\b|[-_.]))"
@@ -43,8 +48,13 @@ def _starts(column: pd.Series, prefix: str) -> np.ndarray:
 
 def apply(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The table with excluded sizes blanked (`size_excluded` says why) and the rules' report."""
-    params_b = table["params_b"].to_numpy()
-    small = np.isfinite(params_b) & (params_b < MIN_PARAMS_B)
+    params_b = table["params_b"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        small = (params_b < MIN_PARAMS_B) | (params_b > MAX_PARAMS_B)  # NaN: neither (no size, its own rule)
+    present = [c for c in SCORES if c in table]
+    infinite = np.zeros(len(table), dtype=bool)
+    for column in present:
+        infinite |= np.isinf(table[column].to_numpy(dtype=float))
     packed_name = table["model_id"].str.contains(PACKED, regex=True).to_numpy(dtype=bool)
     from_pages = _starts(table["size_source"], "model_pages:")
     packed = (packed_name | table["quantized"].to_numpy(dtype=bool)) & ~from_pages & np.isfinite(params_b) & ~small
@@ -57,17 +67,22 @@ def apply(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
     out = table.assign(size_excluded=reason)
     for column in ("params_b", "log10_params_b", "score_per_b"):
         out[column] = out[column].where(~excluded)
+    for column in [*present, *(c for c in ("score_per_b", "score_per_kg") if c in out)]:  # and their ratios
+        values = out[column].to_numpy(dtype=float)
+        out[column] = np.where(np.isfinite(values), values, np.nan)
     dates = out["upload_date"].to_numpy()
     undated = np.isnat(dates) | (dates == PLACEHOLDER_DATE)
     rules = {
-        "implausible_size": _rule(table, small, "size under 10 M parameters", "size excluded",
+        "implausible_size": _rule(table, small, "size under 10 M or over 10 T parameters", "size excluded",
                                   ["params_b", "size_source", "average"]),
+        "non_finite": _rule(table, infinite, "an infinite score or CO₂", "value blanked: left out of every "
+                            "statistic and figure", present),
         "quantized_total": _rule(table, packed, "packed-quantized repo (name or Hub flag) sized by a packed "
                                  "safetensors total", "size excluded", ["params_b", "size_source", "average"]),
         "board_hub_disagree": _rule(table.assign(relative_gap=gap), disagree, "board size differs from the Hub's "
                                     "exact count by more than 5 %", "corrected: the Hub's count is used",
                                     ["board_params_b", "hub_params_b", "relative_gap"], by="relative_gap"),
-        "no_size": _rule(table, ~np.isfinite(params_b), "no source gives a size", "left out of size statistics",
+        "no_size": _rule(table, np.isnan(params_b), "no source gives a size", "left out of size statistics",
                          ["average"]),
         "no_co2": _rule(table, ~np.isfinite(table["co2_kg"].to_numpy()), "evaluation without CO₂ (null or ≤ 0)",
                         "left out of per-kg statistics", ["average"]),

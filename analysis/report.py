@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -18,52 +19,78 @@ from analysis.sections import (
     published_section,
     quality_section,
 )
+from analysis.stats import NOT_ENOUGH
 
 
 def findings(results: dict[str, dict[str, Any]]) -> list[str]:
     """The headline results in plain words, computed from the statistics (nothing hard-coded)."""
     out = []
     p, fit = results["pearson_log_size"], results["ols_log_size"]
-    lo, hi = fit["ci95"]
-    out.append(
-        f"Size buys score, with diminishing returns: across {p['n']:,} models the average score correlates with "
-        f"log10 size at r = {p['statistic']:.2f} (95% CI {p['ci95'][0]:.2f} to {p['ci95'][1]:.2f}); each tenfold "
-        f"increase in parameters adds {fit['statistic']:.1f} points (95% CI {lo:.1f} to {hi:.1f}), "
-        f"and size explains {100 * fit['effect_size']['r_squared']:.0f}% of the variance.")
-    out.append(f"On a linear size axis the correlation is r = {results['pearson_size']['statistic']:.2f}; "
-               f"Spearman's rank correlation, which ignores the scale, is "
-               f"{results['spearman_size']['statistic']:.2f}.")
+    if p.get("note") or fit.get("note"):
+        out.append(f"Size against score (log10 size): {p.get('note') or fit.get('note')} (n = {p['n']:,} models "
+                   "with a score and a size).")
+    else:
+        lo, hi = fit["ci95"]
+        out.append(
+            f"Size buys score, with diminishing returns: across {p['n']:,} models the average score correlates with "
+            f"log10 size at r = {p['statistic']:.2f} (95% CI {p['ci95'][0]:.2f} to {p['ci95'][1]:.2f}); each "
+            f"tenfold increase in parameters adds {fit['statistic']:.1f} points (95% CI {lo:.1f} to {hi:.1f}), "
+            f"and size explains {100 * fit['effect_size']['r_squared']:.0f}% of the variance.")
+    linear, rank = results["pearson_size"], results["spearman_size"]
+    out.append(f"On a linear size axis the correlation is {_value('r = ', linear)}; Spearman's rank correlation, "
+               f"which ignores the scale, is {_value('', rank)}.")
     welch = results.get("welch_license")
-    if welch:
+    if welch and welch.get("note"):
+        groups = welch.get("n_groups") or ["?", "?"]
+        out.append(f"Open licenses against restricted ones: {welch['note']} ({groups[0]} open, {groups[1]} "
+                   "restricted models with a score).")
+    elif welch:
         mw = results["mann_whitney_license"]
         verdict = "a significant" if welch["p_value"] < 0.05 else "no significant"
         out.append(
             f"Open licenses against restricted ones: {verdict} difference in average score at the 5% level "
             f"(open minus restricted {welch['effect_size']['mean_difference']:+.2f} points, 95% CI "
             f"{welch['ci95'][0]:.2f} to {welch['ci95'][1]:.2f}, Welch p = {welch['p_value']:.3g}, Hedges' g = "
-            f"{welch['effect_size']['hedges_g']:.2f}; Mann-Whitney p = {mw['p_value']:.3g}, rank-biserial r = "
-            f"{mw['effect_size']['rank_biserial']:.2f}; n = {welch['n_groups'][0]:,} open, "
+            f"{welch['effect_size']['hedges_g']:.2f}; Mann-Whitney {_mann_whitney(mw)}; "
+            f"n = {welch['n_groups'][0]:,} open, "
             f"{welch['n_groups'][1]:,} restricted).")
     for key, unit in (("efficiency_size", "per billion parameters"), ("efficiency_co2", "per kg of evaluation CO₂")):
         eff = results[key]
         top = ", ".join(t["model_id"] for t in eff["top"][:3]) or "none"
+        if eff.get("note"):
+            out.append(f"Score {unit}, among models scoring at least {eff['floor']:g} points: {eff['note']}.")
+            continue
         out.append(f"Score {unit}, among models scoring at least {eff['floor']:g} points: median "
                    f"{num(eff['statistic'])} (IQR {num(eff['effect_size']['q1'])}–{num(eff['effect_size']['q3'])}, "
                    f"n = {eff['n']:,}); the most efficient are {top}; {len(eff['pareto'])} models sit on the "
                    "Pareto frontier.")
     types = results["by_type"]
-    if types.get("statistic") is not None:
-        best = max(types["groups"], key=lambda g: g["mean_average"])
+    scored = [g for g in types["groups"] if g["mean_average"] is not None and math.isfinite(g["mean_average"])]
+    if types.get("statistic") is not None and scored:
+        best = max(scored, key=lambda g: g["mean_average"])
         out.append(f"Model types differ (Kruskal-Wallis H = {types['statistic']:.1f}, p = {types['p_value']:.3g}, "
                    f"ε² = {types['effect_size']['epsilon_squared']:.3f}); {best['type']} models score highest on "
                    f"average ({best['mean_average']:.1f}).")
+    else:
+        out.append(f"Model types compared (Kruskal-Wallis): {types.get('note') or NOT_ENOUGH}.")
     return out
+
+
+def _value(prefix: str, stat: dict[str, Any]) -> str:
+    """A statistic's value in words, or why there is none."""
+    return stat["note"] if stat.get("note") else f"{prefix}{stat['statistic']:.2f}"
+
+
+def _mann_whitney(mw: dict[str, Any]) -> str:
+    if mw.get("note"):
+        return mw["note"]
+    return f"p = {mw['p_value']:.3g}, rank-biserial r = {mw['effect_size']['rank_biserial']:.2f}"
 
 
 def stats_rows(statistics: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for key, s in statistics.items():
-        effect = ", ".join(f"{k} {num(v, 3)}" for k, v in (s.get("effect_size") or {}).items())
+        effect = s.get("note") or ", ".join(f"{k} {num(v, 3)}" for k, v in (s.get("effect_size") or {}).items())
         ci = s.get("ci95")
         rows.append({"id": key, "name": s["name"], "n": s.get("n"), "value": s.get("statistic"),
                      "p": s.get("p_value"), "effect": effect,

@@ -17,6 +17,8 @@ LABELS = {"pearson_size": "Pearson r, size", "pearson_log_size": "Pearson r, log
 def _cell(stat: dict[str, Any] | None) -> str:
     if not stat:
         return "–"
+    if stat.get("note"):  # not computable on this data: the reason, not a number
+        return f"{stat['note']}, n = {num(stat.get('n'))}"
     value = stat["effect_size"]["rank_biserial"] if "rank_biserial" in (stat.get("effect_size") or {}) \
         else stat["effect_size"]["mean_difference"] if "mean_difference" in (stat.get("effect_size") or {}) \
         else stat["statistic"]

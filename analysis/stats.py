@@ -24,6 +24,26 @@ import pandas as pd
 from analysis import formulas
 from analysis.formulas import Z95, Rankings
 
+NOT_ENOUGH = "not enough data"
+ZERO_VARIANCE = "undefined (zero variance)"
+
+
+def not_enough(n: int, needed: int, of: str = "models") -> str:
+    """The stated reason a statistic is absent: too few values."""
+    return f"{NOT_ENOUGH} (n = {n} {of}; needs at least {needed})"
+
+
+def undefined(name: str, method: str, n: int, note: str, **extra: Any) -> dict[str, Any]:
+    """A statistic that cannot be computed on this data, with the reason in words (`note`) instead of
+    numbers: the report states it rather than failing or printing NaN."""
+    return {"name": name, "method": method, "n": int(n), "statistic": None, "p_value": None, "effect_size": None,
+            "ci95": None, "note": note, **extra}
+
+
+def constant(*columns: np.ndarray) -> bool:
+    """True when any column holds a single distinct value (its variance is zero)."""
+    return any(len(c) and np.min(c) == np.max(c) for c in columns)
+
 
 def _clean(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     mask = np.isfinite(x.to_numpy(dtype=float)) & np.isfinite(y.to_numpy(dtype=float))
@@ -32,11 +52,15 @@ def _clean(x: pd.Series, y: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def pearson(x: pd.Series, y: pd.Series, label: str) -> dict[str, Any]:
     a, b = _clean(x, y)
+    name, method = f"pearson {label}", "Pearson correlation (as scipy.stats.pearsonr), CI by Fisher z"
+    if len(a) < 3:
+        return undefined(name, method, len(a), not_enough(len(a), 3))
+    if constant(a, b):
+        return undefined(name, method, len(a), ZERO_VARIANCE)
     r, p = formulas.pearsonr(a, b)
     ci = formulas.fisher_ci(r, len(a))
-    return {"name": f"pearson {label}", "method": "Pearson correlation (as scipy.stats.pearsonr), CI by Fisher z",
-            "n": int(len(a)), "statistic": r, "p_value": p, "effect_size": {"r": r, "r_squared": r ** 2},
-            "ci95": ci}
+    return {"name": name, "method": method, "n": int(len(a)), "statistic": r, "p_value": p,
+            "effect_size": {"r": r, "r_squared": r ** 2}, "ci95": ci}
 
 
 def spearman(x: pd.Series, y: pd.Series, label: str, rankings: Rankings | None = None) -> dict[str, Any]:
@@ -45,23 +69,34 @@ def spearman(x: pd.Series, y: pd.Series, label: str, rankings: Rankings | None =
     if rankings is None:
         rankings = Rankings(pd.DataFrame({"x": x.to_numpy(dtype=float), "y": y.to_numpy(dtype=float)}))
         x, y = x.rename("x"), y.rename("y")
-    rank_x, rank_y = rankings(x.name).ranks(mask)[0], rankings(y.name).ranks(mask)[0]
-    rho, p = formulas.spearmanr(rank_x, rank_y)
     n = int(mask.sum())
+    name = f"spearman {label}"
+    method = ("Spearman rank correlation (as scipy.stats.spearmanr), CI by Fisher z with the Bonett-Wright "
+              "standard error")
+    if n < 4:  # the Bonett-Wright standard error needs n > 3
+        return undefined(name, method, n, not_enough(n, 4))
+    rank_x, rank_y = rankings(x.name).ranks(mask)[0], rankings(y.name).ranks(mask)[0]
+    if constant(rank_x, rank_y):
+        return undefined(name, method, n, ZERO_VARIANCE)
+    rho, p = formulas.spearmanr(rank_x, rank_y)
     se = math.sqrt((1 + rho ** 2 / 2) / (n - 3))  # Bonett & Wright (2000)
     z = math.atanh(max(min(rho, 0.999999), -0.999999))
-    return {"name": f"spearman {label}", "method": "Spearman rank correlation (as scipy.stats.spearmanr), "
-            "CI by Fisher z with the Bonett-Wright standard error", "n": n, "statistic": rho,
+    return {"name": name, "method": method, "n": n, "statistic": rho,
             "p_value": p, "effect_size": {"rho": rho},
             "ci95": [math.tanh(z - Z95 * se), math.tanh(z + Z95 * se)]}
 
 
 def ols(x: pd.Series, y: pd.Series, label: str) -> dict[str, Any]:
     a, b = _clean(x, y)
+    name = f"ols {label}"
+    method = "OLS y = intercept + slope·x (as scipy.stats.linregress); CI of the slope from the t distribution"
+    if len(a) < 3:
+        return undefined(name, method, len(a), not_enough(len(a), 3))
+    if constant(a, b):
+        return undefined(name, method, len(a), ZERO_VARIANCE)
     fit = formulas.linregress(a, b)
     t = formulas.t_quantile(0.975, len(a) - 2)
-    return {"name": f"ols {label}", "method": "OLS y = intercept + slope·x (as scipy.stats.linregress); "
-            "CI of the slope from the t distribution", "n": int(len(a)), "statistic": fit["slope"],
+    return {"name": name, "method": method, "n": int(len(a)), "statistic": fit["slope"],
             "p_value": fit["pvalue"],
             "effect_size": {"slope": fit["slope"], "intercept": fit["intercept"],
                             "r_squared": fit["rvalue"] ** 2, "slope_stderr": fit["stderr"],
@@ -69,8 +104,12 @@ def ols(x: pd.Series, y: pd.Series, label: str) -> dict[str, Any]:
             "ci95": [fit["slope"] - t * fit["stderr"], fit["slope"] + t * fit["stderr"]]}
 
 
-def prediction_band(x: np.ndarray, y: np.ndarray, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Fitted line and the 95% confidence band of the mean on `grid` (for the figures)."""
+def prediction_band(x: np.ndarray, y: np.ndarray, grid: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Fitted line and the 95% confidence band of the mean on `grid` (for the figures); None when the fit
+    is undefined (fewer than 3 points, or no spread in either variable)."""
+    if len(x) < 3 or constant(x, y):
+        return None
     fit = formulas.linregress(x, y)
     n = len(x)
     resid = y - (fit["intercept"] + fit["slope"] * x)
@@ -84,13 +123,19 @@ def prediction_band(x: np.ndarray, y: np.ndarray, grid: np.ndarray) -> tuple[np.
 
 
 def welch(a: np.ndarray, b: np.ndarray, label: str) -> dict[str, Any]:
-    t, p, ci = formulas.welch(a, b)
     n1, n2 = len(a), len(b)
+    name = f"welch {label}"
+    method = "Welch's t-test (as scipy.stats.ttest_ind, equal_var=False); CI of the difference in means; Hedges' g"
+    if n1 < 2 or n2 < 2:
+        return undefined(name, method, n1 + n2, not_enough(min(n1, n2), 2, "in the smaller group"),
+                         n_groups=[int(n1), int(n2)])
+    if constant(a) and constant(b):
+        return undefined(name, method, n1 + n2, ZERO_VARIANCE, n_groups=[int(n1), int(n2)])
+    t, p, ci = formulas.welch(a, b)
     pooled = math.sqrt(((n1 - 1) * np.var(a, ddof=1) + (n2 - 1) * np.var(b, ddof=1)) / (n1 + n2 - 2))
     d = (np.mean(a) - np.mean(b)) / pooled
     g = d * (1 - 3 / (4 * (n1 + n2) - 9))
-    return {"name": f"welch {label}", "method": "Welch's t-test (as scipy.stats.ttest_ind, equal_var=False); "
-            "CI of the difference in means; Hedges' g", "n": int(n1 + n2), "n_groups": [int(n1), int(n2)],
+    return {"name": name, "method": method, "n": int(n1 + n2), "n_groups": [int(n1), int(n2)],
             "statistic": t, "p_value": p,
             "effect_size": {"mean_difference": float(np.mean(a) - np.mean(b)), "hedges_g": float(g)}, "ci95": ci}
 
@@ -99,14 +144,21 @@ def mann_whitney(a: np.ndarray, b: np.ndarray, label: str, ranked: tuple[float, 
                  ) -> dict[str, Any]:
     """`ranked`: `a`'s rank sum in the joint ranking and the ties' term (`Rankings.two_groups`)."""
     n1, n2 = len(a), len(b)
+    name = f"mann_whitney {label}"
+    method = "Mann-Whitney U (as scipy.stats.mannwhitneyu, two-sided); rank-biserial correlation, CI from its " \
+             "normal approximation"
+    if n1 < 2 or n2 < 2:
+        return undefined(name, method, n1 + n2, not_enough(min(n1, n2), 2, "in the smaller group"),
+                         n_groups=[int(n1), int(n2)])
+    if min(a.min(), b.min()) == max(a.max(), b.max()):
+        return undefined(name, method, n1 + n2, ZERO_VARIANCE, n_groups=[int(n1), int(n2)])
     if ranked is None:
         ranks, ties = formulas.rank(np.concatenate([a, b]))
         ranked = (float(ranks[:n1].sum()), ties)
     u, p = formulas.mann_whitney_u(n1, n2, *ranked, a, b)
     r = 2 * u / (n1 * n2) - 1  # rank-biserial: P(a > b) − P(a < b)
     se = math.sqrt((n1 + n2 + 1) / (3 * n1 * n2))
-    return {"name": f"mann_whitney {label}", "method": "Mann-Whitney U (as scipy.stats.mannwhitneyu, two-sided); "
-            "rank-biserial correlation, CI from its normal approximation", "n": int(n1 + n2),
+    return {"name": name, "method": method, "n": int(n1 + n2),
             "n_groups": [int(n1), int(n2)], "statistic": u, "p_value": p,
             "effect_size": {"rank_biserial": r}, "ci95": [max(-1.0, r - Z95 * se), min(1.0, r + Z95 * se)]}
 
@@ -144,7 +196,8 @@ def efficiency(table: pd.DataFrame, cost: str, ratio: str, label: str, top: int 
     best = _largest(values, top)  # as DataFrame.nlargest: descending, ties to the first row
     ids = table["model_id"]
     q1, median, q3 = np.percentile(values, [25, 50, 75]) if len(values) else (math.nan,) * 3
-    return {"name": f"efficiency {label}", "method": f"average score / {cost}; Pareto frontier of average "
+    note = {} if len(values) else {"note": not_enough(0, 1, f"models with a {cost} and a score at the floor")}
+    return note | {"name": f"efficiency {label}", "method": f"average score / {cost}; Pareto frontier of average "
             f"against {cost} (no model has a lower {cost} and a higher score)", "n": int(len(kept)),
             "statistic": float(median), "p_value": None,
             "effect_size": {"median": float(median), "q1": float(q1), "q3": float(q3)},
@@ -199,13 +252,17 @@ def by_type(table: pd.DataFrame, rankings: Rankings | None = None) -> dict[str, 
             labels[(table["type"] == t).to_numpy(dtype=bool) & scored] = number
         sums, ties = rankings("average").sums(labels >= 0, labels, len(usable))
         sizes = [len(v) for v in usable.values()]
-        h, p = formulas.kruskal(sums, sizes, ties)
         n = sum(sizes)
+        if ties == n ** 3 - n:  # one tie group holding every score
+            result.update(n=int(n), statistic=None, p_value=None, effect_size=None, ci95=None, note=ZERO_VARIANCE)
+            return result
+        h, p = formulas.kruskal(sums, sizes, ties)
         result.update(n=int(n), statistic=h, p_value=p,
                       effect_size={"epsilon_squared": float(h * (n + 1) / (n ** 2 - 1))}, ci95=None)
     else:
         result.update(n=int(sum(len(v) for v in groups.values())), statistic=None, p_value=None,
-                      effect_size=None, ci95=None)
+                      effect_size=None, ci95=None,
+                      note=not_enough(len(usable), 2, "model types with at least 2 scored models"))
     return result
 
 
@@ -235,9 +292,9 @@ def run_all(table: pd.DataFrame, floor: float = 0.0, rankings: Rankings | None =
     scored = table["average"].notna().to_numpy()
     open_, restricted, ranked = rankings.two_groups("average", (table["license_class"] == "open").to_numpy() & scored,
                                                     (table["license_class"] == "restricted").to_numpy() & scored)
-    if len(open_) >= 2 and len(restricted) >= 2:
-        results["welch_license"] = welch(open_, restricted, "open vs restricted average")
-        results["mann_whitney_license"] = mann_whitney(open_, restricted, "open vs restricted average", ranked)
+    # always present: with fewer than 2 models a side they say so (`note`) rather than vanish from the report
+    results["welch_license"] = welch(open_, restricted, "open vs restricted average")
+    results["mann_whitney_license"] = mann_whitney(open_, restricted, "open vs restricted average", ranked)
     results |= efficiencies(table, floor) if done is None else done
     results["by_type"] = by_type(table, rankings)
     return results

@@ -17,7 +17,9 @@ from llmbench.parsing.leaderboard import BENCHMARKS
 
 
 def _floats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    return pc.cast(array, pa.float64()).to_numpy(zero_copy_only=False)
+    """As float64; an integer beyond 2^53 (a params of 10^18 + 1) is rounded to the nearest float, not
+    refused (Arrow's safe cast raises): analysis/quality.py then excludes it as implausible."""
+    return pc.cast(array, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
 
 
 def _flags(array: pa.Array | pa.ChunkedArray) -> np.ndarray:

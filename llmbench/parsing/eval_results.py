@@ -2,13 +2,16 @@
 
 Each element wraps one `.eval_results/*.yaml` entry: `{filename, verified, data, pullRequest?}`. A file
 the Hub failed to validate comes as `{filename, error}` with no data (docs/community-evals.md §4): it is reported
-back, never raised, so one bad file costs that file alone. Values are kept exactly as filed
-(percent, fraction or a metric such as seconds); `source`, `notes`, `date` are optional.
+back, never raised, so one bad file costs that file alone; so is a value that is not a finite number
+(NaN, ±Infinity: `value` is required, so such a result has no row; its reason is counted and logged).
+Values are kept exactly as filed (percent, fraction or a metric such as seconds); `source`, `notes`,
+`date` are optional.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,10 +26,15 @@ class ParsedResults:
 
 
 def number(value: Any) -> float | None:
-    """A filed value as a float, or None when it is not a number (booleans are not numbers)."""
+    """A filed value as a finite float, or None when it is not a number (booleans, NaN, ±Infinity and
+    integers beyond a float's range are not)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _text(value: Any) -> str | None:
@@ -41,7 +49,7 @@ def _entry(model_id: str, element: dict[str, Any], crawled_at: datetime) -> Eval
         return "no dataset id or task id"
     value = number(data.get("value"))
     if value is None:
-        return f"value {data.get('value')!r} is not a number"
+        return f"value {str(data.get('value'))[:40]!r} is not a finite number"
     source = data.get("source") if isinstance(data.get("source"), dict) else {}
     pull = element.get("pullRequest")
     return EvalResultItem(

@@ -1,7 +1,8 @@
 """Leaderboard rows → `LeaderboardItem`s, from the app's formatted JSON, the raw `contents` dataset, or
 cells read off the rendered table. Quirks handled (docs/leaderboard.md §7-8): the misnamed
 `is_not_available_on_hub`, params 0/-1 and CO₂ ≤ 0 meaning unknown, empty strings for missing
-values, `Removed` and `<repo> (Merge)` base models, the squashed formatted type names.
+values, `Removed` and `<repo> (Merge)` base models, the squashed formatted type names. A NaN or
+±Infinity in a score or size is passed on: pipelines/quality.py stores it as null and counts it.
 """
 
 from __future__ import annotations
@@ -54,10 +55,13 @@ def blank_to_none(value: Any) -> Any:
 
 
 def positive_or_none(value: Any) -> float | None:
+    """The board's 0 / -1 / negative (unknown) as None. A NaN or ±Infinity is passed on as it came: the
+    quality stage (pipelines/quality.py) stores it as null and counts it, so it is neither kept nor lost
+    silently."""
     if value is None:
         return None
     number = float(value)
-    return number if number > 0 and not math.isnan(number) else None
+    return number if number > 0 or not math.isfinite(number) else None
 
 
 def base_model_of(value: str | None) -> tuple[str | None, bool]:

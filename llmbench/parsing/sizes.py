@@ -5,12 +5,14 @@
 - `config.json`: dimensions of a common decoder family → a computed estimate.
 - The model card README: explicit statements such as "7B parameters" (an estimate).
 - The model name: llama.cpp's size-label rule (`8x7B`, `1.5B`, `350M`, `7b1`), nominal (an estimate).
-Nothing here guesses: every function returns None with the reason when it cannot tell.
+Nothing here guesses: every function returns None with the reason when it cannot tell, and so for a count
+no model has (none at all, or above MAX_PARAMS: a corrupt or hostile 10^18, a "1e400B" read as infinite).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,24 @@ from parsel import Selector
 from llmbench.parsing.quantization import is_quantized
 
 UNITS = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+MAX_PARAMS = 10 ** 13  # 10 T parameters: beyond any model (analysis/quality.py excludes larger sizes too)
+
+
+def count_of(value: float) -> int | float:
+    """A computed count rounded to an int; an infinite one (a 400-digit "size") stays a float, which
+    SizeFinding then refuses, instead of failing `round`."""
+    return int(round(value)) if math.isfinite(value) else value
+
+
+def plausible(count: float | int | None) -> str | None:
+    """Why `count` is no parameter count (not finite, under 1, over MAX_PARAMS), or None when it may be one."""
+    if count is None:
+        return None
+    if isinstance(count, float) and not math.isfinite(count):
+        return f"count {count} is not a number"
+    if count < 1 or count > MAX_PARAMS:
+        return f"implausible count {count:.3g} (outside 1 to 10^13)"
+    return None
 
 
 @dataclass(frozen=True)
@@ -30,6 +50,14 @@ class SizeFinding:
     params: int | None
     exact: bool = False
     note: str = ""
+
+    def __post_init__(self) -> None:
+        """A count no model has is no finding: params None, the reason in the note (the candidates say it)."""
+        why = plausible(self.params)
+        if why is not None:
+            object.__setattr__(self, "params", None)
+            object.__setattr__(self, "exact", False)
+            object.__setattr__(self, "note", f"{why}; {self.note}" if self.note else why)
 
     def describe(self) -> str:
         if self.params is None:
@@ -57,7 +85,7 @@ def size_labels(model_id: str) -> list[str]:
     return labels
 
 
-def label_count(label: str) -> int | None:
+def label_count(label: str) -> int | float | None:
     """`8x7B` → 56e9 (nominal), `7b1` → 7.1e9, `1_6B` → 1.6e9; active (`A3B`) and word labels → None."""
     match = _LABEL.match(label)
     if not match or match.group("active"):
@@ -68,7 +96,7 @@ def label_count(label: str) -> int | None:
     value = float(f"{digits}.{frac}" if frac else digits) * UNITS[unit]
     if match.group("experts"):
         value *= int(match.group("experts"))
-    return int(round(value))
+    return count_of(value)
 
 
 def size_from_name(model_id: str) -> SizeFinding:
@@ -146,7 +174,7 @@ def size_from_page_text(html: str) -> SizeFinding:
     model = model_header(html)
     if model is not None and quantized_page(model):
         return SizeFinding("model_page_text", None, note="quantized repo: the sidebar size under-counts")
-    count = int(round(float(match.group(1)) * UNITS[match.group(2).upper()]))
+    count = count_of(float(match.group(1)) * UNITS[match.group(2).upper()])
     return SizeFinding("model_page_text", count, exact=False, note=f"rounded '{match.group(0)}'")
 
 
@@ -215,5 +243,5 @@ def size_from_readme(text: str) -> SizeFinding:
     if not match:
         return SizeFinding("readme", None, note="no explicit parameter statement")
     unit = _WORD_UNITS.get(match.group(2).lower(), match.group(2).upper())
-    count = int(round(float(match.group(1)) * UNITS[unit]))
-    return SizeFinding("readme", count, exact=False, note=f"'{match.group(0).strip()}'")
+    count = count_of(float(match.group(1)) * UNITS[unit])
+    return SizeFinding("readme", count, exact=False, note=f"'{match.group(0).strip()[:80]}'")

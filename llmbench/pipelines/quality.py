@@ -4,6 +4,13 @@ Stats: `quality/<dataset>/missing/<field>` for nulls and `quality/<dataset>/inva
 of the wrong kind (negative counts, non-string list entries, out-of-range scores). Compare them between
 runs: a field that suddenly goes missing means the source changed.
 
+Numbers that are not numbers are rejected field by field, the row kept: a NaN or ±Infinity in a float
+field (JSON's `NaN`/`Infinity`, a parquet NaN) and an integer outside int64 (which no parquet file can
+hold) are stored as null and counted in `quality/<dataset>/non_finite/<field>` and
+`quality/<dataset>/out_of_range/<field>`, with one warning per crawl giving the counts. So no such value
+reaches a statistic. A required field is never blanked (its parser rejects the entry; here it is counted
+as invalid).
+
 The counts are kept in a plain dict and added to the stats every STATS_EVERY items and when the spider
 closes (before the summary and run record read them): a stats call per field per item cost more than
 the checks themselves.
@@ -15,7 +22,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import is_dataclass
+from dataclasses import fields, is_dataclass
 from datetime import datetime
 from itertools import chain
 from typing import Any
@@ -28,6 +35,18 @@ from llmbench.items import field_reader, field_types
 logger = logging.getLogger(__name__)
 
 STATS_EVERY = 1000  # items between two updates of the crawler stats
+INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+def rejection(type_: pa.DataType) -> Callable[[Any], str | None]:
+    """For a value that does not fit (`problem_check` said so): `non_finite` or `out_of_range` when it is
+    a number the column cannot hold (stored as null instead), else None (kept, counted as invalid)."""
+    if pa.types.is_floating(type_):
+        return lambda value: ("non_finite" if isinstance(value, float) and not math.isfinite(value) else None)
+    if pa.types.is_integer(type_):
+        return lambda value: ("out_of_range" if type(value) is int and not INT64[0] <= value <= INT64[1]
+                              else "non_finite" if isinstance(value, float) and not math.isfinite(value) else None)
+    return lambda value: None
 
 
 def problem_check(type_: pa.DataType) -> Callable[[Any], bool]:
@@ -35,11 +54,12 @@ def problem_check(type_: pa.DataType) -> Callable[[Any], bool]:
 
     Each check tries the exact type first (what JSON and the parsers produce), then the general rule."""
     if pa.types.is_integer(type_):
-        return lambda value: (value < 0 if type(value) is int
+        return lambda value: (not 0 <= value <= INT64[1] if type(value) is int
                               else isinstance(value, bool) or not isinstance(value, int) or value < 0)
     if pa.types.is_floating(type_):
-        return lambda value: (value != value if type(value) is float
-                              else isinstance(value, bool) or not isinstance(value, (int, float)) or value != value)
+        return lambda value: (not math.isfinite(value) if type(value) is float
+                              else isinstance(value, bool) or not isinstance(value, (int, float))
+                              or (isinstance(value, float) and not math.isfinite(value)))
     if pa.types.is_boolean(type_):
         return lambda value: not isinstance(value, bool)
     if pa.types.is_string(type_):
@@ -60,9 +80,9 @@ def fast_fit_check(type_: pa.DataType) -> Callable[[list[Any]], bool]:
              pa.types.is_string: str, pa.types.is_timestamp: datetime, pa.types.is_list: list}
     kind = next((k for test, k in exact.items() if test(type_)), None)
     if kind is int:
-        return lambda values: set(map(type, values)) == {int} and min(values) >= 0
+        return lambda values: set(map(type, values)) == {int} and min(values) >= 0 and max(values) <= INT64[1]
     if kind is float:
-        return lambda values: set(map(type, values)) == {float} and not any(map(math.isnan, values))
+        return lambda values: set(map(type, values)) == {float} and all(map(math.isfinite, values))
     if kind is list:
         return lambda values: (set(map(type, values)) == {list}
                                and set(map(type, chain.from_iterable(values))) <= {str})
@@ -81,7 +101,9 @@ class QualityPipeline:
         self.crawler = crawler
         self.logged: set[tuple[str, str]] = set()
         self.checks: dict[type, list[tuple[str, Callable[[Any], bool], str, str]]] = {}
+        self.rejections: dict[type, list[Callable[[Any], str | None] | None]] = {}
         self.counts: Counter[str] = Counter()
+        self.rejected: Counter[str] = Counter()  # `<dataset>.<field> <kind>` over the whole crawl, for the log
         self.fits: dict[type, list[Callable[[list[Any]], bool]]] = {}
         self.unreported = 0
 
@@ -95,6 +117,9 @@ class QualityPipeline:
             dataset = item_class.dataset
             self.checks[item_class] = [(name, problem_check(type_), f"quality/{dataset}/missing/{name}",
                                         f"quality/{dataset}/invalid/{name}") for name, type_ in field_types(item_class)]
+            required = {f.name for f in fields(item_class) if f.metadata.get("required")}
+            self.rejections[item_class] = [None if name in required else rejection(type_)
+                                           for name, type_ in field_types(item_class)]
         return self.checks[item_class]
 
     def process_item(self, item: Any) -> Any:
@@ -102,13 +127,13 @@ class QualityPipeline:
             return item
         counts = self.counts
         values = vars(item)
-        for name, problem, missing, invalid in self.checks.get(type(item)) or self._checks_for(type(item)):
+        checks = self.checks.get(type(item)) or self._checks_for(type(item))
+        for position, (name, problem, missing, invalid) in enumerate(checks):
             value = values[name]
             if value is None:
                 counts[missing] += 1
             elif problem(value):
-                counts[invalid] += 1
-                self._log_once(type(item).dataset, name, value)
+                self._problem(item, position, name, value, invalid)
         self.unreported += 1
         if self.unreported >= STATS_EVERY:
             self.report()
@@ -124,20 +149,35 @@ class QualityPipeline:
                 continue
             columns = zip(*map(field_reader(item_class), group), strict=True)
             fits = self._fits_for(item_class)
-            for (name, problem, missing, invalid), fit, column in zip(self._checks_for(item_class), fits, columns,
-                                                                      strict=True):
+            checks = self._checks_for(item_class)
+            for position, ((name, problem, missing, invalid), fit, column) in enumerate(zip(checks, fits, columns,
+                                                                                            strict=True)):
                 nulls = column.count(None)
+                present = [v for v in column if v is not None] if nulls else column
                 if nulls:
                     self.counts[missing] += nulls
-                    column = [v for v in column if v is not None]
-                if column and not fit(column):
-                    for value in filter(problem, column):
-                        self.counts[invalid] += 1
-                        self._log_once(item_class.dataset, name, value)
+                if present and not fit(present):
+                    for item, value in zip(group, column, strict=True):
+                        if value is not None and problem(value):
+                            self._problem(item, position, name, value, invalid)
         self.unreported += len(items)
         if self.unreported >= STATS_EVERY:
             self.report()
         return items
+
+    def _problem(self, item: Any, position: int, name: str, value: Any, invalid: str) -> None:
+        """A value that does not fit: a number the column cannot hold is stored as null and counted under its
+        kind; anything else is kept and counted as invalid."""
+        dataset = type(item).dataset
+        check = self.rejections[type(item)][position]
+        kind = check(value) if check is not None else None
+        if kind is None:
+            self.counts[invalid] += 1
+            self._log_once(dataset, name, value)
+            return
+        setattr(item, name, None)
+        self.counts[f"quality/{dataset}/{kind}/{name}"] += 1
+        self.rejected[f"{dataset}.{name} {kind.replace('_', '-')}"] += 1
 
     def _fits_for(self, item_class: type) -> list[Callable[[list[Any]], bool]]:
         if item_class not in self.fits:
@@ -159,3 +199,7 @@ class QualityPipeline:
 
     def close_spider(self) -> None:
         self.report()
+        if self.rejected:  # one line per crawl, whatever the number of values
+            logger.warning("%d values that are not numbers (NaN, ±Infinity) or beyond int64 stored as null: %s "
+                           "(stats quality/<dataset>/non_finite|out_of_range/<field>)", sum(self.rejected.values()),
+                           ", ".join(f"{key} ×{count}" for key, count in sorted(self.rejected.items())))
