@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up what the quick start needs, and nothing else: the project venv `.venv` (llmbench editable, with
-# the test extra) and a Chromium for Playwright. Nothing goes into the system interpreter. Re-running it
-# installs only what is missing or out of date (the venv's stamp holds a hash of pyproject.toml).
+# the test extra) and a Chromium for Playwright. Nothing goes into the system interpreter. The Python packages
+# are the exact, hash-checked versions in requirements.lock (README "Dependencies"). Re-running it installs only
+# what is missing or out of date (the venv's stamp holds a hash of pyproject.toml and requirements.lock).
 # Used by scripts/quickstart.sh and scripts/test.sh; run it alone to only set up.
 #   LLMBENCH_PYTHON   interpreter that creates .venv (default: the first python3 on PATH; 3.11+)
 #   LLMBENCH_CHROMIUM a Chromium the crawler should use instead of looking for one
@@ -10,6 +11,7 @@ ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 VENV="$ROOT/.venv"
 STAMP="$VENV/.llmbench-installed"              # hash of what was installed; written last
 APT_RECORD="$VENV/llmbench-apt-packages.txt"    # apt packages this script installed (for removal)
+LOCK="$ROOT/requirements.lock"                  # pinned versions with hashes (scripts/lock.sh refreshes it)
 PY="${LLMBENCH_PYTHON:-python3}"
 
 say() { echo "llmbench setup: $*"; }
@@ -17,6 +19,7 @@ have() { local found; found="$(command -v "$1" || true)"; [ -n "$found" ] && [ -
 stop() { echo "llmbench setup: $*" >&2; exit 1; }
 
 # --- what is there -------------------------------------------------------------------------------
+[ -s "$LOCK" ] || stop "$LOCK is missing; restore it from git (or run bash scripts/lock.sh) and rerun"
 have "$PY" || stop "no '$PY' on PATH; install Python 3.11+ (apt-get install python3) and rerun"
 PY_VERSION="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -24,7 +27,7 @@ PY_VERSION="$("$PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 VENV_PACKAGE="python$PY_VERSION-venv"
 
 venv_works() { [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import sys, pip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; }
-wanted_stamp() { echo "$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1) test $("$VENV/bin/python" -V 2>&1)"; }
+wanted_stamp() { echo "$(cat "$ROOT/pyproject.toml" "$LOCK" | sha256sum | cut -d' ' -f1) test $("$VENV/bin/python" -V 2>&1)"; }
 
 if [ -n "${LLMBENCH_CHROMIUM:-}" ] && [ ! -x "$LLMBENCH_CHROMIUM" ]; then
   stop "LLMBENCH_CHROMIUM=$LLMBENCH_CHROMIUM is not an executable file; fix it or unset it"
@@ -73,7 +76,7 @@ fi
 if [ "$need_venv" = yes ]; then
   plan+=("llmbench and its Python dependencies into it (pip, ~1 GB)")
 elif [ "$need_pip" = yes ]; then
-  plan+=("llmbench's Python dependencies into $VENV again (pyproject.toml changed)")
+  plan+=("llmbench's Python dependencies into $VENV again (pyproject.toml or requirements.lock changed)")
 fi
 [ "$need_playwright_chromium" = yes ] && plan+=("Playwright's Chromium into ~/.cache/ms-playwright (with its apt libraries)")
 if [ ${#plan[@]} -eq 0 ]; then
@@ -111,7 +114,11 @@ fi
 if [ ${#apt_packages[@]} -gt 0 ]; then printf '%s\n' "${apt_packages[@]}" >> "$APT_RECORD"; fi
 if [ "$need_pip" = yes ]; then
   rm -f "$STAMP"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$ROOT[test]" \
+  # Two calls: with --require-hashes every requirement needs a hash, which the checkout itself cannot have. The
+  # lock holds the build backend too, so the editable install builds without fetching anything unchecked.
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --require-hashes -r "$LOCK" \
+    || stop "pip could not install the locked dependencies ($LOCK) into $VENV (see the error above)"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e "$ROOT[test]" \
     || stop "pip could not install llmbench into $VENV (see the error above)"
   wanted_stamp > "$STAMP"
 fi
