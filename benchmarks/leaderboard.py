@@ -22,7 +22,7 @@ from pathlib import Path
 
 from benchmarks.pss import TreeSampler, run_sampled
 from llmbench.replica.faults import FaultConfig
-from llmbench.replica.leaderboard_data import formatted_rows
+from llmbench.replica.leaderboard.snapshot import formatted_rows
 from llmbench.replica.ratelimit import RateLimitConfig
 from llmbench.replica.server import ReplicaThread
 from llmbench.storage import read_snapshot

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from benchmarks.pss import run_sampled
 from llmbench.hub_endpoint import bucket_of
-from llmbench.replica.catalog import SAFETENSORS
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
+from llmbench.replica.repos.records import SAFETENSORS
 from llmbench.replica.server import ReplicaThread
 from llmbench.storage import read_snapshot
 

@@ -16,7 +16,7 @@ from scipy import stats
 
 from analysis.load import build_table
 from analysis.output import MARKER
-from llmbench.replica.leaderboard_data import formatted_rows
+from llmbench.replica.leaderboard.snapshot import formatted_rows
 from tests.conftest import ROOT, crawl_command, crawl_env
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)

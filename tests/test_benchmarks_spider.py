@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from llmbench.replica.evals_benchmarks import BENCHMARKS, BY_ID
+from llmbench.replica.evals.benchmarks import BENCHMARKS, BY_ID
 from llmbench.replica.faults import FaultConfig
 from tests.helpers import stat
 

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 from llmbench.items import LeaderboardItem, schema_of
 from llmbench.leaderboard_compare import compare_rows
 from llmbench.parsing.leaderboard import item_from_formatted
-from llmbench.replica.leaderboard_data import formatted_rows
+from llmbench.replica.leaderboard.snapshot import formatted_rows
 from tests.conftest import ROOT
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)

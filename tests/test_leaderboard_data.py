@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from llmbench.replica.leaderboard_data import formatted_rows, raw_from_formatted
+from llmbench.replica.leaderboard.snapshot import formatted_rows, raw_from_formatted
 
 # The 36 columns of the dataset's `contents` split, in dataset order, written out from docs/leaderboard.md
 # (not taken from the code under test, so a dropped, renamed or reordered column fails here).

@@ -16,7 +16,7 @@ from llmbench.parsing.leaderboard import (
     percent,
     squash_type,
 )
-from llmbench.replica.leaderboard_data import RAW_TYPES, formatted_rows, raw_from_formatted
+from llmbench.replica.leaderboard.snapshot import RAW_TYPES, formatted_rows, raw_from_formatted
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 QWEN = next(r for r in formatted_rows() if r["model"]["name"] == "Qwen/Qwen2.5-72B-Instruct")

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from llmbench.replica.faults import FaultConfig
-from llmbench.replica.leaderboard_data import formatted_rows
+from llmbench.replica.leaderboard.snapshot import formatted_rows
 from tests.browser import chromium_or_skip
 
 KEY = ("model_id", "precision", "revision")

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from llmbench.replica.catalog import BIN_ONLY, GGUF_ONLY, QUANT_PACKED, SAFETENSORS
 from llmbench.replica.ratelimit import RateLimitConfig
+from llmbench.replica.repos.records import BIN_ONLY, GGUF_ONLY, QUANT_PACKED, SAFETENSORS
 from tests.helpers import run_stats, stat
 
 

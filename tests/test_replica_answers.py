@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from llmbench.replica.fields import EXPAND_PROPERTIES
-from llmbench.replica.ids import LEGACY_CANONICAL, RENAMED
-from llmbench.replica.records import GGUF_ONLY
+from llmbench.replica.hub_api.fields import EXPAND_PROPERTIES
+from llmbench.replica.repos.ids import LEGACY_CANONICAL, RENAMED
+from llmbench.replica.repos.records import GGUF_ONLY
 from tests.replica_client import get_json, request
 
 TOKEN = {"Authorization": "Bearer hf_not_granted"}
@@ -124,7 +124,7 @@ def test_gguf_only_repos_are_shaped_as_recorded(catalog):
 
 
 def test_custom_licenses_name_themselves(catalog):
-    from llmbench.replica.leaderboard_data import formatted_rows
+    from llmbench.replica.leaderboard.snapshot import formatted_rows
 
     rows = [r["model"]["name"] for r in formatted_rows() if r["metadata"]["hub_license"] == "other"]
     assert len(rows) == 296  # of the board's 4,576 rows (repos listed once per precision)

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from llmbench.parsing.hub_models import next_link
-from llmbench.replica.catalog import EXPAND_PROPERTIES
 from llmbench.replica.faults import FaultConfig
+from llmbench.replica.hub_api.fields import EXPAND_PROPERTIES
 from llmbench.replica.ratelimit import RateLimitConfig
 from tests.replica_client import get
 
@@ -97,7 +97,7 @@ def test_model_info_and_404(replica):
 
 
 def test_models_off_the_hub_are_unknown(replica):
-    from llmbench.replica.leaderboard_data import formatted_rows
+    from llmbench.replica.leaderboard.snapshot import formatted_rows
 
     gone = next(r["model"]["name"] for r in formatted_rows() if not r["features"]["is_not_available_on_hub"])
     status, _, _ = get(f"{replica.hub_url}/api/models/{gone}")

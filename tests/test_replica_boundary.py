@@ -41,3 +41,44 @@ def test_the_scan_sees_a_crossing_import(tmp_path):
 
 def test_replica_modules_stay_small():
     assert {p.name: n for p in REPLICA.rglob("*.py") if (n := len(p.read_text().splitlines())) >= 250} == {}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(REPLICA.parent.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def replica_imports(path: Path) -> set[str]:
+    """The replica modules a file imports, relative or absolute, `TYPE_CHECKING` blocks included."""
+    package = module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom):
+            base = ".".join(package[: len(package) - node.level + 1] + ([node.module] if node.module else [])) \
+                if node.level else node.module or ""
+            found.update({f"{base}.{alias.name}" for alias in node.names} | {base})
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_replica_modules_import_one_another_without_a_circle():
+    """A circle means two parts each need the other: what both need belongs in the module that owns it."""
+    graph = {module_name(p): replica_imports(p) for p in REPLICA.rglob("*.py")}
+    graph = {name: {m for m in imports if m in graph and m != name} for name, imports in graph.items()}
+    done: set[str] = set()
+
+    def circle_from(name: str, path: list[str]) -> list[str] | None:
+        if name in path:
+            return path[path.index(name):] + [name]
+        if name in done:
+            return None
+        for imported in sorted(graph[name]):
+            if found := circle_from(imported, [*path, name]):
+                return found
+        done.add(name)
+        return None
+
+    assert [found for name in sorted(graph) if (found := circle_from(name, []))][:1] == []

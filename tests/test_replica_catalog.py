@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from llmbench.replica.catalog import Catalog
-from llmbench.replica.pagination import decode_cursor, encode_cursor
-from llmbench.replica.records import GGUF_ONLY, QUANT_PACKED, RepoSpec, api_record
-from llmbench.replica.synthesis import seeded
+from llmbench.replica.hub_api.pagination import decode_cursor, encode_cursor
+from llmbench.replica.repos.records import GGUF_ONLY, QUANT_PACKED, RepoSpec, api_record
+from llmbench.replica.repos.synthesis import seeded
 
 
 def test_same_seed_same_catalogue_other_seed_other_draws(catalog):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from llmbench.replica.records import GGUF_ONLY, QUANT_PACKED, SAFETENSORS
+from llmbench.replica.repos.records import GGUF_ONLY, QUANT_PACKED, SAFETENSORS
 from tests.replica_client import get_json, request
 
 SAMPLES = Path(__file__).parent / "fixtures" / "hub-samples"

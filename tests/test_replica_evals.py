@@ -13,9 +13,9 @@ import yaml
 from huggingface_hub import HfApi
 from huggingface_hub.errors import HfHubHTTPError
 
-from llmbench.replica.evals_benchmarks import BENCHMARKS, OFFICIAL_TAG
+from llmbench.replica.evals.benchmarks import BENCHMARKS, OFFICIAL_TAG
 
-OBSERVED = Path(__file__).resolve().parents[1] / "llmbench" / "replica" / "data" / "community_evals_observed.csv"
+OBSERVED = Path(__file__).resolve().parents[1] / "llmbench/replica/evals/data/community_evals_observed.csv"
 
 
 def get(url: str):

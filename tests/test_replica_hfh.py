@@ -7,9 +7,9 @@ import pytest
 from huggingface_hub import HfApi, hf_hub_download
 from huggingface_hub.errors import EntryNotFoundError, GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
 
-from llmbench.replica.fields import EXPAND_PROPERTIES
-from llmbench.replica.ids import LEGACY_CANONICAL, RENAMED
-from llmbench.replica.records import GGUF_ONLY
+from llmbench.replica.hub_api.fields import EXPAND_PROPERTIES
+from llmbench.replica.repos.ids import LEGACY_CANONICAL, RENAMED
+from llmbench.replica.repos.records import GGUF_ONLY
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import json
 import pyarrow.parquet as pq
 from parsel import Selector
 
-from llmbench.replica.catalog import BIN_ONLY, GGUF_ONLY, SAFETENSORS
+from llmbench.replica.repos.records import BIN_ONLY, GGUF_ONLY, SAFETENSORS
 from tests.replica_client import get
 
 

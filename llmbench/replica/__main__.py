@@ -7,9 +7,9 @@ import asyncio
 import sys
 
 from .faults import LEADERBOARD_MODES, FaultConfig
+from .leaderboard.space import SPACE_STAGES
 from .ratelimit import ANONYMOUS, RateLimitConfig
 from .server import Replica
-from .space import SPACE_STAGES
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,6 +1,6 @@
 """The replica's Hub: every repo, indexed by id (case-insensitively) and by sort order.
 
-The repos themselves are synthesised in `synthesis.py`; pagination lives in `pagination.py`.
+The repos themselves are made in `repos/` (`repos/synthesis.py`); the cursors are `hub_api/pagination.py`'s.
 """
 
 from __future__ import annotations
@@ -9,17 +9,12 @@ from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import Any
 
-from . import evals_catalog, pagination
-from .fields import DEFAULT_LIST_FIELDS, EXPAND_PROPERTIES, FULL_EXTRA_FIELDS, SORT_FIELDS
-from .ids import canonical_id
-from .leaderboard_data import formatted_rows
-from .records import BIN_ONLY, GGUF_ONLY, QUANT_PACKED, SAFETENSORS, ModelRecord
-from .synthesis import derived_repos, extra_record, record_from_row
-
-__all__ = [  # names other modules and tests import from here
-    "BIN_ONLY", "DEFAULT_LIST_FIELDS", "EXPAND_PROPERTIES", "FULL_EXTRA_FIELDS", "GGUF_ONLY", "QUANT_PACKED",
-    "SAFETENSORS", "SORT_FIELDS", "Catalog", "ModelRecord",
-]
+from .evals import model_records
+from .hub_api import pagination
+from .leaderboard.snapshot import formatted_rows
+from .repos.ids import canonical_id
+from .repos.records import ModelRecord
+from .repos.synthesis import derived_repos, extra_record, record_from_row
 
 
 class Catalog:
@@ -34,7 +29,7 @@ class Catalog:
         self._build_from_leaderboard()
         self._count_children()
         # Hook: modules that add repos or fields extend the catalog here, through `add`.
-        self.community_evals = evals_catalog.attach(self)  # evalResults on records, observed 2026 models
+        self.community_evals = model_records.attach(self)  # evalResults on records, observed 2026 models
         self._real_count = len(self._records)
 
     def _build_from_leaderboard(self) -> None:
@@ -70,8 +65,6 @@ class Catalog:
         self._records.append(record)
         self._real_count = len(self._records)
         self._sort_cache.clear()
-
-    _add = add  # the name other modules used before `add` was public
 
     # -- lookup -------------------------------------------------------------------------------
     def __len__(self) -> int:

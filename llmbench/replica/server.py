@@ -11,57 +11,31 @@ import asyncio
 import shutil
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiohttp import web
 
-from . import evals, hub_api, leaderboard_app, pages, space
-from .access import AccessConfig
 from .appkeys import CATALOG, LIST_PAGES, REPLICA
 from .catalog import Catalog
-from .cdn import Cdn
+from .evals import routes as evals_routes
 from .faults import FaultConfig
+from .files.cdn import Cdn
+from .hub_api import models as models_api
+from .hub_api.access import AccessConfig
+from .leaderboard import app as leaderboard_app
+from .leaderboard import space
+from .leaderboard.space import SPACE_PATH, SpaceState
+from .pages.repo_route import repo_route
 from .ratelimit import FixedWindowLimiter, RateLimitConfig
-from .space import SPACE_PATH, SpaceState
+from .request_log import RequestLog, RequestRecord
 from .tls import Certificate, self_signed
 
 # Route installers of the Hub origin, in order; the catch-all repo route comes after them all.
 # Hook: a module serving more of the Hub (Community Evals) appends its `add_routes` here.
 HUB_ROUTES: tuple[Callable[[web.Application], None], ...] = (
-    hub_api.add_routes, leaderboard_app.add_dataset_routes, evals.add_routes, space.add_routes,
+    models_api.add_routes, leaderboard_app.add_dataset_routes, evals_routes.add_routes, space.add_routes,
 )
-
-
-@dataclass
-class RequestRecord:
-    """One request as the server saw it (for tests: token leaks, request counts, User-Agent)."""
-
-    origin: str
-    method: str
-    path_qs: str
-    status: int
-    authorization: str | None
-    user_agent: str | None
-    arrived: float = 0.0  # time.time() when the request came in (the rate limiter's clock)
-
-
-@dataclass
-class RequestLog:
-    keep: int = 200_000
-    records: list[RequestRecord] = field(default_factory=list)
-    counts: Counter = field(default_factory=Counter)
-
-    def add(self, record: RequestRecord) -> None:
-        self.counts[(record.origin, record.status)] += 1
-        if len(self.records) < self.keep:
-            self.records.append(record)
-
-    def clear(self) -> None:
-        self.records.clear()
-        self.counts.clear()
 
 
 class Replica:
@@ -175,7 +149,7 @@ class Replica:
         app[LIST_PAGES] = {}
         for add_routes in HUB_ROUTES:
             add_routes(app)
-        app.router.add_get("/{path:.+}", pages.repo_route)
+        app.router.add_get("/{path:.+}", repo_route)
         return app
 
     def app_application(self) -> web.Application:

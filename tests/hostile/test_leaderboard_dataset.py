@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from llmbench.replica.leaderboard_data import formatted_rows, raw_from_formatted
+from llmbench.replica.leaderboard.snapshot import formatted_rows, raw_from_formatted
 
 INDEX_PATH = "/api/datasets/open-llm-leaderboard/contents"
 FILE_PATH = "/datasets/open-llm-leaderboard/contents/resolve/main/data/train-00000-of-00001.parquet"

@@ -8,8 +8,8 @@ import signal
 import subprocess
 import time
 
-from llmbench.replica.catalog import SAFETENSORS
 from llmbench.replica.ratelimit import RateLimitConfig
+from llmbench.replica.repos.records import SAFETENSORS
 from tests.conftest import ROOT, crawl_command, crawl_env
 
 PACED = {"HUB_RATE_PACING": "True"}

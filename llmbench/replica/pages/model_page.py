@@ -1,4 +1,4 @@
-"""HTML model pages and raw/resolve file URLs (docs/hub-api.md §10); the leaderboard Space is in space.py."""
+"""The HTML model page (docs/hub-api.md §10): the `ModelHeader` data-props, the card and the sidebar."""
 
 from __future__ import annotations
 
@@ -6,16 +6,7 @@ import html
 import json
 from typing import Any
 
-from aiohttp import web
-
-from .access import page_not_found, repo_not_found
-from .appkeys import CATALOG, REPLICA
-from .catalog import Catalog
-from .files import model_file
-from .records import GGUF_ONLY, ModelRecord
-
-FILE_KINDS = ("raw", "resolve")
-
+from ..repos.records import GGUF_ONLY, ModelRecord
 
 
 def human_size(count: int) -> str:
@@ -141,38 +132,3 @@ def render_model_page(record: ModelRecord) -> str:
 {_sidebar(record)}
 </section></div></main></div></body></html>
 """
-
-
-def split_repo_path(path: str) -> tuple[str, list[str]]:
-    """`owner/name/resolve/main/x` → (`owner/name`, [resolve, main, x]); legacy ids have one part."""
-    parts = path.strip("/").split("/")
-    if len(parts) >= 2 and parts[1] in (*FILE_KINDS, "tree", "blob"):
-        return parts[0], parts[1:]
-    return "/".join(parts[:2]), parts[2:]
-
-
-async def repo_route(request: web.Request) -> web.Response:
-    """Everything under `/{owner}/{name}`: the page, `/tree/main`, `/raw/{rev}/{file}`, `/resolve/{rev}/{file}`.
-
-    Legacy, renamed and wrongly cased ids get a 307 to the canonical path (query kept); unknown repos the
-    404 page, or on the resolvers the API's 401/404 (docs/hub-api.md §7–8).
-    """
-    catalog: Catalog = request.app[CATALOG]
-    repo_id, rest = split_repo_path(request.match_info["path"])
-    is_file = len(rest) >= 3 and rest[0] in FILE_KINDS
-    canonical = catalog.canonical(repo_id)
-    if canonical is None:
-        return repo_not_found(request) if is_file else page_not_found()
-    if canonical != repo_id:
-        location = "/" + "/".join([canonical, *rest]) + (f"?{request.query_string}" if request.query_string else "")
-        return web.Response(status=307, text=f"Temporary Redirect. Redirecting to {location}",
-                            headers={"Location": location})
-    record = catalog.get(canonical)
-    assert record is not None
-    if not rest or rest == ["tree", "main"]:
-        return web.Response(text=render_model_page(record), content_type="text/html")
-    if is_file:
-        replica = request.app[REPLICA]
-        return model_file(request, record, rest, replica.access, replica.cdn)
-    return page_not_found()
-

@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from aiohttp import web
 
-from .appkeys import REPLICA
-from .files import file_answer
-from .leaderboard_data import formatted_rows, raw_from_formatted
+from ..appkeys import REPLICA
+from ..files.resolvers import file_answer
+from .snapshot import formatted_rows, raw_from_formatted
 
 FORMATTED_PATH = "/api/leaderboard/formatted"
 RENAMED_PATH = "/api/v2/leaderboard/entries"
@@ -63,7 +63,7 @@ def contents_parquet() -> bytes:
 
 
 def _static(name: str) -> bytes:
-    return resources.files("llmbench.replica").joinpath("static", name).read_bytes()
+    return resources.files("llmbench.replica.leaderboard").joinpath("static", name).read_bytes()
 
 
 def _json_bytes(body: bytes) -> web.Response:
@@ -140,7 +140,7 @@ def add_dataset_routes(app: web.Application) -> None:
                                    "oid": "d1c3a5e8f0b2"}])
 
     async def resolve(request: web.Request) -> web.Response:
-        """The parquet is an LFS file: a 302 to the CDN origin with `X-Linked-*` headers (files.py)."""
+        """The parquet is an LFS file: a 302 to the CDN origin with `X-Linked-*` headers (files/resolvers.py)."""
         content = contents_parquet() if request.match_info["file"] == CONTENTS_FILE else None
         return file_answer(request, commit=CONTENTS_SHA, filename=request.match_info["file"], content=content,
                            cdn=request.app[REPLICA].cdn)

@@ -17,10 +17,10 @@ import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from .card_and_config import config_file, readme
 from .ids import LEGACY_CANONICAL
 from .licenses import license_details
 from .records import BIN_ONLY, GGUF_ONLY, QUANT_PACKED, SAFETENSORS, ModelRecord, RepoSpec, api_record
-from .repo_files import config_file, readme
 
 
 def seeded(seed: int, *parts: str) -> random.Random:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from .evals_benchmarks import BENCHMARKS, BY_ID, Benchmark
+from .benchmarks import BENCHMARKS, BY_ID, Benchmark
 
 OBSERVED_FILE = "community_evals_observed.csv"
 RESULTS_TAG = "eval-results"
@@ -48,7 +48,7 @@ def seeded_rng(seed: int, *parts: str) -> random.Random:
 
 
 def observed_rows() -> list[dict[str, str]]:
-    text = resources.files("llmbench.replica").joinpath("data", OBSERVED_FILE).read_text(encoding="utf-8")
+    text = resources.files("llmbench.replica.evals").joinpath("data", OBSERVED_FILE).read_text(encoding="utf-8")
     return list(csv.DictReader(io.StringIO(text)))
 
 

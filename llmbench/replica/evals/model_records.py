@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from .evals_benchmarks import BY_ID, all_datasets
-from .evals_data import (
+from ..leaderboard.snapshot import formatted_rows
+from ..repos.records import BIN_ONLY, SAFETENSORS, ModelRecord, RepoSpec, api_record
+from .benchmarks import BY_ID, all_datasets
+from .results import (
     RESULTS_TAG,
     SHARE_OF_BOARD,
     CommunityEvals,
@@ -18,11 +20,16 @@ from .evals_data import (
     seeded_rng,
     wrapped,
 )
-from .leaderboard_data import formatted_rows
-from .records import BIN_ONLY, SAFETENSORS, ModelRecord, RepoSpec, api_record
 
-if TYPE_CHECKING:
-    from .catalog import Catalog
+
+class Repos(Protocol):
+    """What `attach` needs of the catalog (which calls it while it is being built): its seed, lookup and `add`."""
+
+    seed: int
+
+    def get(self, repo_id: str) -> ModelRecord | None: ...
+    def add(self, record: ModelRecord) -> None: ...
+
 
 GONE_MODELS = 3  # board models the Hub no longer serves that keep a GPQA leaderboard row
 _NAME_SIZE = re.compile(r"[-_](\d+(?:\.\d+)?)[bB](?:[-_]|$)")
@@ -47,13 +54,13 @@ def observed_model_record(repo_id: str, seed: int) -> ModelRecord:
                        readme=readme)
 
 
-def attach(catalog: Catalog) -> CommunityEvals:
+def attach(catalog: Repos) -> CommunityEvals:
     """Build the results (observed + synthetic) and put them on the catalog's records."""
     evals = CommunityEvals(datasets={record["id"]: record for record in all_datasets(catalog.seed)})
     add_observed(evals)
     for model_id in list(evals.results):
         if catalog.get(model_id) is None:
-            catalog._add(observed_model_record(model_id, catalog.seed))
+            catalog.add(observed_model_record(model_id, catalog.seed))
     gone = 0
     seen: set[str] = set()
     for row in formatted_rows():

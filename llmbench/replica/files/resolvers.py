@@ -2,7 +2,7 @@
 
 huggingface_hub sends a HEAD first and reads `X-Repo-Commit`, `ETag` and `Content-Length`; an LFS file
 answers instead with a 302 to a separate storage/CDN origin plus `X-Linked-Etag` and `X-Linked-Size`
-(docs/hub-api.md §9). The CDN origin is the replica's third loopback server (`cdn.py`).
+(docs/hub-api.md §9). The CDN origin is the replica's third loopback server (`cdn.py` here).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
-from .access import AccessConfig, entry_not_found, gated_refusal, json_error
-from .records import ModelRecord
+from ..hub_api.access import AccessConfig, entry_not_found, gated_refusal, json_error
+from ..repos.records import ModelRecord
 
 # Files at or above this size are stored with LFS (the Hub's threshold is 10 MB; weight files always are).
 LFS_THRESHOLD = 10 * 1024 * 1024

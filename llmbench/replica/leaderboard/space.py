@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from .appkeys import REPLICA
+from ..appkeys import REPLICA
 
 SPACE_ID = "open-llm-leaderboard/open_llm_leaderboard"
 SPACE_PATH = f"/spaces/{SPACE_ID}"

@@ -89,7 +89,7 @@ def formatted_from_csv_row(row: dict[str, str]) -> dict[str, Any]:
 @lru_cache(maxsize=1)
 def formatted_rows() -> tuple[dict[str, Any], ...]:
     """All 4,576 rows in dataset (CSV) order. Cached: treat the result as read-only."""
-    blob = resources.files("llmbench.replica").joinpath("data", SNAPSHOT_FILE).read_bytes()
+    blob = resources.files("llmbench.replica.leaderboard").joinpath("data", SNAPSHOT_FILE).read_bytes()
     text = gzip.decompress(blob).decode("utf-8")
     return tuple(formatted_from_csv_row(row) for row in csv.DictReader(io.StringIO(text)))
 

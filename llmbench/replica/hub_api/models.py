@@ -14,9 +14,10 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
+from ..appkeys import CATALOG, LIST_PAGES, REPLICA
+from ..catalog import Catalog
+from ..repos.records import ModelRecord
 from .access import gated_refusal, json_error, repo_not_found
-from .appkeys import CATALOG, LIST_PAGES, REPLICA
-from .catalog import Catalog
 from .fields import (
     CATALOG_LINK,
     DEFAULT_LIST_FIELDS,
@@ -25,7 +26,6 @@ from .fields import (
     MODEL_INFO_FIELDS,
     SORT_FIELDS,
 )
-from .records import ModelRecord
 
 MAX_LIMIT = 1000
 LIST_PAGES_KEPT = 512  # encoded list pages kept (about 230 MB at 500 models with every expand)

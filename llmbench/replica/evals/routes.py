@@ -1,6 +1,6 @@
 """Community Evals endpoints of the replica (docs/community-evals.md §2-5): the dataset list and info, `eval.yaml`
 through the resolver, and per-benchmark leaderboards. Per-model results ride on `expand=evalResults`
-(evals_catalog.py puts them on the model records that hub_api.py serves).
+(model_records.py puts them on the model records that hub_api/models.py serves).
 
 Shapes follow the recordings; where a detail was not recorded it is an inference, named here:
 the status of a leaderboard request for a dataset without one (404 without `X-Error-Code`), the
@@ -16,9 +16,9 @@ from typing import Any
 
 from aiohttp import web
 
-from .access import json_error, repo_not_found
-from .appkeys import CATALOG
-from .evals_benchmarks import BY_ID, list_item
+from ..appkeys import CATALOG
+from ..hub_api.access import json_error, repo_not_found
+from .benchmarks import BY_ID, list_item
 
 MAX_LIMIT = 1000
 

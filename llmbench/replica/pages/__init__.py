@@ -1,0 +1,1 @@
+"""HTML model pages and the route for everything under `/{owner}/{name}`."""
