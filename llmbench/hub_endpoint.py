@@ -139,6 +139,8 @@ def hub_token() -> str | None:
     token file (as huggingface_hub finds them); never logged."""
     if any(os.environ.get(name) for name in TOKEN_VARIABLES):
         return get_token()
+    if os.environ.get("HF_HUB_DISABLE_IMPLICIT_TOKEN", "").strip().lower() in ("1", "true", "yes", "on"):
+        return get_token()  # asked to send no implicit token (the demo, the tests): a stray .env is not read
     return dotenv_token() or get_token()
 
 

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from llmbench.browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
+from llmbench.tls_trust import browser_trust_args
 
 
 def chromium_or_skip() -> str:
@@ -18,4 +19,9 @@ def chromium_or_skip() -> str:
         pytest.skip(str(exc))
 
 
-__all__ = ["CHROMIUM_ARGS", "chromium_or_skip"]
+def browser_args() -> list[str]:
+    """llmbench's Chromium switches, trusting the replica's certificate (SSL_CERT_FILE, set for the session)."""
+    return [*CHROMIUM_ARGS, *browser_trust_args()]
+
+
+__all__ = ["CHROMIUM_ARGS", "browser_args", "chromium_or_skip"]

@@ -82,7 +82,7 @@ def test_unreadable_eval_yaml_fails_loudly_and_keeps_the_rest(make_replica, run_
     replica = make_replica(faults=FaultConfig(error_rate=1.0, path=r"/eval\.yaml$", after=4))
     result = run_crawl(replica, "benchmarks", settings={"RETRY_TIMES": "0"})
     assert result.returncode == 1
-    assert re.search(r"request failed for good: http://127\.0\.0\.1:\d+/datasets/\S+/resolve/main/eval\.yaml",
+    assert re.search(r"request failed for good: https?://127\.0\.0\.1:\d+/datasets/\S+/resolve/main/eval\.yaml",
                      result.output)
     assert result.table("benchmarks").num_rows == 4
 
@@ -91,5 +91,5 @@ def test_malformed_leaderboard_fails_loudly(make_replica, run_crawl):
     replica = make_replica(faults=FaultConfig(malformed_rate=1.0, path=r"/leaderboard$"))
     result = run_crawl(replica, "benchmarks", {"benchmarks": "cais/hle"})
     assert result.returncode == 1
-    assert re.search(r"malformed JSON from http://127\.0\.0\.1:\d+/api/datasets/cais/hle/leaderboard", result.output)
+    assert re.search(r"malformed JSON from https?://127\.0\.0\.1:\d+/api/datasets/cais/hle/leaderboard", result.output)
     assert result.table("benchmarks").num_rows == 1

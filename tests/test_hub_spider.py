@@ -74,7 +74,7 @@ def test_malformed_page_fails_loudly_and_keeps_items(make_replica, run_crawl):
     replica = make_replica(faults=FaultConfig(malformed_rate=1.0, path="^/api/models$", after=2))
     result = run_crawl(replica, "hub", {"limit": "all", "page_size": "300"})
     assert result.returncode == 1
-    assert re.search(r"malformed JSON from http://127\.0\.0\.1:\d+/api/models\?", result.output)
+    assert re.search(r"malformed JSON from https?://127\.0\.0\.1:\d+/api/models\?", result.output)
     assert "failed" in result.output
     assert result.table("hub_models").num_rows == 600  # the two good pages
 
@@ -84,7 +84,7 @@ def test_changed_shape_fails_loudly_and_keeps_items(make_replica, run_crawl):
     replica = make_replica(faults=FaultConfig(reshape_rate=1.0, path="^/api/models$", after=2))
     result = run_crawl(replica, "hub", {"limit": "all", "page_size": "300"})
     assert result.returncode == 1
-    assert re.search(r"expected a JSON list from http://127\.0\.0\.1:\d+/api/models\?.*, got dict", result.output)
+    assert re.search(r"expected a JSON list from https?://127\.0\.0\.1:\d+/api/models\?.*, got dict", result.output)
     assert run_stats(result.data_dir, "hub")["hub/unexpected_shape"] == 1
     assert result.table("hub_models").num_rows == 600  # the two good pages
 

@@ -108,7 +108,7 @@ def test_unreadable_data_response_fails_loudly_after_reading_the_table(make_repl
     cut = make_replica(faults=FaultConfig(leaderboard_mode="data-cut"))
     result = run_crawl(cut, "leaderboard", settings={"LEADERBOARD_TIMEOUT": "5"})
     assert result.returncode == 1, result.output[-3000:]
-    assert re.search(r"data response at http://\S+/api/leaderboard/formatted unreadable", result.output)
+    assert re.search(r"data response at https?://\S+/api/leaderboard/formatted unreadable", result.output)
     assert "'leaderboard/bad_data_response': 1" in result.output
     assert len([r for r in cut.log.records if r.path_qs == "/api/leaderboard/formatted"]) >= 2  # Scrapy, browser
     assert "neither the data response nor the table yielded rows" in result.output

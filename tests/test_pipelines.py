@@ -93,7 +93,7 @@ def test_parquet_writer_batches_into_finished_files(tmp_path):
 
 def test_token_only_for_the_hub_origin(monkeypatch):
     monkeypatch.setenv("HF_TOKEN", "hf_unit_test_token")
-    crawler = crawler_with({"HUB_ENDPOINT": "http://127.0.0.1:9"})
+    crawler = crawler_with({"HUB_ENDPOINT": "http://127.0.0.1:9", "DOWNLOAD_VERIFY_CERTIFICATES": True})
     mw = HubAuthMiddleware.from_crawler(crawler)
     hub = Request("http://127.0.0.1:9/api/models")
     mw.process_request(hub)

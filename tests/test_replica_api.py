@@ -22,7 +22,7 @@ def walk(url: str) -> tuple[list[dict], int]:
         pages += 1
         url = next((next_link(line) for line in headers.getall("Link", []) if next_link(line)), None)
         if url:
-            assert url.startswith("http://127.0.0.1:"), "Link must be absolute"
+            assert url.startswith(("https://127.0.0.1:", "http://127.0.0.1:")), "Link must be absolute"
     return items, pages
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from llmbench.replica.faults import FaultConfig
-from tests.browser import CHROMIUM_ARGS, chromium_or_skip
+from tests.browser import browser_args, chromium_or_skip
 
 HUB_LINK = 'tbody tr td a[aria-label$=" on Hugging Face Hub"]'
 
@@ -15,7 +15,7 @@ HUB_LINK = 'tbody tr td a[aria-label$=" on Hugging Face Hub"]'
 def browser():
     executable = chromium_or_skip()
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        launched = p.chromium.launch(executable_path=executable, args=browser_args(), headless=True)
         yield launched
         launched.close()
 

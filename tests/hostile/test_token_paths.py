@@ -28,6 +28,8 @@ from tests.browser import chromium_or_skip
 from tests.hostile.recording_server import RecordingServer, RecordingServerThread, redirect
 from tests.hostile.runs import TOKEN, command, env_for, files_holding, probe_hits, run, run_until
 
+VERIFIED = {"DOWNLOAD_VERIFY_CERTIFICATES": True}  # llmbench's setting; Scrapy's own default is off
+
 
 def stat(output: str, name: str) -> int:
     match = re.search(rf"'{re.escape(name)}': (\d+)", output)
@@ -46,7 +48,8 @@ def model_ids(catalog, count: int) -> list[str]:
 
 def test_middleware_adds_the_token_for_one_download_only(monkeypatch):
     monkeypatch.setenv("HF_TOKEN", TOKEN)
-    middleware = HubAuthMiddleware.from_crawler(get_crawler(settings_dict={"HUB_ENDPOINT": "https://hub.test"}))
+    crawler = get_crawler(settings_dict={"HUB_ENDPOINT": "https://hub.test", **VERIFIED})
+    middleware = HubAuthMiddleware.from_crawler(crawler)
     request = Request("https://hub.test/api/models")
     middleware.process_request(request)
     assert request.headers[b"Authorization"] == f"Bearer {TOKEN}".encode()
@@ -65,7 +68,7 @@ def test_middleware_adds_the_token_for_one_download_only(monkeypatch):
                                                 ("http://[::1]:8", True)])
 def test_no_token_over_plain_http_to_another_host(monkeypatch, endpoint, sent):
     monkeypatch.setenv("HF_TOKEN", TOKEN)
-    middleware = HubAuthMiddleware.from_crawler(get_crawler(settings_dict={"HUB_ENDPOINT": endpoint}))
+    middleware = HubAuthMiddleware.from_crawler(get_crawler(settings_dict={"HUB_ENDPOINT": endpoint, **VERIFIED}))
     request = Request(f"{endpoint}/api/models")
     middleware.process_request(request)
     assert (b"Authorization" in request.headers) is sent

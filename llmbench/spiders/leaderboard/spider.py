@@ -78,7 +78,9 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, Ca
         options.setdefault("headless", True)
         # Chromium keeps its own certificate checks (never ignore_https_errors); a private CA the user
         # named in SSL_CERT_FILE (the replica's certificate, say) is trusted by its keys (tls_trust.py).
-        options.setdefault("args", [*CHROMIUM_ARGS, *browser_trust_args()])
+        # Added to the user's own switches too: their -s PLAYWRIGHT_LAUNCH_OPTIONS keeps the CA they trust.
+        args = list(options.get("args", CHROMIUM_ARGS))
+        options["args"] = args + [arg for arg in browser_trust_args() if arg not in args]
         options.setdefault("timeout", 30_000)
         # the user's own options merged in: set at their priority when theirs is higher (-s on the command line)
         priority = max(settings.getpriority("PLAYWRIGHT_LAUNCH_OPTIONS") or 0, SETTINGS_PRIORITIES["spider"])

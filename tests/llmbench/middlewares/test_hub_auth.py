@@ -35,3 +35,21 @@ def test_a_refused_token_is_counted_and_said_once_without_its_value(caplog):
     (line,) = [r.getMessage() for r in caplog.records if r.name == "llmbench.middlewares.hub_auth"]
     assert line.startswith("HF token NOT sent: HUB_ENDPOINT http://hub.example.org is plain http")
     assert TOKEN not in caplog.text
+
+
+def test_with_certificate_verification_off_no_token_is_sent(caplog):
+    with caplog.at_level(logging.INFO, logger="llmbench.middlewares.hub_auth"):
+        crawler = project_crawler(HUB_ENDPOINT="https://hub.example.org", DOWNLOAD_VERIFY_CERTIFICATES=False)
+        middleware = HubAuthMiddleware.from_crawler(crawler)
+    request = Request("https://hub.example.org/api/models")
+    middleware.process_request(request)
+    assert b"Authorization" not in request.headers
+    assert crawler.stats.get_value("hub_auth/refused_unverified_tls") == 1
+    assert "DOWNLOAD_VERIFY_CERTIFICATES is off" in caplog.text and TOKEN not in caplog.text
+
+
+def test_with_verification_on_the_hub_gets_the_token():
+    middleware = HubAuthMiddleware.from_crawler(project_crawler(HUB_ENDPOINT="https://hub.example.org"))
+    request = Request("https://hub.example.org/api/models")
+    middleware.process_request(request)
+    assert request.headers[b"Authorization"] == f"Bearer {TOKEN}".encode()
