@@ -135,6 +135,13 @@ def model_pages_server() -> RecordingServer:
                                     ("hub", "/org/model/resolve/main/config.json"): redirect("other", "/cfg")})
 
 
+def dotenv_env(server, data):
+    """No token in the environment, and nothing asking for no implicit token: the .env is read."""
+    env = env_for(server.url("hub"), data, token=None)
+    env.pop("HF_HUB_DISABLE_IMPLICIT_TOKEN", None)
+    return env
+
+
 def test_dotenv_token_is_used_for_the_hub_only_and_never_logged(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
@@ -144,8 +151,7 @@ def test_dotenv_token_is_used_for_the_hub_only_and_never_logged(tmp_path):
     server = model_pages_server()
     data = tmp_path / "data"
     with RecordingServerThread(server):
-        code, output = run_in(work, command("model_pages", {"models": "org/model"})[3:],
-                              env_for(server.url("hub"), data, token=None))
+        code, output = run_in(work, command("model_pages", {"models": "org/model"})[3:], dotenv_env(server, data))
     assert server.with_token("hub") and all(s.authorization == f"Bearer {TOKEN}" for s in server.with_token("hub"))
     assert [s for s in server.seen if s.origin == "other"] and server.with_token("other") == []
     assert TOKEN not in output and files_holding(TOKEN, data) == []
@@ -163,7 +169,7 @@ def test_dotenv_never_overrides_the_environment_and_warns_when_others_can_read_i
         code, output = run_in(work, command("model_pages", {"models": "org/model"})[3:],
                               env_for(server.url("hub"), tmp_path / "data", token="hf_fromTheRealEnvironment"))
         _, warned = run_in(work, command("model_pages", {"models": "org/model"})[3:],
-                           env_for(server.url("hub"), tmp_path / "data2", token=None))
+                           dotenv_env(server, tmp_path / "data2"))
     assert server.with_token("hub")
     assert {s.authorization for s in server.with_token("hub")} == {"Bearer hf_fromTheRealEnvironment",
                                                                     f"Bearer {TOKEN}"}
@@ -253,5 +259,8 @@ def test_dotenv_reads_hf_token_only(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "no-token-file"))
     assert hub_token() == "hf_quoted"
     assert "HF_TOKEN" not in os.environ and os.environ.get("OTHER") is None  # nothing loaded process-wide
+    monkeypatch.setenv("HF_HUB_DISABLE_IMPLICIT_TOKEN", "1")  # the demo and the tests: a stray .env is not read
+    assert hub_token() is None
+    monkeypatch.delenv("HF_HUB_DISABLE_IMPLICIT_TOKEN")
     monkeypatch.setenv("HF_TOKEN", "hf_env")
     assert hub_token() == "hf_env"
