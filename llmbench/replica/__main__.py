@@ -41,6 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--malformed-rate", type=float, default=0.0, help="share of JSON bodies cut in half")
     faults.add_argument("--fault-path", default=None, help="regex: only matching paths get faults")
     faults.add_argument("--fault-after", type=int, default=0, help="first N matching requests are spared")
+    faults.add_argument("--oversize-bytes", type=int, default=0, metavar="BYTES",
+                        help="hostile: matching 200 answers stream this many bytes (their document, then spaces), "
+                        "chunked without Content-Length (off: 0)")
+    faults.add_argument("--gzip-bomb-bytes", type=int, default=0, metavar="BYTES",
+                        help="hostile: matching 200 answers are their document padded to this many bytes, "
+                        "gzip-compressed (~1 KiB per MiB; off: 0)")
+    faults.add_argument("--yaml-bomb", action="store_true",
+                        help="hostile: matching eval.yaml answers are a YAML alias bomb (9**9 strings, 0.5 KB)")
     faults.add_argument("--leaderboard-mode", choices=LEADERBOARD_MODES, default="normal",
                         help="endpoint-renamed: data endpoint moved; layout-changed: table markup changed too; "
                         "app-down: the app origin answers 503; data-cut: the data response is cut in half")
@@ -63,7 +71,8 @@ def replica_from_args(args: argparse.Namespace) -> Replica:
     faults = FaultConfig(latency=args.latency, jitter=args.jitter, error_rate=args.error_rate,
                          error_status=args.error_status, stall_rate=args.stall_rate,
                          stall_seconds=args.stall_seconds, malformed_rate=args.malformed_rate,
-                         path=args.fault_path, after=args.fault_after,
+                         path=args.fault_path, after=args.fault_after, oversize_bytes=args.oversize_bytes,
+                         gzip_bomb_bytes=args.gzip_bomb_bytes, yaml_bomb=args.yaml_bomb,
                          leaderboard_mode=args.leaderboard_mode, seed=args.seed)
     anonymous = {bucket: getattr(args, f"{bucket}_quota") for bucket in ANONYMOUS}
     limits = RateLimitConfig(enabled=not args.no_rate_limit, window=args.window, anonymous=anonymous,

@@ -19,7 +19,7 @@ from aiohttp import web
 from .appkeys import CATALOG, LIST_PAGES, REPLICA
 from .catalog import Catalog
 from .evals import routes as evals_routes
-from .faults import FaultConfig
+from .faults import FaultConfig, alias_bomb, gzip_bomb, padding
 from .files.cdn import Cdn
 from .hub_api import models as models_api
 from .hub_api.access import AccessConfig
@@ -119,7 +119,7 @@ class Replica:
             else:
                 response = web.Response(status=429, text="429 Too Many Requests", headers=headers)
             return response
-        error, stall, malformed, reshaped = self.faults.draw(request.path)
+        error, stall, malformed, reshaped, hostile = self.faults.draw(request.path)
         if stall:
             await asyncio.sleep(self.faults.stall_seconds)
         if error:
@@ -134,7 +134,33 @@ class Replica:
             response.body = body[: max(1, len(body) // 2)] if malformed else body
         for key, value in headers.items():
             response.headers[key] = value
+        if hostile and isinstance(response, web.Response) and response.status == 200:
+            return await self._hostile(request, response)
         return response
+
+    async def _hostile(self, request: web.Request, response: web.Response) -> web.StreamResponse:
+        """The hostile answer that replaces `response` (faults.py: yaml_bomb, gzip_bomb_bytes, oversize_bytes)."""
+        faults = self.faults
+        kept = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-encoding")}
+        if faults.yaml_bomb and request.path.endswith("/eval.yaml"):
+            return web.Response(text=alias_bomb(), content_type="text/plain", charset="utf-8",
+                                headers={k: v for k, v in kept.items() if k.lower() != "content-type"})
+        body = bytes(response.body or b"")
+        if faults.gzip_bomb_bytes > 0:
+            packed = await asyncio.to_thread(gzip_bomb, body, faults.gzip_bomb_bytes)
+            return web.Response(body=packed, headers=kept | {"Content-Encoding": "gzip"})
+        if faults.oversize_bytes <= 0:
+            return response
+        streamed = web.StreamResponse(headers=kept)  # chunked, no Content-Length: a bound must hold as bytes arrive
+        await streamed.prepare(request)
+        try:
+            await streamed.write(body)
+            for chunk in padding(faults.oversize_bytes - len(body)):
+                await streamed.write(chunk)
+            await streamed.write_eof()
+        except (ConnectionError, RuntimeError):  # the client hung up: what a bounded client does
+            pass
+        return streamed
 
     @web.middleware
     async def _app_latency(self, request: web.Request, handler):
