@@ -9,7 +9,7 @@
 Writes report.html, results.json, figures/*.png (and *.svg with --svg) and models.parquet (the tidy
 table) into --out, built in a staging directory and moved into place only when complete: bad input
 leaves nothing. An existing --out is replaced only when it is an llmbench report or empty, never when
-it holds or is the data (analysis/output.py has the rules); a refusal exits 2 and touches nothing.
+it holds or is the data (analysis/report/output.py has the rules); a refusal exits 2 and touches nothing.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import sys
 import time
 from pathlib import Path
 
-from analysis.load import POPULATIONS, AnalysisInputError
-from analysis.output import OutputRefused
+from analysis.data.read import AnalysisInputError
+from analysis.data.tidy import POPULATIONS
 from analysis.pipeline import DATA_DIR, HUB_ENDPOINT, Options, write_report
+from analysis.report.output import OutputRefused
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,7 @@
-"""The analysis end to end: read, apply the data-quality rules, compute every section, publish."""
+"""The analysis end to end, one layer after the other: data (analysis/data/: read, join, tidy, quality
+rules), then statistics (analysis/statistics/: every section's numbers), then the report
+(analysis/report/: figures in a worker process, results.json, models.parquet, report.html), published
+into --out only when complete."""
 
 from __future__ import annotations
 
@@ -9,22 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
-from analysis import density, evals, quality, results
-from analysis.captions import describe
-from analysis.compare import compare_snapshots
-from analysis.evals_report import evals_figure_text
-from analysis.groups import compare_groups
-from analysis.html import Links
-from analysis.load import AnalysisInputError, build_table, read_inputs
-from analysis.output import check_output, publish
-from analysis.populations import side_by_side, top_ids
-from analysis.published import check_all
-from analysis.report import write_html
-from analysis.stats import Rankings, efficiencies, run_all
-from analysis.worker import Worker, numeric
+from analysis.data import quality
+from analysis.data.read import AnalysisInputError, read_inputs
+from analysis.data.tidy import build_table
+from analysis.report import results
+from analysis.report.captions import describe, evals_figure_text
+from analysis.report.figure_worker import Worker, draw_result_figures, draw_table_figures, start_figures
+from analysis.report.html import Links
+from analysis.report.output import check_output, publish
+from analysis.report.sections import write_html
+from analysis.statistics import community_evals, density
+from analysis.statistics.estimates import efficiencies, run_all
+from analysis.statistics.formulas import Rankings
+from analysis.statistics.groups import compare_groups
+from analysis.statistics.populations import side_by_side, top_ids
+from analysis.statistics.published import check_all
+from analysis.statistics.snapshot_change import compare_with
 from llmbench.credentials import without_userinfo
 from llmbench.storage import snapshots
 
@@ -33,8 +37,6 @@ DATASETS = ("hub_models", "leaderboard", "model_sizes")
 # with the crawl from the same environment variables (tests/test_analysis_join.py checks they agree)
 HUB_ENDPOINT = without_userinfo(os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/"))
 DATA_DIR = os.environ.get("LLMBENCH_DATA_DIR", "data")
-TABLE_FIGURES = ["params_b", "log10_params_b", "average", "co2_kg", "type"]  # what the figure worker reads
-BOARD_FIGURES = ["upload_date", "log10_params_b", "average"]
 
 
 @dataclass
@@ -57,7 +59,7 @@ def write_report(data: Path, out: Path, options: Options, timings: dict[str, flo
     timings = {} if timings is None else timings
     clock = time.perf_counter()
     target = check_output(out, data)
-    worker = Worker(_prepare)  # forked before any data is read; imports matplotlib meanwhile
+    worker = start_figures()  # forked before any data is read; imports matplotlib meanwhile
     try:
         return _write_report(data, target, options, timings, worker, clock)
     finally:
@@ -78,29 +80,25 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
     quality_report["runs"] = quality.run_records(data)
     # however few models have a score and a size, every section says what it can (or "not enough data")
     table = board if options.population == "leaderboard" or on_hub.all() else board[on_hub].reset_index(drop=True)
-    comparison = _comparison(data, options)
+    comparison = compare_with(data, options.compare, options.snapshot)
     timings["read and join"] = time.perf_counter() - clock
     document: dict[str, Any] = {}
 
     def build(staging: Path) -> None:
         clock = time.perf_counter()
-        same = table is board  # then one frame serves both (a pickled column less to send)
-        worker.draw(_draw_tables, staging / "figures", options.svg,  # the figures of the table alone, at once
-                    numeric(table, TABLE_FIGURES + same * ["upload_date"]),
-                    None if same else numeric(board, BOARD_FIGURES))
+        draw_table_figures(worker, staging / "figures", options.svg, table, board)  # the table's alone, at once
         try:
             done = efficiencies(table, options.floor)  # the Pareto fronts: computed once, also drawn
             trend = density.fit(board, options.density_score)
-            community, points = evals.analyse(data, options.snapshot,
-                                              lambda: evals.board_raw_scores(data, options.snapshot))
-            worker.draw(_draw_results, done, trend, _plain_points(points), community)
+            community, points = community_evals.analyse(
+                data, options.snapshot, lambda: community_evals.board_raw_scores(data, options.snapshot))
+            draw_result_figures(worker, done, trend, points, community)
             doc = _document(data, options, board, table, top, done, trend, community, quality_report, comparison)
             if (text := evals_figure_text(points, community)) is not None:
                 doc["figures"]["community_evals"] = text
             timings["statistics"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            pq.write_table(pa.Table.from_pandas(table, preserve_index=False), staging / "models.parquet",
-                           use_dictionary=_repetitive(table))
+            results.write_models(staging / "models.parquet", table)
             results.write(staging / "results.json", doc)
             waited = time.perf_counter()
             timings["figures"] = worker.wait()  # drawn meanwhile, by the worker
@@ -113,31 +111,6 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
 
     publish(target, build)
     return document
-
-
-def _prepare() -> None:
-    import analysis.figures  # noqa: F401 (matplotlib: imported by the figure worker only)
-
-
-_HELD: dict[str, Any] = {}  # in the figure worker: the first job's frames, for the second
-
-
-def _draw_tables(directory: Path, svg: bool, table: pd.DataFrame, board: pd.DataFrame | None) -> None:
-    from analysis.figures import Figures, draw_tables
-
-    _HELD.update(figures=Figures(directory, svg=svg), table=table, board=table if board is None else board)
-    draw_tables(_HELD["table"], _HELD["figures"])
-
-
-def _draw_results(done: dict, trend: dict, points: pd.DataFrame | None, community: dict) -> None:
-    from analysis.figures import draw_results
-
-    draw_results(_HELD["table"], _HELD["board"], done, trend, points, community, _HELD["figures"])
-
-
-def _plain_points(points: pd.DataFrame | None) -> pd.DataFrame | None:
-    return None if points is None else pd.DataFrame(
-        {c: points[c].to_numpy(dtype=object if c == "task" else float) for c in ("task", "params_b", "score")})
 
 
 def _document(data: Path, options: Options, board: pd.DataFrame, table: pd.DataFrame, top: set[str], done: dict,
@@ -164,18 +137,3 @@ def _document(data: Path, options: Options, board: pd.DataFrame, table: pd.DataF
             "snapshots": {d: options.snapshot or (snapshots(data, d) or [None])[-1] for d in DATASETS},
             "snapshots_available": {d: snapshots(data, d) for d in DATASETS}}
     return results.document(table, meta, sections)
-
-
-def _repetitive(table: pd.DataFrame) -> list[str]:
-    """Columns worth dictionary-encoding in models.parquet: trying it on a million distinct ids and
-    floats (parquet's default) costs a third of the write and saves nothing."""
-    return [c for c in table.columns if isinstance(table[c].dtype, pd.CategoricalDtype) or c == "size_excluded"]
-
-
-def _comparison(data: Path, options: Options) -> dict[str, Any] | None:
-    if not options.compare:
-        return None
-    newer = options.snapshot or (snapshots(data, "hub_models") or [None])[-1]
-    if newer is None:
-        raise AnalysisInputError(f"--compare needs `hub_models` snapshots under {data}")
-    return compare_snapshots(data, options.compare, newer)

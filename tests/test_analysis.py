@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 from scipy import stats
 
-from analysis.load import build_table
-from analysis.output import MARKER
+from analysis.data.tidy import build_table
+from analysis.report.output import MARKER
 from llmbench.replica.leaderboard.snapshot import formatted_rows
 from tests.conftest import ROOT, crawl_command, crawl_env
 
@@ -82,18 +82,18 @@ def test_report_files(report):
 
 
 def test_figure_labels_never_overlap(crawled, tmp_path):
-    from analysis import density, evals
-    from analysis.evals_report import evals_figure
-    from analysis.figures import draw_all
-    from analysis.layout import STYLE, Figures, overlapping_texts, plt
-    from analysis.quality import apply
-    from analysis.stats import run_all
+    from analysis.data.quality import apply
+    from analysis.report.figure_layout import STYLE, Figures, overlapping_texts, plt
+    from analysis.report.figures import density_figure, draw_all, evals_figure
+    from analysis.statistics import community_evals as evals
+    from analysis.statistics import density
+    from analysis.statistics.estimates import run_all
 
     board, _ = apply(build_table(crawled, "leaderboard"))
     figures = Figures(tmp_path, keep=True)
     draw_all(board, run_all(board, 10.0), figures)
     with plt.rc_context(STYLE):
-        density.figure(board, density.fit(board, 30.0), figures)
+        density_figure(board, density.fit(board, 30.0), figures)
     found, points = evals.analyse(crawled, None, None)
     evals_figure(points, found, figures)
     assert len(figures.kept) == 8

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from analysis.load import build_table
+from analysis.data.tidy import build_table
 from llmbench.items import HubModelItem, ModelSizeItem
 from tests.analysis_fixtures import NOW, board, write
 
@@ -45,8 +45,8 @@ def test_a_legacy_and_a_canonical_row_of_one_model_count_as_one_model(tmp_path):
 
 
 def test_the_top_downloads_population_finds_a_legacy_board_row(tmp_path):
-    from analysis.populations import side_by_side, top_ids
-    from analysis.read import read_columns
+    from analysis.data.read import read_columns
+    from analysis.statistics.populations import side_by_side, top_ids
     data = tmp_path / "data"
     write(data, [replace(board(f"gpt{i}", params_b=1.0 + i, average=10.0 + i), canonical_id=f"Openai-Community/GPT{i}")
                  for i in range(5)] + [board("org/other")])
@@ -59,7 +59,7 @@ def test_the_top_downloads_population_finds_a_legacy_board_row(tmp_path):
 
 
 def test_community_evals_match_sizes_and_board_scores_by_hub_id(tmp_path):
-    from analysis.evals import board_raw_scores, sizes
+    from analysis.statistics.community_evals import board_raw_scores, sizes
     data = tmp_path / "data"
     write(data, [replace(board("gpt2"), canonical_id="openai-community/gpt2")])
     write(data, [ModelSizeItem(model_id="gpt2", canonical_id="openai-community/GPT2", params=137_000_000,

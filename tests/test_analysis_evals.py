@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import evals
+from analysis.statistics import community_evals as evals
 from llmbench.items import BenchmarkLeaderboardItem, EvalResultItem, HubModelItem, LeaderboardItem, schema_of
 from llmbench.pipelines.parquet_writer import to_row
 from llmbench.storage import partition_dir

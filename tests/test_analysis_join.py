@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.load import build_table, one_row_per_model
+from analysis.data.tidy import build_table, one_row_per_model
 from llmbench.items import HubModelItem, LeaderboardItem, ModelSizeItem, schema_of
 from llmbench.pipelines.parquet_writer import to_row
 from llmbench.storage import partition_dir

@@ -21,7 +21,7 @@ from llmbench.items import EvalResultItem, HubModelItem, LeaderboardItem
 from tests.analysis_fixtures import NOW, write
 
 NAN, INF = float("nan"), float("inf")
-MIN_PARAMS_B, MAX_PARAMS_B = 0.01, 10_000.0  # the plausible sizes (analysis/quality.py), in billions
+MIN_PARAMS_B, MAX_PARAMS_B = 0.01, 10_000.0  # the plausible sizes (analysis/data/quality.py), in billions
 HOSTILE_TEXT = ["$\\frac{$x", "<script>alert(1)</script>", "a\nb", "chat", "pretrained"]
 SCORES = st.sampled_from([20.0, 35.5, 50.0, NAN, INF, -INF])
 SIZES = st.sampled_from([7.0, 70.0, 0.5, 1e9, NAN, INF])  # billions: 1e9 B = 10^18 parameters

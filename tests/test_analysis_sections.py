@@ -10,7 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from analysis import density, groups, populations, published, quality
+from analysis.data import quality
+from analysis.statistics import density, groups, populations, published
 
 RNG = np.random.default_rng(16)
 N = 600
@@ -65,8 +66,9 @@ def test_density_recovers_a_known_doubling_time():
 
 
 def test_density_figure_draws_a_sample_of_the_models_near_its_level(tmp_path):
-    from analysis.captions import MAX_POINTS, describe
-    from analysis.layout import STYLE, Figures, plt
+    from analysis.report.captions import MAX_POINTS, describe
+    from analysis.report.figure_layout import STYLE, Figures, plt
+    from analysis.report.figures import density_figure
 
     table = board(250_000)
     result = density.fit(table, 30.0)
@@ -74,7 +76,7 @@ def test_density_figure_draws_a_sample_of_the_models_near_its_level(tmp_path):
     assert result["n_near_level"] == near > MAX_POINTS
     figures = Figures(tmp_path, keep=True)
     with plt.rc_context(STYLE):
-        density.figure(table, result, figures)
+        density_figure(table, result, figures)
     drawn = figures.kept["density_over_time"].axes[0].collections[0].get_offsets()
     assert len(drawn) == MAX_POINTS
     text = describe_density(describe, result)
@@ -162,7 +164,7 @@ def test_published_findings_verdicts():
 
 
 def test_overlap_check_sees_colliding_labels_and_ignores_undrawn_ticks():
-    from analysis.layout import overlapping_texts, plt
+    from analysis.report.figure_layout import overlapping_texts, plt
 
     fig, ax = plt.subplots()
     ax.plot([1, 2], [1, 2])

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import stats as ours
+from analysis.statistics import estimates as ours
 
 RNG = np.random.default_rng(20261125)
 N = 400

@@ -1,4 +1,4 @@
-"""The figure worker (analysis/worker.py): the parent imports neither matplotlib nor scipy.stats, the
+"""The figure worker (analysis/report/figure_worker.py): the parent imports neither matplotlib nor scipy.stats, the
 worker draws every figure, and a worker's failure fails the report and leaves nothing behind."""
 
 from __future__ import annotations
@@ -35,13 +35,13 @@ def test_the_worker_draws_and_the_parent_imports_no_plotting_nor_scipy_stats(dat
 
 
 def test_a_failing_worker_fails_the_report_and_leaves_nothing(data, tmp_path, monkeypatch):
-    import analysis.figures
+    import analysis.report.figures
     from analysis.pipeline import Options, write_report
 
     def broken(*args, **kwargs):
         raise ValueError("a figure that cannot be drawn")
 
-    monkeypatch.setattr(analysis.figures, "draw_results", broken)  # the forked worker inherits it
+    monkeypatch.setattr(analysis.report.figures, "draw_results", broken)  # the forked worker inherits it
     with pytest.raises(RuntimeError, match="a figure that cannot be drawn"):
         write_report(data, tmp_path / "out" / "report", Options())
     assert list((tmp_path / "out").iterdir()) == []

@@ -22,7 +22,7 @@ from parsel import Selector
 from llmbench.parsing.quantization import is_quantized
 
 UNITS = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
-MAX_PARAMS = 10 ** 13  # 10 T parameters: beyond any model (analysis/quality.py excludes larger sizes too)
+MAX_PARAMS = 10 ** 13  # 10 T parameters: beyond any model (analysis/data/quality.py excludes larger sizes too)
 
 
 def count_of(value: float) -> int | float:

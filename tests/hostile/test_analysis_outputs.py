@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.__main__ import main
-from analysis.output import MARKER, publish
+from analysis.report.output import MARKER, publish
 from llmbench.items import HubModelItem, LeaderboardItem, schema_of
 from llmbench.pipelines.parquet_writer import to_row
 from llmbench.storage import partition_dir

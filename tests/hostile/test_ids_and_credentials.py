@@ -239,8 +239,8 @@ def test_no_dot_segment_survives_url_building():
 
 
 def test_the_analysis_records_and_links_no_userinfo():
-    from analysis.html import Links
     from analysis.pipeline import Options
+    from analysis.report.html import Links
 
     options = Options(hub_url=f"https://alice:{PASSWORD}@hub.example/")
     assert PASSWORD not in options.hub_url and options.hub_url.startswith("https://hub.example")

@@ -1,10 +1,12 @@
 """Caption and text alternative of every figure, from the numbers it shows (no matplotlib here: the
-parent process writes them while a worker draws; analysis/worker.py)."""
+parent process writes them while a worker draws; analysis/report/figure_worker.py)."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
+
+import pandas as pd
 
 MAX_POINTS = 20_000  # scatter plots sample down to this many points (the statistics use all)
 
@@ -76,3 +78,20 @@ def _ends(front: list[dict[str, Any]], cost: str, unit: str) -> str:
 
 def _months(value: float | None) -> str:
     return "unbounded" if value is None else f"{value:.1f}"
+
+
+def evals_panels(evals: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The Community Evals tasks drawn as panels: those with a Pareto frontier (>= 10 sized models)."""
+    return [(k, t) for k, t in evals.get("tasks", {}).items() if t.get("pareto")]
+
+
+def evals_figure_text(rows: pd.DataFrame | None, evals: dict[str, Any]) -> dict[str, str] | None:
+    """Caption and text alternative of the figure `evals_figure` draws (None: no figure)."""
+    panels = evals_panels(evals)
+    if rows is None or not panels:
+        return None
+    described = "; ".join(f"{k}: n = {t['n_sized']}, Spearman ρ " + (
+        t["spearman_size"]["note"] if t["spearman_size"].get("note") else f"= {t['spearman_size']['statistic']:.2f}")
+        for k, t in panels)
+    return {"caption": "Community Evals: score against size per benchmark task",
+            "alt": f"One panel per task with sized models, Pareto frontier in red. {described}."}

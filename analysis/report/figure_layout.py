@@ -14,7 +14,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
-from analysis.captions import MAX_POINTS
+from analysis.report.captions import MAX_POINTS
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402

@@ -12,13 +12,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.read import AnalysisInputError, read_columns
+from analysis.data.read import AnalysisInputError, read_columns
+from llmbench.storage import snapshots
 
 
 def _frame(data_dir: Path, dataset: str, snapshot: str) -> pd.DataFrame:
     frame = read_columns(data_dir, dataset, ["downloads", "likes"], snapshot).to_pandas()
     frame = frame.sort_values("crawled_at", kind="stable").iloc[::-1]  # the latest crawl of a model first
     return frame.assign(_key=frame["model_id"].str.lower()).drop_duplicates("_key").set_index("_key")
+
+
+def compare_with(data_dir: Path, older: str | None, snapshot: str | None) -> dict[str, Any] | None:
+    """results.json `comparison` for `--compare OLDER` (None without it), against `snapshot` or the latest."""
+    if not older:
+        return None
+    newer = snapshot or (snapshots(data_dir, "hub_models") or [None])[-1]
+    if newer is None:
+        raise AnalysisInputError(f"--compare needs `hub_models` snapshots under {data_dir}")
+    return compare_snapshots(data_dir, older, newer)
 
 
 def compare_snapshots(data_dir: Path, older: str, newer: str, top: int = 10) -> dict[str, Any]:

@@ -16,21 +16,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.formulas import t_quantile
-from analysis.quality import PLACEHOLDER_DATE
+from analysis.data.quality import PLACEHOLDER_DATE
+from analysis.statistics.formulas import t_quantile
 
 DENSING_LAW_MONTHS = 3.3
 NEAR = 2.5  # points either side of the score level: the models the figure draws
 DAYS_PER_MONTH = 30.4375
 
 
-def _data(table: pd.DataFrame) -> pd.DataFrame:
+def dated_sized(table: pd.DataFrame) -> pd.DataFrame:
+    """The models the fit uses (and the figure draws): dated (not the placeholder date), sized, scored."""
     data = table[["upload_date", "log10_params_b", "average"]].dropna()
     return data[(data["upload_date"] != PLACEHOLDER_DATE).to_numpy(dtype=bool)]
 
 
 def fit(table: pd.DataFrame, score_level: float) -> dict[str, Any]:
-    data = _data(table)
+    data = dated_sized(table)
     result: dict[str, Any] = {"method": __doc__.split("\n\n")[1].replace("\n", " "), "score_level": score_level,
                               "densing_law_months": DENSING_LAW_MONTHS, "n": int(len(data)),
                               "n_near_level": int(((data["average"] - score_level).abs() <= NEAR).sum())}
@@ -65,38 +66,3 @@ def fit(table: pd.DataFrame, score_level: float) -> dict[str, Any]:
                                  math.log10(2) / low if low > 0 else None],
         "r_squared": 1 - float(residual @ residual) / float(((y - y.mean()) ** 2).sum()),
     }
-
-
-def figure(table: pd.DataFrame, result: dict[str, Any], figures: Any) -> None:
-    """The figure `density_over_time` into `figures` (an analysis.layout.Figures; matplotlib is imported
-    here, by the figure worker, not by the statistics)."""
-    from analysis.layout import LINE, POINT, no_data, plt, sample_points
-
-    data = _data(table)
-    level = result["score_level"]
-    near = data[(data["average"] - level).abs() <= NEAR]
-    drawn = sample_points(near)
-    fig, ax = plt.subplots()
-    ax.scatter(drawn["upload_date"], 10 ** drawn["log10_params_b"], **POINT,
-               label=f"models scoring {level - NEAR:g}-{level + NEAR:g}").set_in_layout(False)
-    if result.get("doubling_months"):
-        start = np.datetime64(result["start"])
-        shown = near["upload_date"] if len(near) else data["upload_date"]  # drawn where models at that level are
-        first, last = (np.datetime64(shown.min(), "D"), np.datetime64(shown.max(), "D"))
-        days = np.linspace(float((first - start) / np.timedelta64(1, "D")),
-                           float((last - start) / np.timedelta64(1, "D")), 100)
-        months = days / DAYS_PER_MONTH
-        needed = (level - result["intercept"] - result["slope_per_month"] * months) / result["slope_log_size"]
-        dates = start + days.astype("timedelta64[D]")
-        ax.plot(dates, 10 ** needed, color=LINE,
-                label=f"fit: size for {level:g} points halves every {result['doubling_months']:.1f} months")
-        law = needed[0] - (months - months[0]) * math.log10(2) / DENSING_LAW_MONTHS
-        ax.plot(dates, 10 ** law, color="#555", linestyle="--", label="densing law: halves every 3.3 months")
-    if len(drawn) or result.get("doubling_months"):
-        ax.set_yscale("log")
-    else:
-        no_data(ax)
-    ax.set(xlabel="Upload date", ylabel="Parameters (billions, log scale)",
-           title=f"Size needed for an average of {level:g} points over time (n = {result['n']:,})")
-    ax.legend(loc="upper right", fontsize=8)
-    figures.save(fig, "density_over_time")

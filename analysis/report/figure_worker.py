@@ -14,6 +14,7 @@ import multiprocessing
 import time
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -89,3 +90,50 @@ class Worker:
             self.process.join()
         self.connection.close()
         self.process = self.connection = None
+
+
+# The report's figures as the worker's two jobs: the table's figures at once, the results' figures
+# when the Pareto fronts, the density fit and the Community Evals points are computed.
+TABLE_FIGURES = ["params_b", "log10_params_b", "average", "co2_kg", "type"]  # what the figure worker reads
+BOARD_FIGURES = ["upload_date", "log10_params_b", "average"]
+_HELD: dict[str, Any] = {}  # in the figure worker: the first job's frames, for the second
+
+
+def start_figures() -> Worker:
+    """The figure worker, forked now (before any data is read); it imports matplotlib meanwhile."""
+    return Worker(_prepare)
+
+
+def draw_table_figures(worker: Worker, directory: Path, svg: bool, table: pd.DataFrame, board: pd.DataFrame) -> None:
+    """Hand the worker the figures of the table alone (`board`: the whole board, for the density figure)."""
+    same = table is board  # then one frame serves both (a pickled column less to send)
+    worker.draw(_draw_tables, directory, svg, numeric(table, TABLE_FIGURES + same * ["upload_date"]),
+                None if same else numeric(board, BOARD_FIGURES))
+
+
+def draw_result_figures(worker: Worker, done: dict, trend: dict, points: pd.DataFrame | None,
+                        community: dict) -> None:
+    """Hand the worker the figures of computed results: Pareto fronts, density fit, Community Evals."""
+    worker.draw(_draw_results, done, trend, _plain_points(points), community)
+
+
+def _prepare() -> None:
+    import analysis.report.figures  # noqa: F401 (matplotlib: imported by the figure worker only)
+
+
+def _draw_tables(directory: Path, svg: bool, table: pd.DataFrame, board: pd.DataFrame | None) -> None:
+    from analysis.report.figures import Figures, draw_tables
+
+    _HELD.update(figures=Figures(directory, svg=svg), table=table, board=table if board is None else board)
+    draw_tables(_HELD["table"], _HELD["figures"])
+
+
+def _draw_results(done: dict, trend: dict, points: pd.DataFrame | None, community: dict) -> None:
+    from analysis.report.figures import draw_results
+
+    draw_results(_HELD["table"], _HELD["board"], done, trend, points, community, _HELD["figures"])
+
+
+def _plain_points(points: pd.DataFrame | None) -> pd.DataFrame | None:
+    return None if points is None else pd.DataFrame(
+        {c: points[c].to_numpy(dtype=object if c == "task" else float) for c in ("task", "params_b", "score")})

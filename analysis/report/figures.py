@@ -1,20 +1,22 @@
-"""The report's main figures: size distribution, size against score, efficiency frontiers, types.
+"""The report's figures: size distribution, size against score, efficiency frontiers, types, capability
+density over time, Community Evals panels. Drawn by the figure worker (analysis/report/figure_worker.py).
 
 Each figure has an id (its file name), a caption and a text alternative built from the numbers it
-shows (analysis/captions.py, which needs no matplotlib); the numbers themselves are in results.json.
+shows (analysis/report/captions.py, which needs no matplotlib); the numbers themselves are in results.json.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis import density
-from analysis.evals_report import evals_figure
-from analysis.layout import LINE, POINT, STYLE, Figures, no_data, place_labels, plain, plt, sample_points
-from analysis.stats import prediction_band
+from analysis.report.captions import evals_figure_text, evals_panels
+from analysis.report.figure_layout import LINE, POINT, STYLE, Figures, no_data, place_labels, plain, plt, sample_points
+from analysis.statistics.density import DAYS_PER_MONTH, DENSING_LAW_MONTHS, NEAR, dated_sized
+from analysis.statistics.estimates import prediction_band
 
 
 def size_distribution(table: pd.DataFrame, figures: Figures) -> None:
@@ -102,6 +104,66 @@ def type_breakdown(table: pd.DataFrame, figures: Figures) -> None:
     figures.save(fig, "type_breakdown")
 
 
+def density_figure(table: pd.DataFrame, result: dict[str, Any], figures: Figures) -> None:
+    """The figure `density_over_time`: the models near the score level and the size the fit
+    (analysis/statistics/density.py) says that level needs, beside the densing law."""
+    data = dated_sized(table)
+    level = result["score_level"]
+    near = data[(data["average"] - level).abs() <= NEAR]
+    drawn = sample_points(near)
+    fig, ax = plt.subplots()
+    ax.scatter(drawn["upload_date"], 10 ** drawn["log10_params_b"], **POINT,
+               label=f"models scoring {level - NEAR:g}-{level + NEAR:g}").set_in_layout(False)
+    if result.get("doubling_months"):
+        start = np.datetime64(result["start"])
+        shown = near["upload_date"] if len(near) else data["upload_date"]  # drawn where models at that level are
+        first, last = (np.datetime64(shown.min(), "D"), np.datetime64(shown.max(), "D"))
+        days = np.linspace(float((first - start) / np.timedelta64(1, "D")),
+                           float((last - start) / np.timedelta64(1, "D")), 100)
+        months = days / DAYS_PER_MONTH
+        needed = (level - result["intercept"] - result["slope_per_month"] * months) / result["slope_log_size"]
+        dates = start + days.astype("timedelta64[D]")
+        ax.plot(dates, 10 ** needed, color=LINE,
+                label=f"fit: size for {level:g} points halves every {result['doubling_months']:.1f} months")
+        law = needed[0] - (months - months[0]) * math.log10(2) / DENSING_LAW_MONTHS
+        ax.plot(dates, 10 ** law, color="#555", linestyle="--", label="densing law: halves every 3.3 months")
+    if len(drawn) or result.get("doubling_months"):
+        ax.set_yscale("log")
+    else:
+        no_data(ax)
+    ax.set(xlabel="Upload date", ylabel="Parameters (billions, log scale)",
+           title=f"Size needed for an average of {level:g} points over time (n = {result['n']:,})")
+    ax.legend(loc="upper right", fontsize=8)
+    figures.save(fig, "density_over_time")
+
+
+def evals_figure(rows: pd.DataFrame | None, evals: dict[str, Any], figures: Figures) -> dict[str, str] | None:
+    """Score against size, one panel per score task with sized models, into `figures`; its caption and
+    text alternative."""
+    text = evals_figure_text(rows, evals)
+    if text is None:
+        return None
+    panels = evals_panels(evals)
+    columns = min(3, len(panels))
+    lines = math.ceil(len(panels) / columns)
+    with plt.rc_context(STYLE):
+        fig, axes = plt.subplots(lines, columns, figsize=(4 * columns, 3 * lines), squeeze=False)
+        for ax, (key, task) in zip(axes.flat, panels, strict=False):
+            front = pd.DataFrame(task["pareto"])
+            points = rows[rows["task"] == key]
+            ax.scatter(points["params_b"], points["score"], **POINT).set_in_layout(False)
+            ax.step(front["params_b"], front["score"], where="post", color="#d62728", lw=1)
+            ax.set_xscale("log")
+            ax.set_title(key.split("/")[-1][:28], fontsize=9, parse_math=False)  # Hub text, never mathtext
+            ax.tick_params(labelsize=7)
+        for ax in axes.flat[len(panels):]:
+            fig.delaxes(ax)
+        fig.supxlabel("Parameters (billions, log scale)", fontsize=9)
+        fig.supylabel("Score (percent)", fontsize=9)
+        figures.save(fig, "community_evals")
+    return text
+
+
 def draw_all(table: pd.DataFrame, results: dict[str, dict[str, Any]], figures: Figures) -> list[str]:
     with plt.rc_context(STYLE):
         size_distribution(table, figures)
@@ -135,5 +197,5 @@ def draw_results(table: pd.DataFrame, board: pd.DataFrame, results: dict[str, di
                         results["efficiency_size"])
         efficiency_plot(table, figures, "co2_kg", "Evaluation CO₂ (kg)", "per kg", "efficiency_co2",
                         results["efficiency_co2"])
-        density.figure(board, trend, figures)
+        density_figure(board, trend, figures)
     evals_figure(points, community, figures)

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import stats
+from analysis.statistics import estimates
+from analysis.statistics.formulas import Rankings
 
 SOURCE = "Hugging Face blog, 'CO₂ Emissions and Models Performance' (2025-01-09)"
 
@@ -71,8 +72,8 @@ def community_small(board: pd.DataFrame) -> dict[str, Any]:
                      "verdict": "consistent" if 32 <= value <= 38 else "exceeded" if value > 38 else "not reproduced"}
 
 
-def moe_per_kg(board: pd.DataFrame, rankings: stats.Rankings | None = None) -> dict[str, Any]:
-    rankings = rankings or stats.Rankings(board)
+def moe_per_kg(board: pd.DataFrame, rankings: Rankings | None = None) -> dict[str, Any]:
+    rankings = rankings or Rankings(board)
     finite, is_moe = np.isfinite(board["score_per_kg"].to_numpy(dtype=float)), board["is_moe"].to_numpy(dtype=bool)
     moe, dense, ranked = rankings.two_groups("score_per_kg", finite & is_moe, finite & ~is_moe)
     result = {"claim": "mixture-of-experts models do poorly in score per kg CO₂",
@@ -80,7 +81,7 @@ def moe_per_kg(board: pd.DataFrame, rankings: stats.Rankings | None = None) -> d
               "n_groups": [int(len(moe)), int(len(dense))]}
     if len(moe) < 2 or len(dense) < 2:
         return result | {"verdict": "not testable"}
-    test = stats.mann_whitney(moe, dense, "moe vs dense score per kg", ranked)
+    test = estimates.mann_whitney(moe, dense, "moe vs dense score per kg", ranked)
     if test["p_value"] is None:
         return result | {"test": test, "verdict": "not testable"}
     lower = float(np.median(moe)) < float(np.median(dense))
@@ -88,7 +89,7 @@ def moe_per_kg(board: pd.DataFrame, rankings: stats.Rankings | None = None) -> d
                      "verdict": _verdict([lower, test["p_value"] < 0.05])}
 
 
-def check_all(board: pd.DataFrame, rankings: stats.Rankings | None = None) -> dict[str, Any]:
+def check_all(board: pd.DataFrame, rankings: Rankings | None = None) -> dict[str, Any]:
     return {"source": SOURCE, "population": "board", "findings": {
         "official_70b": official_70b(board), "leaders_per_kg": leaders_per_kg(board),
         "community_small": community_small(board), "moe_per_kg": moe_per_kg(board, rankings)}}

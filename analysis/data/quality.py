@@ -15,7 +15,7 @@ Rules (ids are stable, in results.json `quality.rules`):
 - `no_size`: no source gives a size. Left out of every size statistic.
 - `no_co2`: an evaluation without CO₂ (null or ≤ 0 on the board). Left out of per-kg statistics.
 - `duplicate_evaluations`: models the board evaluated more than once (precisions, revisions); one
-  row kept by the documented rule (analysis/load.py).
+  row kept by the documented rule (analysis/data/tidy.py).
 - `undated`: no upload date (or the Hub's 2022-03-02 placeholder). Left out of the density fit.
 Plus the crawl's own counts, from the run records DATA_DIR/_runs/*.json when present.
 """

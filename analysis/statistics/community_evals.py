@@ -24,11 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import stats
-from analysis.licenses import license_class
-from analysis.load import one_row_per_model
-from analysis.quality import MAX_PARAMS_B, MIN_PARAMS_B
-from analysis.read import read_columns
+from analysis.data.licenses import license_class
+from analysis.data.quality import MAX_PARAMS_B, MIN_PARAMS_B
+from analysis.data.read import read_columns
+from analysis.data.tidy import hub_key, one_row_per_model
+from analysis.statistics import estimates
 
 LOWER_IS_BETTER = r"(?i)(time|latency|seconds|error|wer\b|cer\b|loss|perplexity|ppl\b)"
 ON_BOTH = {"Idavidrein/gpqa": "gpqa_raw", "TIGER-Lab/MMLU-Pro": "mmlu_pro_raw"}
@@ -74,7 +74,7 @@ def sizes(data: Path, snapshot: str | None) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=["params_b", "license_class"])
     both = pd.concat(frames, ignore_index=True).dropna(subset=["params"])
-    plausible = both["params"].between(MIN_PARAMS_B * 1e9, MAX_PARAMS_B * 1e9)  # analysis/quality.py's bounds
+    plausible = both["params"].between(MIN_PARAMS_B * 1e9, MAX_PARAMS_B * 1e9)  # analysis/data/quality.py's bounds
     both = both[plausible].drop_duplicates("key")  # the hub crawl first; implausible sizes out
     licenses = frames[0].drop_duplicates("key").set_index("key")["license"] if hub is not None else None
     out = pd.DataFrame({"params_b": both["params"].to_numpy(dtype=float) / 1e9}, index=both["key"])
@@ -131,9 +131,9 @@ def _score_stats(joined: pd.DataFrame) -> dict[str, Any]:
                            "median_score": float(joined["score"].median())}
     if len(sized) >= MIN_SIZED:
         log_size = np.log10(sized["params_b"])
-        out["spearman_size"] = stats.spearman(sized["params_b"], sized["score"], "size_b vs score")
-        out["ols_log_size"] = stats.ols(log_size, sized["score"], "score ~ log10 size_b")
-        front = stats.pareto_front(sized["params_b"].to_numpy(dtype=float), sized["score"].to_numpy(dtype=float))
+        out["spearman_size"] = estimates.spearman(sized["params_b"], sized["score"], "size_b vs score")
+        out["ols_log_size"] = estimates.ols(log_size, sized["score"], "score ~ log10 size_b")
+        front = estimates.pareto_front(sized["params_b"].to_numpy(dtype=float), sized["score"].to_numpy(dtype=float))
         out["pareto"] = [{"model_id": m, "params_b": float(p), "score": float(s)} for m, p, s in
                          zip(sized["model_id"].to_numpy()[front], sized["params_b"].to_numpy()[front],
                              sized["score"].to_numpy()[front], strict=True)]
@@ -141,7 +141,8 @@ def _score_stats(joined: pd.DataFrame) -> dict[str, Any]:
     out["licenses"] = {c: {"n": int(len(v)), "median": float(np.median(v)) if len(v) else None}
                        for c, v in groups.items()}
     if all(len(v) >= 2 for v in groups.values()):
-        out["licenses"]["mann_whitney"] = stats.mann_whitney(groups["open"], groups["restricted"], "open vs restricted")
+        out["licenses"]["mann_whitney"] = estimates.mann_whitney(groups["open"], groups["restricted"],
+                                                                 "open vs restricted")
     return out
 
 
@@ -159,7 +160,7 @@ def _board_vs_live(scored: list[pd.DataFrame], board_raw: pd.DataFrame | None) -
         both = pd.DataFrame({"live": live}).join(board_raw[column].rename("board") * 100, how="inner").dropna()
         entry: dict[str, Any] = {"n": int(len(both))}
         if len(both) >= 4:
-            entry["pearson"] = stats.pearson(both["board"], both["live"], f"board vs live {dataset_id}")
+            entry["pearson"] = estimates.pearson(both["board"], both["live"], f"board vs live {dataset_id}")
             entry["mean_difference_live_minus_board"] = float((both["live"] - both["board"]).mean())
         out[dataset_id] = entry
     return out
@@ -173,10 +174,3 @@ def board_raw_scores(data: Path, snapshot: str | None) -> pd.DataFrame | None:
         return None
     kept = one_row_per_model(board).to_pandas()
     return kept.assign(key=hub_key(kept)).set_index("key")[list(ON_BOTH.values())]
-
-
-def hub_key(frame: pd.DataFrame) -> pd.Series:
-    """The id the Hub lists a row under (its canonical id where the Hub redirects), lower-cased: the
-    key eval results, which carry Hub ids, are matched on."""
-    ids = frame["model_id"] if "canonical_id" not in frame else frame["canonical_id"].fillna(frame["model_id"])
-    return ids.str.lower()

@@ -1,17 +1,20 @@
-"""Read the crawled datasets and build the one tidy table every statistic and figure uses.
+"""The tidy table every statistic and figure uses (models.parquet): one row per model, the datasets
+joined, each column converted once from Arrow to numpy or pandas.
 
 One row per model. When the leaderboard holds several rows for a model (precisions, revisions), the row kept is the
 most recent evaluation (latest submission date; rows without one last), then the preferred precision (bfloat16,
 float16, 8bit, 4bit, GPTQ, other), then the smallest revision sha: a deterministic rule that does not pick the best
 score. Sizes use the best available source: the Hub's metadata (safetensors/gguf), then the model_pages result, then
 the leaderboard's own column; `size_source` records which. Models are matched by their canonical id (`canonical_id`
-where the Hub redirects a legacy, renamed or other-case id, else `model_id`), case-insensitively.
+where the Hub redirects a legacy, renamed or other-case id, else `model_id`), case-insensitively. Low-cardinality
+text becomes categoricals; dates datetime64.
 
 Columns of the tidy table (models.parquet): model_id, canonical_id, type, precision, revision, average, ifeval, bbh,
 math, gpqa, musr, mmlu_pro, co2_kg, license, license_class, downloads, likes, pipeline_tag, on_hub, params,
 params_b, log10_params_b, size_source, size_exact, score_per_b, score_per_kg, is_moe, is_merged,
 is_official_provider, upload_date, submission_date, board_params_b, hub_params_b, quantized, evaluations (rows the
-board holds for the model), on_hub_crawl. Built column-wise in Arrow and numpy, reading only the columns used.
+board holds for the model), on_hub_crawl. Built column-wise in Arrow and numpy from the columns analysis/data/read.py
+reads; analysis/data/quality.py then applies the data-quality rules.
 """
 
 from __future__ import annotations
@@ -23,29 +26,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.read import AnalysisInputError, read_columns
-from analysis.tidy import finish
+from analysis.data.licenses import license_class
+from analysis.data.read import HUB_COLUMNS, SIZE_COLUMNS, AnalysisInputError, read_inputs
 from llmbench.parsing.leaderboard import BENCHMARKS
 
 PRECISION_ORDER = {"bfloat16": 0, "float16": 1, "8bit": 2, "4bit": 3, "GPTQ": 4}
 POPULATIONS = ("join", "leaderboard")
-BOARD_COLUMNS = ["canonical_id", "type", "average", *BENCHMARKS, "co2_kg", "license", "params_billions",
-                 "submission_date", "available_on_hub", "is_moe", "is_merged", "is_official_provider", "upload_date"]
-BOARD_OPTIONAL = tuple(c for c in BOARD_COLUMNS if c != "average")
-HUB_COLUMNS = ["params", "license", "downloads", "likes", "params_source", "quantized", "pipeline_tag"]
-SIZE_COLUMNS = ["params", "params_source", "exact"]
-
-__all__ = ["AnalysisInputError", "POPULATIONS", "build_table", "one_row_per_model", "read_inputs"]
-
-
-def read_inputs(data_dir: str | Path, snapshot: str | None = None, hub_required: bool = True) -> dict:
-    """The three datasets as Arrow tables, only the columns used (hub_models/model_sizes may be None)."""
-    return {"leaderboard": read_columns(data_dir, "leaderboard", BOARD_COLUMNS, snapshot, optional=BOARD_OPTIONAL,
-                                        dictionary=("type", "precision", "upload_date", "submission_date")),
-            "hub_models": read_columns(data_dir, "hub_models", HUB_COLUMNS, snapshot, required=hub_required,
-                                       optional=tuple(HUB_COLUMNS[1:])),
-            "model_sizes": read_columns(data_dir, "model_sizes", ["canonical_id", *SIZE_COLUMNS], snapshot,
-                                        required=False, optional=("canonical_id", "params_source", "exact"))}
 
 
 def _canonical(table: pa.Table) -> pa.ChunkedArray:
@@ -54,6 +40,13 @@ def _canonical(table: pa.Table) -> pa.ChunkedArray:
     if "canonical_id" in table.column_names and table.column("canonical_id").null_count < table.num_rows:
         ids = pc.coalesce(table.column("canonical_id"), ids)  # (no copy of a million ids when none redirects)
     return ids
+
+
+def hub_key(frame: pd.DataFrame) -> pd.Series:
+    """The id the Hub lists a row under (its canonical id where the Hub redirects), lower-cased: the
+    key eval results, which carry Hub ids, are matched on."""
+    ids = frame["model_id"] if "canonical_id" not in frame else frame["canonical_id"].fillna(frame["model_id"])
+    return ids.str.lower()
 
 
 def _codes(*tables: pa.Table) -> tuple[list[np.ndarray], pa.Array]:
@@ -171,3 +164,125 @@ def build_table(data_dir: str | Path, population: str = "join", snapshot: str | 
     table = finish(columns, joined, hub_row >= 0)
     pa.default_memory_pool().release_unused()  # hand the inputs' memory back before the statistics
     return table
+
+
+def _floats(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """As float64; an integer beyond 2^53 (a params of 10^18 + 1) is rounded to the nearest float, not
+    refused (Arrow's safe cast raises): analysis/data/quality.py then excludes it as implausible."""
+    return pc.cast(array, pa.float64(), safe=False).to_numpy(zero_copy_only=False)
+
+
+def _flags(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return pc.fill_null(pc.cast(array, pa.bool_()), False).to_numpy(zero_copy_only=False)
+
+
+def _single(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    array = pc.cast(array, pa.string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
+def _strings(array: pa.Array | pa.ChunkedArray) -> pd.Series:
+    return pd.Series(pd.array(_single(array), dtype="str"))
+
+
+def _categories(array: pa.Array | pa.ChunkedArray) -> pd.Categorical:
+    """A low-cardinality text column (type, precision, license) as a categorical: a few bytes a row.
+    Categories in order of first appearance; dictionary-encoded text (as read) is not decoded."""
+    if not pa.types.is_dictionary(array.type):
+        encoded = pc.dictionary_encode(_single(array))
+        codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int32)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(encoded.dictionary.to_pylist(), dtype=object))
+    chunks = array.unify_dictionaries().chunks if isinstance(array, pa.ChunkedArray) else [array]
+    if not chunks:
+        return pd.Categorical.from_codes(np.empty(0, np.int32), categories=pd.Index([], dtype=object))
+    codes = np.concatenate([pc.fill_null(c.indices, -1).to_numpy(zero_copy_only=False) for c in chunks])
+    values = pc.cast(chunks[0].dictionary, pa.string()).to_pylist()
+    first = np.full(len(values) + 1, len(codes))  # each value's first row (the extra slot: null rows)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    used = np.flatnonzero(first[:-1] < len(codes))
+    used = used[np.argsort(first[used], kind="stable")]  # as dictionary_encode numbers them
+    remap = np.full(len(values) + 1, -1, dtype=np.int32)
+    remap[used] = np.arange(len(used))
+    return pd.Categorical.from_codes(remap[codes], categories=pd.Index([values[i] for i in used], dtype=object))
+
+
+def _dates(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """YYYY-MM-DD text as datetime64 (NaT where empty or unparsable); dictionary-encoded text (as read,
+    analysis/data/read.py) is parsed once per distinct date, not once per row."""
+    def parse(strings: pa.Array) -> np.ndarray:
+        parsed = pc.strptime(pc.cast(strings, pa.string()), format="%Y-%m-%d", unit="s", error_is_null=True)
+        return parsed.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+
+    if not pa.types.is_dictionary(array.type):
+        return parse(_single(array))
+    parts = []
+    for chunk in array.chunks if isinstance(array, pa.ChunkedArray) else [array]:
+        dates = np.append(parse(chunk.dictionary), np.datetime64("NaT", "s"))  # the last: null rows
+        parts.append(dates[pc.fill_null(chunk.indices, -1).to_numpy(zero_copy_only=False)])
+    return np.concatenate(parts) if parts else np.empty(0, dtype="datetime64[s]")
+
+
+def _sources(detailed: dict[str, tuple[np.ndarray, pa.Array]], board: np.ndarray) -> pd.Categorical:
+    """`size_source` per row as a categorical ("hub:safetensors", "model_pages:config", "leaderboard",
+    "unknown") without building a million strings."""
+    codes = np.full(len(board), 0, dtype=np.int32)
+    categories = ["unknown", "leaderboard"]
+    codes[board] = 1
+    for prefix, (used, names) in detailed.items():
+        encoded = pc.dictionary_encode(pc.fill_null(_single(names), ""))
+        local = encoded.indices.to_numpy(zero_copy_only=False)
+        codes[used] = len(categories) + local[used]
+        categories += [prefix + name for name in encoded.dictionary.to_pylist()]
+    unique = list(dict.fromkeys(categories))
+    remap = np.array([unique.index(c) for c in categories], dtype=np.int32)
+    return pd.Categorical.from_codes(remap[codes], categories=unique)
+
+
+def finish(board: dict[str, pa.ChunkedArray], joined: dict[str, pa.Array],
+           on_hub_crawl: np.ndarray) -> pd.DataFrame:
+    """The tidy table, computed column-wise (`board` comes sorted by model id). Both dicts are
+    emptied as their columns are converted, so their memory goes as the table's arrives."""
+    hub_p, page_p, board_b = _floats(joined.pop("hub_params")), _floats(joined.pop("page_params")), \
+        _floats(board.pop("params_billions"))
+    with np.errstate(invalid="ignore"):
+        has_hub, has_page, has_board = hub_p > 0, page_p > 0, board_b > 0
+    use_page, use_board = ~has_hub & has_page, ~has_hub & ~has_page & has_board
+    params = np.select([has_hub, use_page, use_board], [hub_p, page_p, board_b * 1e9], np.nan)
+    source = _sources({"hub:": (has_hub, joined.pop("hub_params_source")),
+                       "model_pages:": (use_page, joined.pop("page_params_source"))}, use_board)
+    hub_license = joined.pop("hub_license")
+    license_ = pc.if_else(pc.fill_null(pc.not_equal(hub_license, ""), False), hub_license,
+                          pc.cast(board.pop("license"), pa.string()))
+    out = pd.DataFrame({
+        "model_id": _strings(board.pop("model_id")),
+        "canonical_id": _strings(board.pop("canonical_id")),
+        "type": _categories(board.pop("type")),
+        "precision": _categories(board.pop("precision")),
+        "revision": _strings(board.pop("revision")),
+        **{c: _floats(board.pop(c)) for c in ("average", *BENCHMARKS, "co2_kg")},
+        "license": _categories(license_),
+        "downloads": _floats(joined.pop("hub_downloads")),
+        "likes": _floats(joined.pop("hub_likes")),
+        "pipeline_tag": _categories(joined.pop("hub_pipeline_tag")),
+        "on_hub": _flags(board.pop("available_on_hub")),
+        "params": params,
+        "size_source": source,
+        "size_exact": has_hub | (use_page & _flags(joined.pop("page_exact"))),
+        **{c: _flags(board.pop(c)) for c in ("is_moe", "is_merged", "is_official_provider")},
+        "upload_date": _dates(board.pop("upload_date")),
+        "submission_date": _dates(board.pop("submission_date")),
+        "board_params_b": np.where(has_board, board_b, np.nan),
+        "hub_params_b": np.where(has_hub, hub_p / 1e9, np.nan),
+        "quantized": _flags(joined.pop("hub_quantized")),
+        "evaluations": board.pop("evaluations").to_numpy(),
+        "on_hub_crawl": on_hub_crawl,
+    }, copy=False)
+    classes = ["open", "restricted", "unknown"]  # per category, not per row; -1 (no license): unknown
+    by_code = np.array([classes.index(license_class(v)) for v in out["license"].cat.categories] + [2], dtype=np.int8)
+    out["license_class"] = pd.Categorical.from_codes(by_code[out["license"].cat.codes.to_numpy()], categories=classes)
+    out["params_b"] = out["params"] / 1e9
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["log10_params_b"] = np.log10(out["params_b"].where(out["params_b"] > 0))
+        out["score_per_b"] = out["average"] / out["params_b"]
+        out["score_per_kg"] = out["average"] / out["co2_kg"]
+    return out

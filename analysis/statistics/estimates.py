@@ -9,7 +9,7 @@ a 95% confidence interval, ready for results.json.
 - Efficiency (score per billion parameters, per kg CO₂) with the Pareto frontier.
 - Per-type breakdown with Kruskal-Wallis (epsilon² effect size).
 
-The tests compute as scipy.stats does (analysis/formulas.py says why not through it); the rank
+The tests compute as scipy.stats does (analysis/statistics/formulas.py says why not through it); the rank
 tests of one table share its columns' sorts (`Rankings`).
 """
 
@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import formulas
-from analysis.formulas import Z95, Rankings
+from analysis.statistics import formulas
+from analysis.statistics.formulas import Z95, Rankings
 
 NOT_ENOUGH = "not enough data"
 ZERO_VARIANCE = "undefined (zero variance)"

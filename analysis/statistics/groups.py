@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import stats
+from analysis.statistics import estimates
+from analysis.statistics.formulas import Rankings
 
 COMPARISONS = {
     "moe_vs_dense": ("mixture of experts", "dense", lambda t: t["is_moe"], lambda t: ~t["is_moe"]),
@@ -36,11 +37,11 @@ def holm(p_values: list[float]) -> list[float]:
     return adjusted.tolist()
 
 
-def compare_groups(table: pd.DataFrame, column: str = "average", rankings: stats.Rankings | None = None
+def compare_groups(table: pd.DataFrame, column: str = "average", rankings: Rankings | None = None
                    ) -> dict[str, Any]:
-    """`rankings`: the table's shared sorts (analysis.stats.Rankings); three of the four comparisons
+    """`rankings`: the table's shared sorts (analysis.statistics.formulas.Rankings); three of the four comparisons
     split the scored models in two, so their joint ranking is one and the same."""
-    rankings = rankings or stats.Rankings(table)
+    rankings = rankings or Rankings(table)
     data = table[["type", "is_moe", "is_merged", "is_official_provider", column]]
     scored = data[column].notna().to_numpy()
     out: dict[str, Any] = {}
@@ -50,8 +51,8 @@ def compare_groups(table: pd.DataFrame, column: str = "average", rankings: stats
         entry: dict[str, Any] = {"groups": [label_a, label_b], "n_groups": [int(len(a)), int(len(b))],
                                  "medians": [_median(a), _median(b)], "means": [_mean(a), _mean(b)]}
         if len(a) >= 2 and len(b) >= 2:
-            entry["welch"] = stats.welch(a, b, f"{label_a} vs {label_b} {column}")
-            entry["mann_whitney"] = stats.mann_whitney(a, b, f"{label_a} vs {label_b} {column}", ranked)
+            entry["welch"] = estimates.welch(a, b, f"{label_a} vs {label_b} {column}")
+            entry["mann_whitney"] = estimates.mann_whitney(a, b, f"{label_a} vs {label_b} {column}", ranked)
         out[key] = entry
     for test in ("welch", "mann_whitney"):
         keys = [k for k, e in out.items() if test in e and e[test]["p_value"] is not None]

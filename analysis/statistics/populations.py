@@ -16,8 +16,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis import stats
-from analysis.evals import hub_key
+from analysis.data.tidy import hub_key
+from analysis.statistics import estimates
 
 POPULATION_IDS = ("top_downloads", "join", "board")
 HEADLINE = ("pearson_size", "pearson_log_size", "spearman_size", "ols_log_size", "welch_license",
@@ -41,18 +41,18 @@ def top_ids(hub: pa.Table | None, n: int) -> set[str]:
 
 def headline(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """The headline statistics of one population, keyed by stable id; with too few models (or no spread)
-    each says so in its `note` (analysis/stats.py)."""
+    each says so in its `note` (analysis/statistics/estimates.py)."""
     out: dict[str, dict[str, Any]] = {}
     sized = table[np.isfinite(table["log10_params_b"]) & np.isfinite(table["average"])]
-    out["pearson_size"] = stats.pearson(sized["params_b"], sized["average"], "size_b vs average")
-    out["pearson_log_size"] = stats.pearson(sized["log10_params_b"], sized["average"], "log10 size_b vs average")
-    out["spearman_size"] = stats.spearman(sized["params_b"], sized["average"], "size_b vs average")
-    out["ols_log_size"] = stats.ols(sized["log10_params_b"], sized["average"], "average ~ log10 size_b")
+    out["pearson_size"] = estimates.pearson(sized["params_b"], sized["average"], "size_b vs average")
+    out["pearson_log_size"] = estimates.pearson(sized["log10_params_b"], sized["average"], "log10 size_b vs average")
+    out["spearman_size"] = estimates.spearman(sized["params_b"], sized["average"], "size_b vs average")
+    out["ols_log_size"] = estimates.ols(sized["log10_params_b"], sized["average"], "average ~ log10 size_b")
     scores = table["average"].where(np.isfinite(table["average"].to_numpy(dtype=float)))
     open_ = scores[(table["license_class"] == "open").to_numpy(dtype=bool)].dropna().to_numpy(dtype=float)
     restricted = scores[(table["license_class"] == "restricted").to_numpy(dtype=bool)].dropna().to_numpy(dtype=float)
-    out["welch_license"] = stats.welch(open_, restricted, "open vs restricted average")
-    out["mann_whitney_license"] = stats.mann_whitney(open_, restricted, "open vs restricted average")
+    out["welch_license"] = estimates.welch(open_, restricted, "open vs restricted average")
+    out["mann_whitney_license"] = estimates.mann_whitney(open_, restricted, "open vs restricted average")
     return out
 
 

@@ -1,4 +1,5 @@
-"""Read only the columns the analysis uses from a snapshot, checking each file's schema first.
+"""Read only the columns the analysis uses from a snapshot, checking each file's schema first
+(`read_inputs`: the columns of the three datasets the tidy table is built from).
 
 A file whose column has the wrong type (or a type that differs between files of one snapshot) is a
 user-facing error naming the file and the column, never a traceback. Columns the analysis can do
@@ -13,10 +14,16 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from llmbench.items import ITEM_CLASSES, schema_of
+from llmbench.parsing.leaderboard import BENCHMARKS
 from llmbench.storage import DatasetError, snapshot_files
 
 SCHEMAS = {item_class.dataset: schema_of(item_class) for item_class in ITEM_CLASSES}
 KEYS = {item_class.dataset: item_class.key_fields for item_class in ITEM_CLASSES}
+BOARD_COLUMNS = ["canonical_id", "type", "average", *BENCHMARKS, "co2_kg", "license", "params_billions",
+                 "submission_date", "available_on_hub", "is_moe", "is_merged", "is_official_provider", "upload_date"]
+BOARD_OPTIONAL = tuple(c for c in BOARD_COLUMNS if c != "average")
+HUB_COLUMNS = ["params", "license", "downloads", "likes", "params_source", "quantized", "pipeline_tag"]
+SIZE_COLUMNS = ["params", "params_source", "exact"]
 
 
 class AnalysisInputError(RuntimeError):
@@ -72,7 +79,7 @@ def read_columns(data_dir: str | Path, dataset: str, columns: list[str], snapsho
                  required: bool = True, optional: tuple[str, ...] = (),
                  dictionary: tuple[str, ...] = ()) -> pa.Table | None:
     """The snapshot's rows with `columns` (plus the keys and `crawled_at`); None when absent and not
-    `required`. Rows repeating a key (two runs on one day) are all returned: analysis/load.py keeps the
+    `required`. Rows repeating a key (two runs on one day) are all returned: analysis/data/tidy.py keeps the
     most recently crawled while it joins, with no extra pass over the data. Text columns named in
     `dictionary` stay dictionary-encoded as parquet stores them (no million strings decoded)."""
     try:
@@ -91,3 +98,13 @@ def read_columns(data_dir: str | Path, dataset: str, columns: list[str], snapsho
             raise AnalysisInputError(f"`{dataset}` snapshot under {Path(data_dir) / dataset} has no rows")
         return None
     return table.select(list(dict.fromkeys([*keys, *columns, "crawled_at"])))
+
+
+def read_inputs(data_dir: str | Path, snapshot: str | None = None, hub_required: bool = True) -> dict:
+    """The three datasets as Arrow tables, only the columns used (hub_models/model_sizes may be None)."""
+    return {"leaderboard": read_columns(data_dir, "leaderboard", BOARD_COLUMNS, snapshot, optional=BOARD_OPTIONAL,
+                                        dictionary=("type", "precision", "upload_date", "submission_date")),
+            "hub_models": read_columns(data_dir, "hub_models", HUB_COLUMNS, snapshot, required=hub_required,
+                                       optional=tuple(HUB_COLUMNS[1:])),
+            "model_sizes": read_columns(data_dir, "model_sizes", ["canonical_id", *SIZE_COLUMNS], snapshot,
+                                        required=False, optional=("canonical_id", "params_source", "exact"))}
