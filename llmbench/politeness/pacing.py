@@ -19,7 +19,6 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from llmbench.failures import fail_crawl
-from llmbench.politeness.addon import HubPoliteness
 from llmbench.politeness.buckets import bucket_of_slot
 from llmbench.politeness.budget import WindowBudget
 from llmbench.politeness.headers import ratelimit_info
@@ -38,9 +37,11 @@ class HubPacingMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HubPacingMiddleware:
+        from llmbench.politeness.addon import HubPoliteness  # the add-on registers this middleware
+
         addon = crawler.get_addon(HubPoliteness)
-        if addon is None:
-            raise NotConfigured  # HUB_RATE_PACING=False
+        if addon is None or not crawler.settings.getbool("HUB_RATE_PACING"):
+            raise NotConfigured
         settings = crawler.settings
         budgets = {
             bucket: WindowBudget(quota, settings.getfloat("HUB_RATE_WINDOW"), settings.getfloat("HUB_RATE_SHARE"),

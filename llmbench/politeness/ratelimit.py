@@ -1,6 +1,6 @@
 """Honour HTTP 429 the way the Hub asks: wait for the window to reset, then try again.
 
-On a 429 the wait comes from `RateLimit` (`t=` seconds until reset, politeness/headers.py), else
+On a 429 the wait comes from `RateLimit` (`t=` seconds until reset, headers.py), else
 `Retry-After`, else an exponential backoff (CloudFront 429s carry no header). The download slot is
 held until then (every request for that slot waits here before it is sent), the request is
 re-scheduled with `dont_filter`, and nothing counts as a failure until RATELIMIT_MAX_RETRIES 429s for

@@ -11,7 +11,7 @@ import pytest
 from scrapy import Request
 
 from llmbench.failures import FAILED_STAT
-from llmbench.middlewares.ratelimit import ATTEMPTS_KEY, RateLimitMiddleware
+from llmbench.politeness.ratelimit import ATTEMPTS_KEY, RateLimitMiddleware
 from tests.inprocess import HUB, answer, project_crawler
 
 CDN = "http://127.0.0.2:9"  # another origin, e.g. the CDN behind LFS redirects: 429s without RateLimit
@@ -55,7 +55,7 @@ def test_after_max_retries_the_request_is_given_up_loudly():
 
 def test_the_first_429_of_a_slot_is_logged_once(caplog):
     _, middleware = limiter()
-    with caplog.at_level(logging.WARNING, logger="llmbench.middlewares.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="llmbench.politeness.ratelimit"):
         for path in ("/a", "/b", "/c"):
             request = Request(f"{CDN}{path}")
             middleware.process_response(request, too_many(request, {"Retry-After": "0"}))
