@@ -79,7 +79,7 @@ HUB_RATE_CONCURRENCY = {"api": 2, "resolvers": 2, "pages": 1}
 # (-s DOWNLOAD_VERIFY_CERTIFICATES=False, for debugging) also stops the token being sent at all.
 DOWNLOAD_VERIFY_CERTIFICATES = True
 
-# 429s are handled by RateLimitMiddleware (RateLimit / Retry-After), not retried blindly.
+# 429s are handled by RateLimitMiddleware (RateLimit / Retry-After; politeness/ratelimit.py), not retried blindly.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
@@ -89,28 +89,20 @@ RATELIMIT_BACKOFF = 5.0  # first wait when a 429 carries no header; doubles per 
 RATELIMIT_MAX_WAIT = 360.0  # longest wait for a window; a request that would wait longer is given up
 
 ADDONS = {
-    # Runs before any component is built: computes DOWNLOAD_SLOTS once from the HUB_RATE_* settings
-    # (after the spider's custom_settings and -s options). The only add-on, so its order is moot.
+    # Runs before any component is built (after the spider's custom_settings and -s options): adds the
+    # politeness middlewares (slot tags 540, 429 hold 560, bucket pacing 650; their order is explained in
+    # llmbench/politeness/addon.py) and computes DOWNLOAD_SLOTS once from the HUB_RATE_* settings.
+    # The only add-on, so its order is moot.
     "llmbench.politeness.addon.HubPoliteness": 0,
 }
 
 DOWNLOADER_MIDDLEWARES = {
     # Requests pass in ascending order, responses in descending order (Scrapy's built-ins: robots.txt
     # 100, UserAgent 500, Retry 550, HttpCompression 590, Redirect 600, DownloaderStats 850, HttpCache 900).
-    # 540: tag the request's download slot before Retry (550) and everything after it, so a request
-    # re-scheduled by retry keeps its bucket's slot.
-    "llmbench.middlewares.hub_slots.HubSlotMiddleware": 540,
-    # 560: after the slot is known (540) on the way out; on the way back it sees a 429 after Redirect
-    # (600) and before Retry (550), so 429s are held and re-scheduled here, never retried blindly.
-    "llmbench.middlewares.ratelimit.RateLimitMiddleware": 560,
+    # The politeness middlewares (540, 560, 650) are added by the HubPoliteness add-on (ADDONS above).
     # 555: a refused TLS handshake is seen before Retry (550) could retry it, after pacing (650) and the
     # token's removal (950) saw the failure: one line naming the host, the crawl failed and closed.
     "llmbench.middlewares.tls_failures.TlsVerificationFailures": 555,
-    # 650: after the 429 hold (560) on the way out, so a request is counted against its bucket only
-    # when it really leaves; on the way back it reads every response's RateLimit header first, before
-    # Redirect (600) turns a 307 and RateLimitMiddleware (560) a 429 into a new request (which ends the
-    # chain: a lower number would miss those answers and count their requests as out for ever).
-    "llmbench.politeness.pacing.HubPacingMiddleware": 650,
     # 950: last before the download handler, after HttpCache (900) and DownloaderStats (850): the token
     # is added at the last moment, so no other component stores, logs or re-schedules it.
     "llmbench.middlewares.hub_auth.HubAuthMiddleware": 950,

@@ -1,1 +1,3 @@
-"""Downloader middlewares; order numbers live in settings.DOWNLOADER_MIDDLEWARES."""
+"""Downloader middlewares other than politeness (llmbench/politeness/).
+
+Order numbers live in settings.DOWNLOADER_MIDDLEWARES."""

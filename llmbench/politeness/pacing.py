@@ -19,11 +19,10 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 from llmbench.failures import fail_crawl
-from llmbench.politeness.addon import HubPoliteness
 from llmbench.politeness.buckets import bucket_of_slot
 from llmbench.politeness.budget import WindowBudget
 from llmbench.politeness.headers import ratelimit_info
-from llmbench.politeness.waiting import back_to_scheduler, sleep_unless_closing
+from llmbench.politeness.waiting import CloseWatch, back_to_scheduler, sleep_unless_closing
 
 RECHECK = 1.0  # seconds; a long wait is re-decided this often
 SENT_KEY = "hub_pacing_bucket"  # set while a request is out, so its answer is credited to its bucket
@@ -35,12 +34,15 @@ class HubPacingMiddleware:
         self.budgets = budgets
         self.max_wait = max_wait
         self.locks = {bucket: asyncio.Lock() for bucket in budgets}
+        self.close_watch = CloseWatch(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> HubPacingMiddleware:
+        from llmbench.politeness.addon import HubPoliteness  # the add-on registers this middleware
+
         addon = crawler.get_addon(HubPoliteness)
-        if addon is None:
-            raise NotConfigured  # HUB_RATE_PACING=False
+        if addon is None or not crawler.settings.getbool("HUB_RATE_PACING"):
+            raise NotConfigured
         settings = crawler.settings
         budgets = {
             bucket: WindowBudget(quota, settings.getfloat("HUB_RATE_WINDOW"), settings.getfloat("HUB_RATE_SHARE"),
@@ -68,7 +70,7 @@ class HubPacingMiddleware:
                     fail_crawl(self.crawler, "ratelimit/gave_up", message)
                     raise IgnoreRequest(message)
                 # look again every RECHECK seconds: an answer may have told of a new window meanwhile
-                if not await sleep_unless_closing(self.crawler, min(wait, RECHECK)):
+                if not await sleep_unless_closing(self.close_watch, min(wait, RECHECK)):
                     return back_to_scheduler(request)
             now = time.monotonic()
             budget.sent(now)

@@ -1,15 +1,18 @@
-"""The HubPoliteness add-on and the slot-tagging middleware on a real crawler (get_crawler)."""
+"""The HubPoliteness add-on (slots, its middlewares) and the slot-tagging middleware on a real crawler (get_crawler)."""
 
 from __future__ import annotations
 
 import pytest
 from scrapy import Request, Spider
+from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 import llmbench.settings
-from llmbench.middlewares.hub_slots import HubSlotMiddleware
 from llmbench.politeness.addon import HubPoliteness
+from llmbench.politeness.pacing import HubPacingMiddleware
+from llmbench.politeness.ratelimit import RateLimitMiddleware
+from llmbench.politeness.slots import HubSlotMiddleware
 
 HUB = "http://127.0.0.1:9"
 PROJECT = {name: value for name, value in vars(llmbench.settings).items() if name.isupper()}
@@ -82,3 +85,26 @@ def test_a_redirect_takes_the_slot_of_where_it_goes():
     to_api = resolver.replace(url=f"{HUB}/api/models/org/m")
     middleware.process_request(to_api)
     assert to_api.meta["download_slot"] == "hub-api"
+
+
+def test_the_addon_adds_its_middlewares_at_their_order():
+    crawler = crawler_with(ROBOTSTXT_OBEY=False)
+    enabled = [type(mw) for mw in DownloaderMiddlewareManager.from_crawler(crawler).middlewares]
+    ours = [mw for mw in enabled if mw in (HubSlotMiddleware, RateLimitMiddleware, HubPacingMiddleware)]
+    assert ours == [HubSlotMiddleware, RateLimitMiddleware, HubPacingMiddleware]
+    retry = enabled.index(next(mw for mw in enabled if mw.__name__ == "RetryMiddleware"))
+    redirect = enabled.index(next(mw for mw in enabled if mw.__name__ == "RedirectMiddleware"))
+    assert enabled.index(HubSlotMiddleware) < retry < enabled.index(RateLimitMiddleware) < redirect
+    assert redirect < enabled.index(HubPacingMiddleware)
+
+
+def test_the_users_own_middleware_entry_wins():
+    crawler = crawler_with(DOWNLOADER_MIDDLEWARES={"llmbench.politeness.ratelimit.RateLimitMiddleware": None})
+    middlewares = crawler.settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert middlewares["llmbench.politeness.ratelimit.RateLimitMiddleware"] is None
+    assert middlewares[HubSlotMiddleware] == 540
+
+
+def test_429s_are_handled_with_pacing_off():
+    middlewares = crawler_with(HUB_RATE_PACING=False).settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert middlewares[RateLimitMiddleware] == 560

@@ -13,9 +13,9 @@ from scrapy.utils.test import get_crawler
 
 import llmbench.settings
 from llmbench.failures import FAILED_STAT
-from llmbench.middlewares.hub_slots import HubSlotMiddleware
-from llmbench.middlewares.ratelimit import RateLimitMiddleware
 from llmbench.politeness.pacing import HubPacingMiddleware
+from llmbench.politeness.ratelimit import RateLimitMiddleware
+from llmbench.politeness.slots import HubSlotMiddleware
 
 HUB = "http://127.0.0.1:9"
 PROJECT = {name: value for name, value in vars(llmbench.settings).items() if name.isupper()}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
@@ -25,6 +25,9 @@ from llmbench.failures import fail_crawl
 from llmbench.hub_endpoint import same_origin
 from llmbench.spiders.leaderboard.data_download import DATA_SUFFIX
 from llmbench.spiders.leaderboard.dom_reader import HUB_LINK, DomReader
+
+if TYPE_CHECKING:
+    from llmbench.spiders.leaderboard.spider import LeaderboardSpider
 
 # Playwright's default size: the data path needs no more drawn (the DOM path makes the page taller).
 VIEWPORT = {"width": 1280, "height": 720}
@@ -41,9 +44,14 @@ class DataCapture:
 
 
 class BrowserPath:
-    """Spider mixin: the board request, its response handler and its callbacks."""
+    """The board request, its page set-up and response handler, and its callbacks."""
 
-    capture: DataCapture | None = None
+    def __init__(self, spider: LeaderboardSpider) -> None:
+        self.spider = spider
+        self.settings = spider.settings
+        self.crawler = spider.crawler
+        self.logger = spider.logger  # the spider's: log lines keep its name
+        self.capture: DataCapture | None = None  # set while a board page is open
 
     def board_request(self, route_data: bool = True) -> scrapy.Request:
         """The board in Chromium; `route_data=False` leaves the app's data request to the browser and
@@ -51,9 +59,9 @@ class BrowserPath:
         meta = {"playwright": True, "playwright_include_page": True,
                 "playwright_context_kwargs": {"viewport": VIEWPORT},
                 "playwright_page_init_callback": self.route_data_request if route_data else self.leave_data_request,
-                "playwright_page_event_handlers": {"response": "capture_response"}}
-        return scrapy.Request(self.settings.get("LEADERBOARD_URL"), callback=self.parse_board,
-                              errback=self.board_failed, dont_filter=True, meta=meta)
+                "playwright_page_event_handlers": {"response": self.capture_response}}
+        return scrapy.Request(self.settings.get("LEADERBOARD_URL"), callback=self.spider.parse_board,
+                              errback=self.spider.board_failed, dont_filter=True, meta=meta)
 
     async def route_data_request(self, page: Any, request: scrapy.Request) -> None:
         """Page set-up: the app's own data request is stopped, its URL handed to the callback. It never
@@ -89,17 +97,17 @@ class BrowserPath:
             if not page.is_closed():
                 await page.close()
         if no_app:
-            for request in self.board_unavailable(no_app):
+            for request in self.spider.board_unavailable(no_app):
                 yield request
             return
         if data_url:
-            yield self.data_request(data_url)
+            yield self.spider.data.data_request(data_url)
             return
         if not items:
             fail_crawl(self.crawler, "leaderboard/no_rows",
                        f"neither the data response nor the table yielded rows at {response.url}: layout changed?")
             return
-        for output in self.board_rows(items, response):
+        for output in self.spider.board_rows(items, response):
             yield output
 
     async def app_frame(self, page: Any) -> tuple[Any, str | None]:
@@ -132,7 +140,7 @@ class BrowserPath:
             self.logger.error("no leaderboard rows rendered at %s within %.0f s", frame.url, timeout)
         if capture.routed:
             self.logger.warning("the app at %s made no %s request; reading the rendered table", frame.url, DATA_SUFFIX)
-        items = await DomReader(self.settings, self.crawler.stats).read(frame, self.wanted_names())
+        items = await DomReader(self.settings, self.crawler.stats).read(frame, self.spider.wanted_names())
         if items:
             self.crawler.stats.set_value("leaderboard/path", "dom")
             self.logger.info("leaderboard path: dom (%d rows read from the rendered table)", len(items))
@@ -168,5 +176,5 @@ class BrowserPath:
                        f"TLS: Chromium did not accept the certificate of {urlsplit(failure.request.url).netloc} "
                        f"({certificate.group(1)}); to trust a private CA, name its PEM file in SSL_CERT_FILE")
             return
-        for request in self.board_unavailable(f"could not load {failure.request.url}: {failure.value!r}"):
+        for request in self.spider.board_unavailable(f"could not load {failure.request.url}: {failure.value!r}"):
             yield request

@@ -8,21 +8,27 @@ rows are written without it: the row is still the board's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from llmbench.canonical import CanonicalIds
 from llmbench.repo_ids import has_namespace, normalize_repo_id
 from llmbench.spiders.leaderboard.dataset_path import API_META
 
+if TYPE_CHECKING:
+    from llmbench.spiders.leaderboard.spider import LeaderboardSpider
+
 
 class CanonicalRows:
-    """Spider mixin: hold legacy-id rows until their canonical id is known, then release them."""
+    """Hold legacy-id rows until their canonical id is known, then release them to the spider's selection."""
 
-    def start_canonical_rows(self, crawler: Crawler) -> None:
-        self.canonical = CanonicalIds.from_crawler(crawler)
+    def __init__(self, spider: LeaderboardSpider) -> None:
+        self.spider = spider
+        self.settings = spider.settings
+        self.crawler = spider.crawler
+        self.logger = spider.logger  # the spider's: log lines keep its name
+        self.canonical = CanonicalIds.from_crawler(spider.crawler)
         self.waiting: dict[str, list[Any]] = {}
         self.asked: set[str] = set()
 
@@ -39,15 +45,17 @@ class CanonicalRows:
     def may_be_wanted(self, legacy_id: str) -> bool:
         """Without a list, every row is; with one, only when an id on it could be this one's canonical id
         (`gpt2` → `<namespace>/gpt2`): no question is asked for rows nobody requested."""
-        if self.wanted is None:
+        wanted = self.spider.wanted
+        if wanted is None:
             return True
         key = normalize_repo_id(legacy_id)
-        return any(wanted == key or wanted.rsplit("/", 1)[-1] == key for wanted in self.wanted)
+        return any(wanted == key or wanted.rsplit("/", 1)[-1] == key for wanted in wanted)
 
     def canonical_requests(self):
         for model_id in [m for m in self.waiting if m not in self.asked]:
             self.asked.add(model_id)
-            yield self.canonical.request(model_id, callback=self.parse_canonical, errback=self.canonical_failed,
+            yield self.canonical.request(model_id, callback=self.spider.parse_canonical,
+                                         errback=self.spider.canonical_failed,
                                          cb_kwargs={"model_id": model_id}, meta=dict(API_META))
 
     def parse_canonical(self, response: Response, model_id: str):
@@ -67,5 +75,5 @@ class CanonicalRows:
     def release(self, model_id: str):
         for item in self.waiting.pop(model_id, []):
             item.canonical_id = self.canonical.redirect_of(model_id)
-            if self.keep(item):
+            if self.spider.keep(item):
                 yield item

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy.http import Response
@@ -14,34 +14,43 @@ from llmbench.download_bounds import LARGE_ANSWER
 from llmbench.failures import fail_crawl
 from llmbench.parsing.leaderboard import LeaderboardShapeError, item_from_formatted
 
+if TYPE_CHECKING:
+    from llmbench.spiders.leaderboard.spider import LeaderboardSpider
+
 DATA_SUFFIX = "/api/leaderboard/formatted"
 
 
 class DataDownload:
-    """Spider mixin: the data request, its callbacks, and rows from a data response's body."""
+    """The data request, its callbacks, and rows from a data response's body."""
+
+    def __init__(self, spider: LeaderboardSpider) -> None:
+        self.spider = spider
+        self.settings = spider.settings
+        self.crawler = spider.crawler
+        self.logger = spider.logger  # the spider's: log lines keep its name
 
     def data_request(self, url: str) -> scrapy.Request:
         """A resource of a page robots.txt let us load, asked for as the page asks for it: like the
         browser, Scrapy does not consult the app origin's robots.txt for it."""
-        return scrapy.Request(url, callback=self.parse_data, errback=self.data_failed, dont_filter=True,
+        return scrapy.Request(url, callback=self.spider.parse_data, errback=self.spider.data_failed, dont_filter=True,
                               headers={"Accept": "application/json"},
                               meta={"dont_obey_robotstxt": True, **LARGE_ANSWER})  # ~6 MB of JSON today
 
     def parse_data(self, response: Response):
         items = self.rows_from_body(response.body, response.url)
         if not items:  # counted and said by rows_from_body; the rendered table may still hold the board
-            yield self.board_request(route_data=False)
+            yield self.spider.browser.board_request(route_data=False)
             return
         self.crawler.stats.set_value("leaderboard/path", "json")
         self.logger.info("leaderboard path: json (%s)", response.url)
-        yield from self.board_rows(items, response)
+        yield from self.spider.board_rows(items, response)
 
     def data_failed(self, failure: Any):
         url = failure.request.url
         self.crawler.stats.inc_value("leaderboard/data_request_failed")
         self.logger.error("the board's data request %s failed (%s); reading the rendered table instead",
                           url, failure.getErrorMessage())
-        yield self.board_request(route_data=False)
+        yield self.spider.browser.board_request(route_data=False)
 
     def rows_from_body(self, body: bytes, url: str) -> list[Any]:
         """Items from a data response's body; the parsed payload lives only inside this call."""

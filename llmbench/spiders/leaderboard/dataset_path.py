@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -23,19 +23,28 @@ from llmbench.failures import fail_crawl
 from llmbench.hub_endpoint import HubUrls
 from llmbench.parsing.leaderboard import LeaderboardShapeError, item_from_raw
 
+if TYPE_CHECKING:
+    from llmbench.spiders.leaderboard.spider import LeaderboardSpider
+
 CONTENTS_REPO = "open-llm-leaderboard/contents"
 # The Hub API and its resolvers are interfaces for programs, governed by rate-limit headers, not robots.txt.
 API_META = {"dont_obey_robotstxt": True}
 
 
 class DatasetPath:
-    """Spider mixin: the dataset's index, its parquet files, and their failures."""
+    """The dataset's index, its parquet files, and their failures."""
+
+    def __init__(self, spider: LeaderboardSpider) -> None:
+        self.spider = spider
+        self.settings = spider.settings
+        self.crawler = spider.crawler
+        self.logger = spider.logger  # the spider's: log lines keep its name
 
     def dataset_index_request(self, purpose: str) -> scrapy.Request:
         """`purpose`: "board" (the rows to write) or "verify" (compared with the browser's rows)."""
         endpoint = self.settings.get("HUB_ENDPOINT").rstrip("/")
-        return scrapy.Request(f"{endpoint}/api/datasets/{CONTENTS_REPO}", callback=self.parse_dataset_index,
-                              errback=self.dataset_failed, cb_kwargs={"purpose": purpose}, dont_filter=True,
+        return scrapy.Request(f"{endpoint}/api/datasets/{CONTENTS_REPO}", callback=self.spider.parse_dataset_index,
+                              errback=self.spider.dataset_failed, cb_kwargs={"purpose": purpose}, dont_filter=True,
                               meta=API_META)
 
     def parse_dataset_index(self, response: Response, purpose: str):
@@ -47,7 +56,7 @@ class DatasetPath:
         urls = HubUrls(self.settings.get("HUB_ENDPOINT"))
         for name in files:  # names from the Hub's answer: every path segment encoded (no `..` climbs out)
             yield scrapy.Request(urls.resolve(CONTENTS_REPO, name, repo_type="dataset"),
-                                 callback=self.parse_dataset_file, errback=self.dataset_failed,
+                                 callback=self.spider.parse_dataset_file, errback=self.spider.dataset_failed,
                                  cb_kwargs={"purpose": purpose}, meta={**API_META, **LARGE_ANSWER})
 
     @staticmethod
@@ -81,12 +90,12 @@ class DatasetPath:
                 self.logger.debug("%s", exc)
         del table
         if purpose == "verify":
-            self.verify_against(items, response.url)
+            self.spider.verify_against(items, response.url)
             return
         self.crawler.stats.set_value("leaderboard/path", "dataset")
         if not items:
             fail_crawl(self.crawler, "leaderboard/no_rows", f"no usable row in {response.url}")
-        yield from self.select(items, response)
+        yield from self.spider.select(items, response)
 
     def dataset_failed(self, failure: Any) -> None:
         url = failure.request.url

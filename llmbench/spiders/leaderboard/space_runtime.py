@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import scrapy
@@ -22,13 +22,22 @@ from llmbench.hub_endpoint import HubUrls, same_origin
 from llmbench.repo_ids import repo_id_problem
 from llmbench.spiders.leaderboard.dataset_path import API_META
 
+if TYPE_CHECKING:
+    from llmbench.spiders.leaderboard.spider import LeaderboardSpider
+
 # huggingface_hub's SpaceStage: stages in which the app answers, and those it is on its way to.
 RUNNING_STAGES = frozenset({"RUNNING", "RUNNING_BUILDING", "RUNNING_APP_STARTING"})
 STARTING_STAGES = frozenset({"BUILDING", "APP_STARTING"})
 
 
 class SpaceRuntime:
-    """Spider mixin: the runtime question and what its answer leads to."""
+    """The runtime question and what its answer leads to."""
+
+    def __init__(self, spider: LeaderboardSpider) -> None:
+        self.spider = spider
+        self.settings = spider.settings
+        self.crawler = spider.crawler
+        self.logger = spider.logger  # the spider's: log lines keep its name
 
     def space_id(self) -> str:
         """The Space of LEADERBOARD_URL when it is a Space page, else the LEADERBOARD_SPACE setting."""
@@ -42,8 +51,8 @@ class SpaceRuntime:
 
     def runtime_request(self, first_asked: float | None = None) -> scrapy.Request:
         url = HubUrls(self.settings.get("HUB_ENDPOINT")).repo_api(self.space_id(), "runtime", repo_type="space")
-        return scrapy.Request(url, callback=self.parse_runtime,
-                              errback=self.runtime_failed, dont_filter=True, meta=API_META,
+        return scrapy.Request(url, callback=self.spider.parse_runtime,
+                              errback=self.spider.runtime_failed, dont_filter=True, meta=API_META,
                               cb_kwargs={"first_asked": first_asked or time.monotonic()})
 
     async def parse_runtime(self, response: Response, first_asked: float):
@@ -52,9 +61,9 @@ class SpaceRuntime:
         stats.set_value("leaderboard/space_stage", stage or "unreadable")
         if stage is None:
             self.logger.warning("unreadable Space runtime at %s; trying the page", response.url)
-            requests = self.browser_requests()
+            requests = self.spider.browser_requests()
         elif stage in RUNNING_STAGES:
-            requests = self.browser_requests()
+            requests = self.spider.browser_requests()
         elif stage in STARTING_STAGES:
             waited = time.monotonic() - first_asked
             limit = self.settings.getfloat("LEADERBOARD_SPACE_WAIT")
@@ -67,10 +76,10 @@ class SpaceRuntime:
                 await asyncio.sleep(min(self.settings.getfloat("LEADERBOARD_SPACE_POLL"), limit - waited))
                 requests = [self.runtime_request(first_asked)]
             else:
-                requests = self.board_unavailable(f"Space {self.space_id()} still {stage} after {waited:.0f} s "
+                requests = self.spider.board_unavailable(f"Space {self.space_id()} still {stage} after {waited:.0f} s "
                                                   f"(LEADERBOARD_SPACE_WAIT={limit:g})")
         else:
-            requests = self.board_unavailable(f"Space {self.space_id()} is {stage}{detail} ({response.url})")
+            requests = self.spider.board_unavailable(f"Space {self.space_id()} is {stage}{detail} ({response.url})")
         for request in requests:
             yield request
 
@@ -78,7 +87,7 @@ class SpaceRuntime:
         self.crawler.stats.set_value("leaderboard/space_stage", "unreadable")
         self.logger.warning("could not ask the Space's runtime at %s (%s); trying the page", failure.request.url,
                             getattr(getattr(failure.value, "response", None), "status", None) or repr(failure.value))
-        return list(self.browser_requests())
+        return list(self.spider.browser_requests())
 
 
 def runtime_stage(body: bytes) -> tuple[str | None, str]:

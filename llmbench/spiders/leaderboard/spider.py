@@ -1,8 +1,15 @@
-"""The `leaderboard` spider: arguments, which path runs, and the restriction to requested models."""
+"""The `leaderboard` spider: arguments, which path runs, and the restriction to requested models.
+
+The paths are objects the spider holds, each owning its own state: `runtime` (SpaceRuntime), `browser`
+(BrowserPath), `data` (DataDownload), `dataset` (DatasetPath), `canonical_rows` (CanonicalRows). They call
+each other through the spider (`spider.browser.board_request()`), and the spider's selection through
+`board_rows`, `select`, `keep`. Request callbacks stay spider methods that delegate to a path: a JOBDIR
+stores a request by the name of its spider method.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,6 +18,7 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from twisted.python.failure import Failure
 
 from llmbench.batches import ItemBatch
 from llmbench.browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
@@ -30,7 +38,7 @@ SOURCES = ("browser", "dataset")
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 
-class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, CanonicalRows, BaseSpider):
+class LeaderboardSpider(BaseSpider):
     name = "leaderboard"
     custom_settings = {"CONCURRENT_REQUESTS": 1}
     arguments = ("models", "source", "verify")
@@ -52,7 +60,11 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, Ca
         spider.wanted = None if spider.requested is None else {normalize_repo_id(m): m for m in spider.requested}
         spider.found, spider.rows_on_board, spider.crawled_rows = set(), 0, []
         spider.chromium_problem = None
-        spider.start_canonical_rows(crawler)
+        spider.runtime = SpaceRuntime(spider)
+        spider.browser = BrowserPath(spider)
+        spider.data = DataDownload(spider)
+        spider.dataset = DatasetPath(spider)
+        spider.canonical_rows = CanonicalRows(spider)
         if spider.source == "browser":
             spider.use_browser(crawler.settings)
         return spider
@@ -88,15 +100,15 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, Ca
 
     async def start(self):
         if self.source == "dataset":
-            yield self.dataset_index_request(purpose="board")
+            yield self.dataset.dataset_index_request(purpose="board")
             return
-        yield self.runtime_request()  # before the browser starts: is the Space running?
+        yield self.runtime.runtime_request()  # before the browser starts: is the Space running?
 
     def browser_requests(self):
         if self.chromium_problem:
             fail_crawl(self.crawler, "leaderboard/no_chromium", self.chromium_problem)
             return
-        yield self.board_request()
+        yield self.browser.board_request()
 
     def board_unavailable(self, reason: str) -> list[scrapy.Request]:
         """The Space cannot show the board: say so in one line, then read its dataset unless told not to."""
@@ -107,7 +119,7 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, Ca
         self.logger.warning("%s: reading the board from the %s dataset instead", reason, CONTENTS_REPO)
         self.crawler.stats.set_value("leaderboard/fallback", reason)
         self.verify = False  # the dataset against itself would prove nothing
-        return [self.dataset_index_request(purpose="board")]
+        return [self.dataset.dataset_index_request(purpose="board")]
 
     def wanted_names(self) -> list[str] | None:
         return None if self.wanted is None else list(self.wanted.values())
@@ -118,17 +130,17 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, Ca
         row, without Scrapy's per-item cost (llmbench/batches.py). Legacy ids wait for their canonical id."""
         self.rows_on_board += len(items)
         self.crawler.stats.set_value("leaderboard/rows_on_board", self.rows_on_board)
-        kept = [item for item in items if not self.needs_canonical(item) and self.keep(item)]
+        kept = [item for item in items if not self.canonical_rows.needs_canonical(item) and self.keep(item)]
         if kept:  # rows needing a canonical id are yielded by CanonicalRows once the Hub has answered
             yield ItemBatch(kept, response)
-        yield from self.canonical_requests()
+        yield from self.canonical_rows.canonical_requests()
 
     def board_rows(self, items: list[Any], response: Response):
         """The board read in the browser (its data or its table): the requested rows, then, with
         `-a verify=dataset`, the dataset to compare them with."""
         yield from self.select(items, response)
         if self.verify:
-            yield self.dataset_index_request(purpose="verify")
+            yield self.dataset.dataset_index_request(purpose="verify")
 
     def keep(self, item: Any) -> bool:
         """Whether a requested model (by its id or its canonical id); remembers it as found."""
@@ -167,3 +179,37 @@ class LeaderboardSpider(SpaceRuntime, BrowserPath, DataDownload, DatasetPath, Ca
         path = Path(self.settings.get("DATA_DIR")) / "leaderboard_verify.json"
         write_report(report, path)
         self.logger.info("verify=dataset against %s: %s; details in %s", url, summary(report), path)
+
+    # -- request callbacks: spider methods (how a JOBDIR names them), each handing over to its path -----
+    def parse_runtime(self, response: Response, first_asked: float) -> AsyncIterator[Any]:
+        return self.runtime.parse_runtime(response, first_asked)
+
+    def runtime_failed(self, failure: Failure) -> list[scrapy.Request]:
+        return self.runtime.runtime_failed(failure)
+
+    def parse_board(self, response: Response) -> AsyncIterator[Any]:
+        return self.browser.parse_board(response)
+
+    def board_failed(self, failure: Failure) -> AsyncIterator[Any]:
+        return self.browser.board_failed(failure)
+
+    def parse_data(self, response: Response) -> Iterator[Any]:
+        return self.data.parse_data(response)
+
+    def data_failed(self, failure: Failure) -> Iterator[Any]:
+        return self.data.data_failed(failure)
+
+    def parse_dataset_index(self, response: Response, purpose: str) -> Iterator[Any]:
+        return self.dataset.parse_dataset_index(response, purpose)
+
+    def parse_dataset_file(self, response: Response, purpose: str) -> Iterator[Any]:
+        return self.dataset.parse_dataset_file(response, purpose)
+
+    def dataset_failed(self, failure: Failure) -> None:
+        return self.dataset.dataset_failed(failure)
+
+    def parse_canonical(self, response: Response, model_id: str) -> Iterator[Any]:
+        return self.canonical_rows.parse_canonical(response, model_id)
+
+    def canonical_failed(self, failure: Failure) -> Iterator[Any]:
+        return self.canonical_rows.canonical_failed(failure)

@@ -1,6 +1,6 @@
 """Honour HTTP 429 the way the Hub asks: wait for the window to reset, then try again.
 
-On a 429 the wait comes from `RateLimit` (`t=` seconds until reset, politeness/headers.py), else
+On a 429 the wait comes from `RateLimit` (`t=` seconds until reset, headers.py), else
 `Retry-After`, else an exponential backoff (CloudFront 429s carry no header). The download slot is
 held until then (every request for that slot waits here before it is sent), the request is
 re-scheduled with `dont_filter`, and nothing counts as a failure until RATELIMIT_MAX_RETRIES 429s for
@@ -28,7 +28,7 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from llmbench.failures import fail_crawl
 from llmbench.politeness.headers import MAX_SECONDS, ratelimit_info
-from llmbench.politeness.waiting import back_to_scheduler, sleep_unless_closing
+from llmbench.politeness.waiting import CloseWatch, back_to_scheduler, sleep_unless_closing
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ class RateLimitMiddleware:
         self.backoff = settings.getfloat("RATELIMIT_BACKOFF")
         self.max_wait = settings.getfloat("RATELIMIT_MAX_WAIT")
         self.held_until: dict[str, float] = {}
+        self.close_watch = CloseWatch(crawler)
         self._logged_slots: set[str] = set()
 
     @classmethod
@@ -80,7 +81,7 @@ class RateLimitMiddleware:
             raise IgnoreRequest(self.give_up(request, f"its slot is held for {wait:.0f} s more, more than "
                                                       f"RATELIMIT_MAX_WAIT={self.max_wait:g}"))
         self.crawler.stats.inc_value("ratelimit/held")
-        if not await sleep_unless_closing(self.crawler, wait):
+        if not await sleep_unless_closing(self.close_watch, wait):
             return back_to_scheduler(request)
         return None
 
