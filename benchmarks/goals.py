@@ -38,8 +38,8 @@ class Goal:
 
 # Issue 15's goals ("Done when": items 1-5 in one run, 0 x 429 at the default settings).
 ISSUE_GOALS = (
-    Goal("hub", "spider CPU, models/s", ">=", 10_000, ("spider_cpu_models_per_s", "cpu_models_per_s",
-                                                        "models_per_cpu_second")),
+    # issue 21 replaced issue 15's ≥ 10,000 models/s (bought by bending Scrapy) with this, on Scrapy's per-item path
+    Goal("hub", "spider CPU per model", "<=", 150, ("spider_cpu_us_per_model", "cpu_us_per_model"), " µs"),
     Goal("hub", "wall time, llmbench / plain client", "<=", 1.0, ("wall_ratio_vs_plain", "wall_ratio",
                                                                    "llmbench_vs_plain_wall_ratio"), "x"),
     Goal("model_pages", "496-model run at default politeness", "<", 20, ("unsized_seconds",), " s"),

@@ -10,9 +10,6 @@ import logging
 from typing import Any
 
 from scrapy.logformatter import LogFormatter
-from scrapy.utils.log import logformatter_adapter
-
-from llmbench.batches import ItemBatch
 
 
 class LlmbenchLogFormatter(LogFormatter):
@@ -27,10 +24,5 @@ class LlmbenchLogFormatter(LogFormatter):
 
     def scraped(self, item: Any, response: Any, spider: Any) -> Any:
         if not self.log_items:
-            return None
-        if isinstance(item, ItemBatch):  # each member, not one record holding a page of them
-            for member in item.items:
-                record = super().scraped(member, response, spider)
-                logging.getLogger("scrapy.core.scraper").log(*logformatter_adapter(record))
             return None
         return super().scraped(item, response, spider)

@@ -19,7 +19,6 @@ import os
 # imports it), and that import calls inspect.stack() for its deprecated aliases, whose cost grows with the
 # depth of the stack. Imported later, from inside the running reactor, it costs ~0.5 s more start-up.
 import scrapy.core.downloader.contextfactory  # noqa: F401
-from scrapy.settings import default_settings
 
 from llmbench import __version__
 
@@ -114,7 +113,7 @@ DOWNLOADER_MIDDLEWARES = {
 # Over the limit: one line naming the URL and the limit, stat download/too_large, exit 1.
 DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
-# Only http(s) and data: (an internal restart request, spiders/resume.py): a Link header or a redirect to
+# Only http(s) and data: (an internal restart request, spiders/model_pages.py): a Link header or a redirect to
 # file://, s3:// or ftp:// has no handler to reach it.
 DOWNLOAD_HANDLERS = {"file": None, "s3": None, "ftp": None}
 DOWNLOADER_MIDDLEWARES.update({
@@ -129,31 +128,11 @@ DOWNLOADER_MIDDLEWARES.update({
     "llmbench.middlewares.size_limits.BoundedHttpCompression": 590,
 })
 
-# Components llmbench never uses are left out of Scrapy's base lists: disabled by a setting (or mapped
-# to None above) Scrapy would still import them, and each costs a good part of every start-up. The
-# remote-control extension imports aiohttp's web server; the cookies middleware imports tldextract and
-# requests. Cookies: the Hub API, resolvers and model pages need none (the browser keeps its own).
-unused_components = {  # lower case: not itself a setting
-    "scrapy.extensions.telnet.TelnetConsole",
-    "scrapy.extensions.remote_control.RemoteControl",
-    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
-}
-EXTENSIONS_BASE = {k: v for k, v in default_settings.EXTENSIONS_BASE.items() if k not in unused_components}
-# Scraped items are counted by the item processor instead of an `item_scraped` receiver, which costs an
-# asyncio task per item (llmbench/pipelines/item_count.py); CoreStats keeps its place and other stats.
-# The hub spider yields a page of models as one ItemBatch (llmbench/batches.py): the item processor runs
-# the pipelines over its members, the feed exporter exports them one by one, and CLOSESPIDER_ITEMCOUNT
-# counts them.
-replaced_components = {  # lower case: not itself a setting
-    "scrapy.extensions.corestats.CoreStats": "llmbench.pipelines.item_count.CoreStatsWithoutItemSignal",
-    "scrapy.extensions.feedexport.FeedExporter": "llmbench.extensions.batch_feeds.BatchFeedExporter",
-    "scrapy.extensions.closespider.CloseSpider": "llmbench.extensions.batch_closespider.BatchCloseSpider",
-}
-EXTENSIONS_BASE = {replaced_components.get(k, k): v for k, v in EXTENSIONS_BASE.items()}
-ITEM_PROCESSOR = "llmbench.pipelines.batch_processor.BatchItemPipelineManager"
-DOWNLOADER_MIDDLEWARES_BASE = {
-    k: v for k, v in default_settings.DOWNLOADER_MIDDLEWARES_BASE.items() if k not in unused_components
-}
+# Components llmbench never uses are switched off the documented way, mapped to None: never built. (Scrapy
+# 2.19 still imports each key of a component dict to normalize it, so the remote-control extension still
+# imports aiohttp's web server and the cookies middleware tldextract and requests: start-up time, nothing
+# more.) Cookies: the Hub API, resolvers and model pages need none (the browser keeps its own).
+DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.cookies.CookiesMiddleware"] = None
 COOKIES_ENABLED = False
 
 # --- Items and output -------------------------------------------------------------------------------
@@ -175,6 +154,9 @@ PARQUET_BATCH_SECONDS = 30.0  # ... or every N seconds, so a crash loses at most
 FEED_EXPORTERS = {"parquet": "llmbench.exporters.ParquetItemExporter"}
 
 EXTENSIONS = {
+    # Scrapy's extensions llmbench does not use (see the cookies middleware above).
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
     # -1: before all, so a second crawl on a DATA_DIR in use (DATA_DIR/.llmbench.lock) stops before anything starts.
     "llmbench.extensions.data_dir_lock.DataDirLock": -1,
     # 0: first, so a dead run's JOBDIR state is set aside before the scheduler and spiders open it.

@@ -1,7 +1,7 @@
 """A user's item pipeline for tests/test_hub_batches.py, loaded by `scrapy crawl` through ITEM_PIPELINES.
 
-It is async (so the awaitable path of the batch item processor runs), drops the model named in
-LLMBENCH_TEST_DROP and raises on the model named in LLMBENCH_TEST_FAIL."""
+It is async (as a user's pipeline may be), drops the model named in LLMBENCH_TEST_DROP and raises on
+the model named in LLMBENCH_TEST_FAIL."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ def project_crawler(spidercls: type[Spider] = Spider, **settings: Any) -> Crawle
 def make_spider(spidercls: type[Spider], settings: dict[str, Any] | None = None, **arguments: Any) -> Spider:
     """A spider built by its crawler, as `scrapy crawl -a name=value` would build it."""
     crawler = project_crawler(spidercls, **(settings or {}))
-    spider = crawler._create_spider(**arguments)
+    spider = spidercls.from_crawler(crawler, **arguments)
     crawler.spider = spider
     return spider
 

@@ -43,7 +43,7 @@ def test_one_table_with_goal_measured_and_met():
     assert rows["startup: `scrapy crawl hub -a limit=1`, median"] == ("< 1.3 s", "1.1 s", "yes")
     assert rows["analysis: 1,000,000 rows end to end"] == ("< 5 s", "7.5 s", "NO")
     assert rows["analysis: 1,000,000 rows, peak memory"][1:] == ("figure not in its JSON", "no")
-    assert rows["hub: spider CPU, models/s"][1] == "not run: no --json option"
+    assert rows["hub: spider CPU per model"][1] == "not run: no --json option"
     assert rows["replica"][1].startswith("ran in 5 s")
 
 

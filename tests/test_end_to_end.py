@@ -6,17 +6,14 @@ import json
 import os
 import pty
 import re
-import signal
 import subprocess
 import sys
 import time
 
-import pyarrow.parquet as pq
-
 from llmbench.replica.catalog import Catalog
 from llmbench.replica.faults import FaultConfig
 from llmbench.storage import read_snapshot, snapshots
-from tests.conftest import ROOT, crawl_command, crawl_env, written_ids
+from tests.conftest import ROOT, crawl_command, crawl_env
 from tests.helpers import text_generation
 
 
@@ -128,56 +125,3 @@ def test_dated_snapshots_side_by_side_and_compared(make_replica, tmp_path):
     assert comparison["n_removed"] == len(set(old) - set(new)) > 0
     assert comparison["total_downloads_change"] == sum(new[m] - old[m] for m in both)
     assert "Change between snapshots" in (out / "report.html").read_text()
-
-
-def test_ctrl_c_then_jobdir_resume(make_replica, catalog, tmp_path):
-    replica = make_replica(faults=FaultConfig(latency=0.2))
-    data, jobdir = tmp_path / "data", tmp_path / "job"
-    command = crawl_command("hub", {"limit": "all", "page_size": "100"},
-                            {"JOBDIR": str(jobdir), "PARQUET_BATCH_ITEMS": "300"})
-    env = crawl_env(replica, data)
-    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(list(data.rglob("part-*.parquet"))) < 2:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)  # one Ctrl-C: graceful stop, queue saved in JOBDIR
-    _, stderr = proc.communicate(timeout=120)
-    assert "shutdown" in stderr
-    before = sum(pq.read_table(f).num_rows for f in (data / "hub_models").rglob("part-*.parquet"))
-    expected = {r.repo_id for r in text_generation(catalog)}
-    assert 0 < before < len(expected)
-    resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert "the saved request queue continues the crawl" in resumed.stderr
-    ids = written_ids(data, "hub_models/**/part-*.parquet")
-    assert len(ids) == len(set(ids)) and set(ids) == expected
-
-
-def requested_models(replica) -> set[str]:
-    """Model ids in the replica's logged page, config and README requests."""
-    return {r.path_qs.split("/resolve/")[0].split("/raw/")[0].lstrip("/") for r in replica.log.records
-            if r.path_qs != "/robots.txt"}
-
-
-def test_model_pages_resume_skips_what_is_done(replica, make_replica, tmp_path):
-    data, jobdir, sizes = tmp_path / "data", tmp_path / "job", "model_sizes/*/*.parquet"
-    assert scrapy(replica, data, "crawl", "hub", "-a", "limit=all", "-s", "HUB_RATE_PACING=False").returncode == 0
-    unsized = {r["model_id"] for r in read_snapshot(data, "hub_models").to_pylist() if r["params"] is None}
-    slow = make_replica(faults=FaultConfig(latency=0.05))  # same catalog; slow enough to be cut short
-    settings = ["-s", "HUB_RATE_PACING=False", "-s", f"JOBDIR={jobdir}", "-s", "PARQUET_BATCH_ITEMS=50"]
-    first = subprocess.Popen([sys.executable, "-m", "scrapy", "crawl", "model_pages", *settings], cwd=ROOT,
-                             env=crawl_env(slow, data), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60  # until some size on disk cost requests (else skipping it is not seen)
-    while time.monotonic() < deadline and not requested_models(slow) & set(written_ids(data, sizes)):
-        time.sleep(0.05)
-    first.send_signal(signal.SIGKILL)
-    first.wait()
-    done = set(written_ids(data, sizes))
-    assert 0 < len(done) < len(unsized), "the first run was cut short after writing some sizes"
-    assert requested_models(slow) & done, "some sizes on disk cost requests"
-    slow.log.clear()
-    proc = scrapy(slow, data, "crawl", "model_pages", *settings)
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert requested_models(slow) and not requested_models(slow) & done, "nothing already sized is fetched again"
-    ids = written_ids(data, sizes)
-    assert len(ids) == len(set(ids)) and set(ids) == unsized

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import itertools
 import re
-import subprocess
-
-import pyarrow.parquet as pq
 
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
-from tests.conftest import ROOT, crawl_command, crawl_env, written_ids
-from tests.helpers import kill_9_after_parts, list_requests, run_stats, text_generation
+from tests.helpers import list_requests, run_stats, text_generation
 
 
 def test_top_100_by_downloads(replica, catalog, run_crawl):
@@ -108,25 +104,6 @@ def test_token_goes_to_the_hub_only_and_never_into_output(replica, run_crawl):
         if path.is_file():
             assert token.encode() not in path.read_bytes(), path
 
-
-def test_kill_9_then_jobdir_resume(make_replica, catalog, tmp_path):
-    replica = make_replica(faults=FaultConfig(latency=0.15))
-    data, jobdir = tmp_path / "data", tmp_path / "job"
-    settings = {"JOBDIR": str(jobdir), "PARQUET_BATCH_ITEMS": "100", "PARQUET_BATCH_SECONDS": "60"}
-    command = crawl_command("hub", {"limit": "all", "page_size": "100"}, settings)
-    env = crawl_env(replica, data)
-    kill_9_after_parts(command, env, ROOT, data / "hub_models", parts=5)
-    files = list((data / "hub_models").rglob("part-*.parquet"))
-    assert len(files) >= 5
-    before = sum(pq.read_table(f).num_rows for f in files)  # every finished file is readable
-    expected = {r.repo_id for r in text_generation(catalog)}
-    assert 0 < before < len(expected)
-    resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert "resuming after" in resumed.stderr
-    ids = written_ids(data, "hub_models/**/part-*.parquet")
-    assert len(ids) == len(set(ids)), "no duplicates"
-    assert set(ids) == expected, "no gaps"
 
 
 def test_custom_licenses_and_parents_only_in_tags(replica, catalog, run_crawl):

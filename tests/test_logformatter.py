@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from scrapy import Spider
 from scrapy.utils.test import get_crawler
 
 from llmbench.logformatter import LlmbenchLogFormatter
@@ -14,7 +15,7 @@ def formatter(level) -> LlmbenchLogFormatter:
 
 
 def test_no_record_above_debug_and_the_usual_one_at_debug():
-    spider = get_crawler()._create_spider("x")
+    spider = Spider.from_crawler(get_crawler(), "x")
     assert formatter("INFO").scraped({"a": 1}, None, spider) is None
     assert formatter("WARNING").scraped({"a": 1}, None, spider) is None
     for level in ("DEBUG", logging.DEBUG):

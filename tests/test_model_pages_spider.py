@@ -115,41 +115,6 @@ def test_no_hub_dataset_fails_loudly(replica, run_crawl):
     assert result.returncode == 1 and "no `hub_models` snapshot" in result.output
 
 
-def test_ctrl_c_then_resume_reissues_nothing(make_replica, catalog, tmp_path):
-    """After Ctrl-C the saved queue continues the crawl: no URL is fetched twice, no model lost or doubled."""
-    import signal
-    import subprocess
-    import time
-
-    from llmbench.replica.faults import FaultConfig
-    from tests.conftest import ROOT, crawl_command, crawl_env, written_ids
-
-    replica = make_replica(faults=FaultConfig(latency=0.2))
-    models = [r.repo_id for r in catalog.real_records if r.storage == BIN_ONLY][:40]
-    data, jobdir = tmp_path / "data", tmp_path / "job"
-    command = crawl_command("model_pages", {"models": ",".join(models)},
-                            {"JOBDIR": str(jobdir), "PARQUET_BATCH_ITEMS": "3"})
-    env = crawl_env(replica, data)
-    replica.log.clear()
-    first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not list(data.rglob("part-*.parquet")):
-        time.sleep(0.05)
-    first.send_signal(signal.SIGINT)
-    first.wait(timeout=60)
-    done_first = set(written_ids(data))
-    assert 0 < len(done_first) < len(models), "the first run was cut short"
-    resumed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
-    import re
-
-    came_back = re.search(r"(\d+) come back from the saved queue", resumed.stderr)
-    assert came_back and int(came_back.group(1)) > 0, "the saved queue held models"
-    ids = written_ids(data)
-    assert len(ids) == len(set(ids)) and set(ids) == set(models)
-    fetched = [r.path_qs for r in replica.log.records if r.path_qs != "/robots.txt"]
-    assert len(fetched) == len(set(fetched)), sorted(p for p in set(fetched) if fetched.count(p) > 1)
-
 
 def test_answers_in_words_gated_legacy_wrong_case_and_missing(replica, catalog, run_crawl):
     gated = next(r for r in catalog.real_records if r.api.get("gated") and r.storage == BIN_ONLY and r.config_file)

@@ -37,22 +37,21 @@ def board(**values) -> LeaderboardItem:
     return LeaderboardItem(model_id="org/m", precision="bfloat16", source="json", crawled_at=NOW, **values)
 
 
-def test_quality_stage_stores_non_finite_and_out_of_range_as_null_in_both_paths(caplog):
-    for batched in (False, True):
-        items = [board(average=float("nan"), params_billions=float("inf")), board(average=float("-inf"), bbh=3.0),
-                 board(hearts=float("nan")), HubModelItem(model_id="org/m", author="org", params=2 ** 70,
-                                                          crawled_at=NOW, endpoint="e")]
-        crawler = crawler_with()
-        pipe = QualityPipeline.from_crawler(crawler)
-        caplog.clear()
-        assert (pipe.process_batch(items) if batched else [pipe.process_item(i) for i in items]) == items
-        pipe.close_spider()
-        stats = crawler.stats.get_stats()
-        assert stats["quality/leaderboard/non_finite/average"] == 2
-        assert stats["quality/leaderboard/non_finite/params_billions"] == 1
-        assert stats["quality/leaderboard/non_finite/hearts"] == 1
-        assert stats["quality/hub_models/out_of_range/params"] == 1
-        assert items[0].average is None and items[0].params_billions is None and items[1].bbh == 3.0
-        assert items[3].params is None
-        lines = [r.getMessage() for r in caplog.records if "not numbers" in r.getMessage()]
-        assert len(lines) == 1 and lines[0].startswith("5 values"), lines
+def test_quality_stage_stores_non_finite_and_out_of_range_as_null(caplog):
+    items = [board(average=float("nan"), params_billions=float("inf")), board(average=float("-inf"), bbh=3.0),
+             board(hearts=float("nan")), HubModelItem(model_id="org/m", author="org", params=2 ** 70,
+                                                      crawled_at=NOW, endpoint="e")]
+    crawler = crawler_with()
+    pipe = QualityPipeline.from_crawler(crawler)
+    caplog.clear()
+    assert [pipe.process_item(i) for i in items] == items
+    pipe.close_spider()
+    stats = crawler.stats.get_stats()
+    assert stats["quality/leaderboard/non_finite/average"] == 2
+    assert stats["quality/leaderboard/non_finite/params_billions"] == 1
+    assert stats["quality/leaderboard/non_finite/hearts"] == 1
+    assert stats["quality/hub_models/out_of_range/params"] == 1
+    assert items[0].average is None and items[0].params_billions is None and items[1].bbh == 3.0
+    assert items[3].params is None
+    lines = [r.getMessage() for r in caplog.records if "not numbers" in r.getMessage()]
+    assert len(lines) == 1 and lines[0].startswith("5 values"), lines

@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 def crawler_with(settings=None):
     crawler = get_crawler(Spider, settings or {})
-    crawler.spider = crawler._create_spider("t")
+    crawler.spider = Spider.from_crawler(crawler, "t")
     return crawler
 
 
@@ -60,21 +60,18 @@ def test_quality_counts_without_dropping():
     assert crawler.stats.get_value("quality/hub_models/missing/params") == 1
 
 
-def test_quality_counts_a_batch_as_it_counts_its_items_one_by_one():
+def test_quality_counts_each_kind_of_item_under_its_dataset():
     items = [item(downloads=-3, languages=["en", 5]), item("org/b", likes=7, params=10, tags=["x", None]),
              item("org/c", downloads=2, created_at="yesterday"),
              EvalResultItem(model_id="org/c", dataset_id="d", value=float("nan"), crawled_at=NOW)]
-    counted = []
-    for batched in (False, True):
-        crawler = crawler_with()
-        pipe = QualityPipeline.from_crawler(crawler)
-        assert (pipe.process_batch(items) if batched else [pipe.process_item(i) for i in items]) == items
-        pipe.close_spider()
-        counted.append({k: v for k, v in crawler.stats.get_stats().items() if k.startswith("quality/")})
-    assert counted[0] == counted[1]
-    assert counted[1]["quality/hub_models/invalid/downloads"] == counted[1]["quality/hub_models/invalid/tags"] == 1
-    assert counted[1]["quality/hub_models/invalid/created_at"] == counted[1]["quality/eval_results/invalid/value"] == 1
-    assert counted[1]["quality/hub_models/missing/params"] == 2
+    crawler = crawler_with()
+    pipe = QualityPipeline.from_crawler(crawler)
+    assert [pipe.process_item(i) for i in items] == items
+    pipe.close_spider()
+    counted = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith("quality/")}
+    assert counted["quality/hub_models/invalid/downloads"] == counted["quality/hub_models/invalid/tags"] == 1
+    assert counted["quality/hub_models/invalid/created_at"] == counted["quality/eval_results/invalid/value"] == 1
+    assert counted["quality/hub_models/missing/params"] == 2
 
 
 def test_parquet_writer_batches_into_finished_files(tmp_path):

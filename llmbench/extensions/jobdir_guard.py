@@ -1,12 +1,12 @@
-"""Make `-s JOBDIR=...` safe after a crash or `kill -9`, not only after Ctrl-C.
+"""Make `-s JOBDIR=...` safe after a crash or `kill -9`, not only after Ctrl-C (docs/resume.md).
 
-Scrapy's JOBDIR state is consistent only after a clean stop: the disk queues' indexes and the
-seen-requests file are written on close. After a hard kill the next run can replay stale requests
-(duplicates) and lose new ones pushed over them (gaps). This guard leaves a marker in JOBDIR while a
-crawl runs and removes it on any orderly close (finished, Ctrl-C, error). If the marker is still there
-at start-up, the previous run died: its request queue and seen-requests file are moved aside into
-JOBDIR/stale-<time>/, and the spiders resume from what is on disk instead (the hub spider's page
-checkpoint, model_pages' sized models, the dedup pipeline's rows already written).
+Scrapy's JOBDIR state is consistent only after a clean stop: the disk queues' indexes, the
+seen-requests file and `spider.state` are written on close. After a hard kill the next run could replay
+stale requests (duplicates), lose new ones pushed over them (gaps) and read an old `spider.state`. This
+guard leaves a marker in JOBDIR while a crawl runs and removes it on any orderly close (finished, Ctrl-C,
+error). If the marker is still there at start-up, the previous run died: its request queue, seen-requests
+file and spider state are moved aside into JOBDIR/stale-<time>/, and the spiders start over from what is
+on disk (rows already written are skipped: the dedup pipeline, model_pages' sized models).
 
 A live JOBDIR is locked (`fcntl.flock` on JOBDIR/llmbench.lock, released by the kernel even after
 `kill -9`): a second crawl on it stops with one line instead of taking the live crawl for a dead one.
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 
 MARKER = "llmbench.running"
 LOCK = "llmbench.lock"
-SCRAPY_STATE = ("requests.queue", "requests.seen")
+SCRAPY_STATE = ("requests.queue", "requests.seen", "spider.state")
 
 
 class JobdirInUse(RuntimeError):
@@ -92,7 +92,7 @@ class JobdirGuard:
             if (jobdir / name).exists():
                 (jobdir / name).rename(target / name)
         logger.warning("JOBDIR %s: the previous run did not stop cleanly; its request queue is unreliable and was "
-                       "moved to %s; resuming from the data already on disk", jobdir, target)
+                       "moved to %s; starting over, skipping the data already on disk", jobdir, target)
         return target
 
     def spider_opened(self, spider: Any) -> None:

@@ -37,7 +37,6 @@ from twisted.internet.task import LoopingCall
 from llmbench.failures import fail_crawl
 from llmbench.items import columns_of, row_of, schema_of
 from llmbench.lean_pyarrow import pyarrow_without_pandas
-from llmbench.signals import batch_written  # noqa: F401 - sent here; kept importable from this module
 from llmbench.storage import crawl_date, data_dir_problem, partition_dir, remove_stray_parts, write_atomically
 
 logger = logging.getLogger(__name__)
@@ -111,7 +110,7 @@ class ParquetWriterPipeline:
         items = self.buffers.get(item_class) or []
         if not items:
             return
-        table, written = self.table_of(item_class, items)
+        table = self.table_of(item_class, items)
         if table.num_rows:
             self.sequence += 1
             directory = partition_dir(self.data_dir, item_class.dataset, self.crawl_date)
@@ -125,8 +124,6 @@ class ParquetWriterPipeline:
             self.crawler.stats.inc_value(f"parquet/{item_class.dataset}/items", table.num_rows)
             self.crawler.stats.inc_value(f"parquet/{item_class.dataset}/files")
         self.buffers[item_class] = []
-        if written:
-            self.crawler.signals.send_catch_log(signal=batch_written, items=written)
 
     def stop_writing(self, path: Any, exc: OSError) -> None:
         """The first failed write: drop every buffer, fail the crawl with one line, close the spider."""
@@ -149,16 +146,16 @@ class ParquetWriterPipeline:
         if not self.closing and engine is not None and engine.spider is not None:
             self.stopping = deferred_from_coro(engine.close_spider_async(reason="parquet_write_failed"))
 
-    def table_of(self, item_class: type, items: list[Any]) -> tuple[pa.Table, list[Any]]:
+    def table_of(self, item_class: type, items: list[Any]) -> pa.Table:
         """The batch as one table; if a row does not fit the schema, every row that does, and the misfits counted."""
         schema = schema_of(item_class)
         try:
             if is_dataclass(item_class):
-                return pa.Table.from_pydict(columns_of(item_class, items), schema=schema), items
-            return pa.Table.from_pylist([to_row(item) for item in items], schema=schema), items
+                return pa.Table.from_pydict(columns_of(item_class, items), schema=schema)
+            return pa.Table.from_pylist([to_row(item) for item in items], schema=schema)
         except (pa.ArrowException, TypeError, ValueError, OverflowError):
             pass
-        good_rows, good_items = [], []
+        good_rows = []
         for item in items:
             try:
                 row = to_row(item)
@@ -167,8 +164,7 @@ class ParquetWriterPipeline:
                 self.bad_row(item_class, item, exc)
                 continue
             good_rows.append(row)
-            good_items.append(item)
-        return pa.Table.from_pylist(good_rows, schema=schema), good_items
+        return pa.Table.from_pylist(good_rows, schema=schema)
 
     def bad_row(self, item_class: type, item: Any, exc: Exception) -> None:
         dataset = item_class.dataset

@@ -24,13 +24,12 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
 from datetime import datetime
-from itertools import chain
 from typing import Any
 
 import pyarrow as pa
 from scrapy.crawler import Crawler
 
-from llmbench.items import field_reader, field_types
+from llmbench.items import field_types
 
 logger = logging.getLogger(__name__)
 
@@ -72,25 +71,6 @@ def problem_check(type_: pa.DataType) -> Callable[[Any], bool]:
     return lambda value: False
 
 
-def fast_fit_check(type_: pa.DataType) -> Callable[[list[Any]], bool]:
-    """A check that non-null values all fit, made of C-level calls (True: none to look at one by one).
-
-    False only means "look closer": the values then go through `problem_check` one by one."""
-    exact = {pa.types.is_integer: int, pa.types.is_floating: float, pa.types.is_boolean: bool,
-             pa.types.is_string: str, pa.types.is_timestamp: datetime, pa.types.is_list: list}
-    kind = next((k for test, k in exact.items() if test(type_)), None)
-    if kind is int:
-        return lambda values: set(map(type, values)) == {int} and min(values) >= 0 and max(values) <= INT64[1]
-    if kind is float:
-        return lambda values: set(map(type, values)) == {float} and all(map(math.isfinite, values))
-    if kind is list:
-        return lambda values: (set(map(type, values)) == {list}
-                               and set(map(type, chain.from_iterable(values))) <= {str})
-    if kind is not None:
-        return lambda values: set(map(type, values)) == {kind}
-    return lambda values: True
-
-
 def value_problem(type_: pa.DataType, value: Any) -> bool:
     """True when `value` does not fit the column type."""
     return problem_check(type_)(value)
@@ -104,7 +84,6 @@ class QualityPipeline:
         self.rejections: dict[type, list[Callable[[Any], str | None] | None]] = {}
         self.counts: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()  # `<dataset>.<field> <kind>` over the whole crawl, for the log
-        self.fits: dict[type, list[Callable[[list[Any]], bool]]] = {}
         self.unreported = 0
 
     @classmethod
@@ -139,32 +118,6 @@ class QualityPipeline:
             self.report()
         return item
 
-    def process_batch(self, items: list[Any]) -> list[Any]:
-        """The same counts for a batch's members, a column at a time (pipelines/batch_processor.py)."""
-        groups: dict[type, list[Any]] = {}
-        for item in items:
-            groups.setdefault(type(item), []).append(item)
-        for item_class, group in groups.items():
-            if not is_dataclass(item_class):
-                continue
-            columns = zip(*map(field_reader(item_class), group), strict=True)
-            fits = self._fits_for(item_class)
-            checks = self._checks_for(item_class)
-            for position, ((name, problem, missing, invalid), fit, column) in enumerate(zip(checks, fits, columns,
-                                                                                            strict=True)):
-                nulls = column.count(None)
-                present = [v for v in column if v is not None] if nulls else column
-                if nulls:
-                    self.counts[missing] += nulls
-                if present and not fit(present):
-                    for item, value in zip(group, column, strict=True):
-                        if value is not None and problem(value):
-                            self._problem(item, position, name, value, invalid)
-        self.unreported += len(items)
-        if self.unreported >= STATS_EVERY:
-            self.report()
-        return items
-
     def _problem(self, item: Any, position: int, name: str, value: Any, invalid: str) -> None:
         """A value that does not fit: a number the column cannot hold is stored as null and counted under its
         kind; anything else is kept and counted as invalid."""
@@ -178,11 +131,6 @@ class QualityPipeline:
         setattr(item, name, None)
         self.counts[f"quality/{dataset}/{kind}/{name}"] += 1
         self.rejected[f"{dataset}.{name} {kind.replace('_', '-')}"] += 1
-
-    def _fits_for(self, item_class: type) -> list[Callable[[list[Any]], bool]]:
-        if item_class not in self.fits:
-            self.fits[item_class] = [fast_fit_check(type_) for _, type_ in field_types(item_class)]
-        return self.fits[item_class]
 
     def _log_once(self, dataset: str, name: str, value: Any) -> None:
         if (dataset, name) not in self.logged:

@@ -5,46 +5,35 @@
     scrapy crawl hub -a search=llama -a author=meta-llama -a sort=likes
 
 Each list request asks with `expand` for every field the item needs (sizes included), so there is
-never a request per model. With `-s JOBDIR=...` the crawl checkpoints the next page after every
-batch on disk, so even a `kill -9` resumes without gaps (extensions/jobdir_guard.py sets aside
-Scrapy's unreliable queue after a hard kill); the dedup pipeline skips rows already written.
+never a request per model. With `-s JOBDIR=...` a crawl stopped cleanly (Ctrl-C) continues from
+Scrapy's saved queue, `spider.state` keeping the models counted and the next page; after a crash it
+reads the listing again from the first page and the dedup pipeline skips the rows already written
+(docs/resume.md).
 """
 
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import scrapy
-from scrapy import signals
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
-from llmbench.batches import ItemBatch
 from llmbench.download_bounds import LARGE_ANSWER, already_reported
 from llmbench.failures import fail_crawl
 from llmbench.hub_endpoint import SORTS
-from llmbench.items import HubModelItem
 from llmbench.pagination import LinkPagination, PaginationError
 from llmbench.parsing.eval_results import InvalidResultsReporter, parse_eval_results
 from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api
-from llmbench.signals import batch_written
 from llmbench.spiders.base import BaseSpider, choice, positive_int
 
-CHECKPOINT_FILE = "hub_checkpoint.json"
 MAX_PAGE_SIZE = 1000
 SHOWN_INVALID = 20  # invalid entries logged one by one; the rest are counted only
-
-
-def pending_key(item: Any) -> Any:
-    """What a page waits for before it is checkpointed: its model rows and their eval results."""
-    if isinstance(item, HubModelItem):
-        return item.model_id
-    return (type(item).__name__, *(getattr(item, name, None) for name in getattr(item, "key_fields", ())))
+# spider.state keys (saved in JOBDIR by Scrapy's SpiderState on a clean stop; docs/resume.md)
+NEXT_PAGE, MODELS_SEEN = "next_page", "models_seen"
 
 
 class HubSpider(BaseSpider):
@@ -58,7 +47,6 @@ class HubSpider(BaseSpider):
         self.models_seen = 0
         self.pages = 0
         self.invalid_entries = 0
-        self.pending_pages: list[dict[str, Any]] = []  # per page: ids not yet on disk, next URL
         self.invalid_results: InvalidResultsReporter | None = None
         self._parse_page, self._page_failed = self.parse_page, self.page_failed
 
@@ -75,8 +63,6 @@ class HubSpider(BaseSpider):
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> HubSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        crawler.signals.connect(spider._on_batch_written, signal=batch_written)
-        crawler.signals.connect(spider._on_item_dropped, signal=signals.item_dropped)
         spider.invalid_results = InvalidResultsReporter(crawler, spider.logger, "hub/eval_results/invalid")
         spider.pagination = LinkPagination(crawler.settings.get("HUB_ENDPOINT"))
         return spider
@@ -98,21 +84,23 @@ class HubSpider(BaseSpider):
                               meta=LARGE_ANSWER)
 
     async def start(self):
-        checkpoint = self._read_checkpoint()
-        if checkpoint is None:
+        # spider.state exists with a JOBDIR; it holds our keys only after a clean stop (JobdirGuard sets a
+        # crashed run's state aside, and a crash restarts from the first page: rows on disk are deduped).
+        state = getattr(self, "state", None)
+        if state is None or MODELS_SEEN not in state:
             self.pagination.visit(self.first_page_url())
             yield self.page_request(self.first_page_url())
             return
-        self.models_seen = checkpoint["models_done"]
+        self.models_seen = state[MODELS_SEEN]
         scheduler = self.crawler.engine.scheduler
         if scheduler is not None and scheduler.has_pending_requests():
             self.logger.info("resuming from JOBDIR: the saved request queue continues the crawl")
-        elif checkpoint["next_url"]:
-            self.logger.info("resuming after %d models from checkpoint %s", self.models_seen, checkpoint["next_url"])
-            self.pagination.visit(checkpoint["next_url"])
-            yield self.page_request(checkpoint["next_url"])
+        elif state[NEXT_PAGE]:
+            self.logger.info("resuming from JOBDIR after %d models at %s", self.models_seen, state[NEXT_PAGE])
+            self.pagination.visit(state[NEXT_PAGE])
+            yield self.page_request(state[NEXT_PAGE])
         else:
-            self.logger.info("JOBDIR checkpoint says this crawl already finished; nothing to do")
+            self.logger.info("JOBDIR says this crawl already finished; nothing to do")
 
     # -- parsing ------------------------------------------------------------------------------
     def parse_page(self, response: Response):
@@ -129,8 +117,6 @@ class HubSpider(BaseSpider):
             raise CloseSpider("unexpected_shape")
         crawled_at = datetime.now(UTC)
         endpoint = self.settings.get("HUB_ENDPOINT")
-        page = {"ids": set(), "next_url": None, "models_done": None, "complete": False}
-        self.pending_pages.append(page)
         bad, items = 0, []
         for entry in entries:
             if self.limit is not None and self.models_seen >= self.limit:
@@ -152,19 +138,17 @@ class HubSpider(BaseSpider):
         if entries and bad == len(entries):
             fail_crawl(self.crawler, "hub/unexpected_shape", f"no usable model entry on {response.url}")
             raise CloseSpider("unexpected_shape")
-        page["ids"].update(pending_key(item) for item in items)  # before any yield: a batch may reach disk at once
         self.crawler.stats.set_value("hub/models_seen", self.models_seen)
         done = self.limit is not None and self.models_seen >= self.limit
         url = None if done else self.next_page(response)
-        done = done or url is None
-        page.update(next_url=None if done else url, models_done=self.models_seen, complete=True)
-        self._advance_checkpoint()
-        if not done:  # first: the next page downloads while this page's rows go through the pipelines
+        state = getattr(self, "state", None)
+        if state is not None:  # this page's rows are through the pipelines before a clean stop saves this
+            state.update({NEXT_PAGE: url, MODELS_SEEN: self.models_seen})
+        if url is not None:  # first: the next page downloads while this page's rows go through the pipelines
             yield self.page_request(url)
         elif self.models_seen == 0:
             self.logger.warning("the Hub listed no model for %s", self.query)
-        if items:  # one item for the page: Scrapy's per-item cost is paid once (llmbench/batches.py)
-            yield ItemBatch(items, response)
+        yield from items
 
     def next_page(self, response: Response) -> str | None:
         """The Link header's next page; a page off the Hub or already read ends the listing and fails the crawl."""
@@ -190,38 +174,3 @@ class HubSpider(BaseSpider):
         if already_reported(failure):  # too large, or redirected off the Hub: said where it was refused
             return
         fail_crawl(self.crawler, "hub/failed_pages", f"list page failed for good: {request.url}: {failure.value!r}")
-
-    # -- checkpoints for JOBDIR resume --------------------------------------------------------
-    def _checkpoint_path(self) -> Path | None:
-        jobdir = self.settings.get("JOBDIR")
-        return Path(jobdir) / CHECKPOINT_FILE if jobdir else None
-
-    def _read_checkpoint(self) -> dict[str, Any] | None:
-        path = self._checkpoint_path()
-        if path is None or not path.exists():
-            return None
-        return json.loads(path.read_text())
-
-    def _on_batch_written(self, items: list[Any]) -> None:
-        self._forget({pending_key(item) for item in items})
-
-    def _on_item_dropped(self, item: Any, response: Any = None, exception: Any = None, **kwargs: Any) -> None:
-        self._forget({pending_key(item)})
-
-    def _forget(self, ids: set[Any]) -> None:
-        """These ids are on disk (or were dropped): pages with nothing outstanding can be checkpointed."""
-        for page in self.pending_pages:
-            page["ids"] -= ids
-        self._advance_checkpoint()
-
-    def _advance_checkpoint(self) -> None:
-        path = self._checkpoint_path()
-        latest = None
-        while self.pending_pages and self.pending_pages[0]["complete"] and not self.pending_pages[0]["ids"]:
-            latest = self.pending_pages.pop(0)
-        if path is None or latest is None:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"next_url": latest["next_url"], "models_done": latest["models_done"]}))
-        os.replace(tmp, path)

@@ -11,6 +11,10 @@ its answer in words (`not found`, `gated`, `file not found`, `rate limited`, `se
 that does not exist is not sized from its name. Transient failures are retried (truncated JSON too);
 a model still failing is not written, so a rerun finishes it, and the crawl exits non-zero. Ids join
 `hub_models` case-insensitively, through the Hub's canonical id when needed (llmbench/canonical.py).
+
+With `-s JOBDIR=...` a run skips the models already sized on disk; after a clean stop (Ctrl-C) Scrapy's
+saved queue continues the chains in progress first, and the models it did not bring back start once it
+ran, so no request is sent twice (docs/resume.md).
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 
 from llmbench.canonical import CanonicalIds
@@ -40,14 +46,13 @@ from llmbench.parsing.sizes import (
 )
 from llmbench.repo_ids import InvalidIds, has_namespace, normalize_repo_id, repo_id_problem
 from llmbench.spiders.base import BaseSpider
-from llmbench.spiders.resume import ChainResume
 from llmbench.storage import DatasetError, crawl_date, partition_keys, read_snapshot
 
 STEPS = ("model_page", "base_model", "config", "readme")
 FILES = {"config": "config.json", "readme": "README.md"}
 
 
-class ModelPagesSpider(ChainResume, BaseSpider):
+class ModelPagesSpider(BaseSpider):
     name = "model_pages"
     handle_httpstatus_list = [401, 403, 404]
     arguments = ("models",)
@@ -58,6 +63,8 @@ class ModelPagesSpider(ChainResume, BaseSpider):
         self.progress_total: int | None = None
         self.left = 0
         self.gated_advised = False
+        self.settled: set[str] = set()  # models whose chain ended in this run (sized, or left for a rerun)
+        self.after_queue: list[str] = []  # resumed: models to start once the saved queue ran
 
     # -- which models -------------------------------------------------------------------------
     def load_hub(self) -> None:
@@ -85,19 +92,20 @@ class ModelPagesSpider(ChainResume, BaseSpider):
         return row if row is not None or canonical is None else self.hub.get(normalize_repo_id(canonical))
 
     def not_yet_done(self, targets: list[str]) -> list[str]:
-        """With JOBDIR: skip models already written, and those whose requests the saved queue holds."""
+        """With JOBDIR: the models not sized on disk yet."""
         if not self.settings.get("JOBDIR"):
             return targets
         keys = partition_keys(self.settings.get("DATA_DIR"), "model_sizes", crawl_date(self.settings.get("CRAWL_DATE")))
         done = {normalize_repo_id(key[0]) for key in keys}
-        remaining = self.skip_queued(t for t in targets if normalize_repo_id(t) not in done)
-        if done or self.awaiting:
-            self.logger.info("resuming: %d models already sized are skipped, %d come back from the saved queue",
-                             len(done), len(self.awaiting))
-        return remaining
+        if done:
+            self.logger.info("resuming: %d models already sized are skipped", len(done))
+        return [t for t in targets if normalize_repo_id(t) not in done]
+
+    def saved_queue_resumed(self) -> bool:
+        scheduler = self.crawler.engine.scheduler
+        return scheduler is not None and scheduler.has_pending_requests()
 
     async def start(self):
-        self.setup_resume(self.crawler)
         self.canonical = CanonicalIds.from_crawler(self.crawler)
         try:
             targets = self.not_yet_done(self.targets())
@@ -107,16 +115,38 @@ class ModelPagesSpider(ChainResume, BaseSpider):
         self.progress_total = len(targets)
         self.crawler.stats.set_value("model_pages/targets", len(targets))
         self.logger.info("sizing %d models", len(targets))
+        if self.saved_queue_resumed():  # its chains first; then the models it did not bring back
+            self.logger.info("resuming from JOBDIR: the saved request queue continues the crawl")
+            self.after_queue = targets
+            self.crawler.signals.connect(self.start_the_rest, signal=signals.spider_idle)
+            return
         for output in (output for model_id in targets for output in self.begin(model_id)):
             yield output
+
+    def start_the_rest(self) -> None:
+        """The saved queue ran: start every model it did not settle (never queued, or lost at the stop)."""
+        rest, self.after_queue = [m for m in self.after_queue if m not in self.settled], []
+        if rest:
+            self.logger.info("the saved queue is done: starting the %d models it did not bring back", len(rest))
+            self.crawler.engine.crawl(scrapy.Request("data:,", callback=self.restart, cb_kwargs={"models": rest},
+                                                     dont_filter=True))
+            raise DontCloseSpider
+
+    def restart(self, response: Response, models: list[str]):
+        for model_id in models:
+            yield from self.begin(model_id)
+
+    def settle(self, model_id: str) -> None:
+        """The model's chain ended (sized, or left for a later run)."""
+        self.settled.add(model_id)
 
     # -- the chain of sources -----------------------------------------------------------------
     def begin(self, model_id: str):
         needs_lookup = not has_namespace(model_id) or (self.hub and self.hub_row(model_id) is None)
         if needs_lookup and self.canonical.needs_lookup(model_id):
-            yield self.track(model_id, self.canonical.request(
+            yield self.canonical.request(
                 model_id, callback=self.after_lookup, errback=self.step_failed,
-                cb_kwargs={"state": self.new_state(model_id, []), "step": "lookup"}))
+                cb_kwargs={"state": self.new_state(model_id, []), "step": "lookup"})
             return
         yield from self.advance(self.new_state(model_id, list(STEPS)))
 
@@ -139,7 +169,6 @@ class ModelPagesSpider(ChainResume, BaseSpider):
         if response.status >= 400:
             yield from self.answered(state, step, *answers.describe_response(response, file_request=False))
             return
-        self.settle(model_id)
         yield from self.begin(model_id)
 
     def url_for(self, model_id: str, step: str) -> str:
@@ -157,9 +186,8 @@ class ModelPagesSpider(ChainResume, BaseSpider):
                     return
                 continue
             url = self.url_for(state["canonical"] or state["model_id"], step)
-            yield self.track(state["model_id"], scrapy.Request(
-                url, callback=self.parse_step, errback=self.step_failed, dont_filter=True,
-                cb_kwargs={"state": state, "step": step}))
+            yield scrapy.Request(url, callback=self.parse_step, errback=self.step_failed, dont_filter=True,
+                                 cb_kwargs={"state": state, "step": step})
             return
         yield self.finish(state, None)
 

@@ -20,7 +20,6 @@ from scrapy.http import Response
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
-from llmbench.batches import ItemBatch
 from llmbench.browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
 from llmbench.failures import fail_crawl
 from llmbench.leaderboard_compare import compare_rows, summary, write_report
@@ -126,13 +125,12 @@ class LeaderboardSpider(BaseSpider):
 
     # -- restriction to requested models ------------------------------------------------------
     def select(self, items: list[Any], response: Response):
-        """The requested rows (all when no list was given) as one ItemBatch: the pipelines still see each
-        row, without Scrapy's per-item cost (llmbench/batches.py). Legacy ids wait for their canonical id."""
+        """The requested rows (all when no list was given). Legacy ids wait for their canonical id."""
         self.rows_on_board += len(items)
         self.crawler.stats.set_value("leaderboard/rows_on_board", self.rows_on_board)
         kept = [item for item in items if not self.canonical_rows.needs_canonical(item) and self.keep(item)]
-        if kept:  # rows needing a canonical id are yielded by CanonicalRows once the Hub has answered
-            yield ItemBatch(kept, response)
+        # rows needing a canonical id are yielded by CanonicalRows once the Hub has answered
+        yield from kept
         yield from self.canonical_rows.canonical_requests()
 
     def board_rows(self, items: list[Any], response: Response):
