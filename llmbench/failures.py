@@ -9,8 +9,10 @@ every spider error, item error, unhandled request failure and close failure, so 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 logger = logging.getLogger("llmbench")
 
@@ -26,6 +28,21 @@ def fail_crawl(crawler: Crawler, stat: str, message: str) -> None:
     if not stats.get_value(FAILED_STAT):
         stats.set_value(FAILED_STAT, message)
     logger.error(message)
+
+
+# Sent by `close_crawl` before the spider starts closing: Scrapy announces a close only once the requests
+# in flight are done, and a request waiting for a rate-limit window is one of them (politeness/waiting.py).
+crawl_closing = object()
+
+
+def close_crawl(crawler: Crawler, reason: str) -> Any:
+    """Close the spider (Scrapy's `close_spider_async`), telling llmbench's waits first; the Deferred, or
+    None when there is no open spider to close."""
+    engine = crawler.engine
+    if engine is None or engine.spider is None:
+        return None
+    crawler.signals.send_catch_log(signal=crawl_closing, reason=reason)
+    return deferred_from_coro(engine.close_spider_async(reason=reason))
 
 
 def crawl_failed(crawler: Crawler) -> str | None:

@@ -18,10 +18,9 @@ from OpenSSL.SSL import Error as OpenSSLError
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
-from llmbench.failures import fail_crawl
+from llmbench.failures import close_crawl, fail_crawl
 
 FAILED_STAT = "tls/verification_failed"
 CLOSE_REASON = "tls_verification_failed"
@@ -85,7 +84,5 @@ class TlsVerificationFailures:
         if host not in self.reported:
             self.reported.add(host)
             fail_crawl(self.crawler, "tls/hosts_refused", message)
-            engine = self.crawler.engine
-            if engine is not None:
-                deferred_from_coro(engine.close_spider_async(reason=CLOSE_REASON))
+            close_crawl(self.crawler, CLOSE_REASON)
         raise IgnoreRequest(message)

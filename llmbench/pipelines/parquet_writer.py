@@ -30,11 +30,10 @@ import pyarrow as pa
 from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider
 from scrapy.utils.asyncio import AsyncioLoopingCall, create_looping_call
-from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
 from twisted.internet.task import LoopingCall
 
-from llmbench.failures import fail_crawl
+from llmbench.failures import close_crawl, fail_crawl
 from llmbench.items import columns_of, row_of, schema_of
 from llmbench.lean_pyarrow import pyarrow_without_pandas
 from llmbench.storage import crawl_date, data_dir_problem, partition_dir, remove_stray_parts, write_atomically
@@ -142,9 +141,8 @@ class ParquetWriterPipeline:
         fail_crawl(self.crawler, "parquet/write_errors",
                    f"cannot write {path} in DATA_DIR {self.data_dir}: {error}; crawl stopped, the {files} "
                    f"files already written stay, {lost} buffered rows were not written")
-        engine = self.crawler.engine
-        if not self.closing and engine is not None and engine.spider is not None:
-            self.stopping = deferred_from_coro(engine.close_spider_async(reason="parquet_write_failed"))
+        if not self.closing:
+            self.stopping = close_crawl(self.crawler, "parquet_write_failed")
 
     def table_of(self, item_class: type, items: list[Any]) -> pa.Table:
         """The batch as one table; if a row does not fit the schema, every row that does, and the misfits counted."""

@@ -10,6 +10,8 @@ Scrapy has no signal for "closing has begun", so `CloseWatch` reads it from its 
 requests in flight; `spider_closed` and `engine_stopped` cover whatever is left. A close that begins
 without a stop (CLOSESPIDER_* limits, a CloseSpider exception) is announced by Scrapy only once the
 requests in flight are done: it waits for the waits in progress, each bounded by RATELIMIT_MAX_WAIT.
+llmbench's own closes (a refused certificate, a failed write) go through `failures.close_crawl`, which
+sends `crawl_closing` first, so they end the waits at once.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import time
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+
+from llmbench.failures import crawl_closing
 
 POLL = 0.25  # seconds between looks at the crawl's state while waiting
 
@@ -33,6 +37,7 @@ class CloseWatch:
         crawler.signals.connect(self.engine_started, signal=signals.engine_started)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.spider_closed, signal=signals.engine_stopped)
+        crawler.signals.connect(self.spider_closed, signal=crawl_closing)  # llmbench's own closes
 
     def engine_started(self) -> None:
         self.started = True
