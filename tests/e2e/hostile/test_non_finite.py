@@ -12,9 +12,9 @@ from types import SimpleNamespace
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from llmbench.replica.leaderboard_data import formatted_rows, raw_from_formatted
 
-from tests.hostile.test_leaderboard_dataset import FILE_PATH, GOOD_INDEX, INDEX_PATH, CraftedHub
+from llmbench.replica.leaderboard.snapshot import formatted_rows, raw_from_formatted
+from tests.e2e.hostile.test_leaderboard_dataset import FILE_PATH, GOOD_INDEX, INDEX_PATH, CraftedHub
 
 NAN, INF = float("nan"), float("inf")
 # row → the raw columns replaced

@@ -10,7 +10,7 @@ import time
 
 from llmbench.replica.faults import FaultConfig
 from tests.conftest import ROOT, written_ids
-from tests.hostile.runs import command, env_for, kill_9, run
+from tests.e2e.hostile.runs import command, env_for, kill_9, run
 
 
 def text_generation_ids(catalog) -> set[str]:

@@ -19,8 +19,8 @@ import pytest
 from aiohttp import web
 
 from tests.conftest import ROOT
-from tests.hostile.recording_server import RecordingServer, RecordingServerThread, json_body, other_host, redirect
-from tests.hostile.runs import Run, command, env_for
+from tests.e2e.hostile.recording_server import RecordingServer, RecordingServerThread, json_body, other_host, redirect
+from tests.e2e.hostile.runs import Run, command, env_for
 
 QUIET = {"LOG_LEVEL": "INFO"}  # retries as configured: a refused answer must not be asked again
 MIB = 1024 * 1024

@@ -25,8 +25,8 @@ from llmbench.middlewares.hub_auth import HubAuthMiddleware
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
 from tests.browser import chromium_or_skip
-from tests.hostile.recording_server import RecordingServer, RecordingServerThread, redirect
-from tests.hostile.runs import TOKEN, command, env_for, files_holding, probe_hits, run, run_until
+from tests.e2e.hostile.recording_server import RecordingServer, RecordingServerThread, redirect
+from tests.e2e.hostile.runs import TOKEN, command, env_for, files_holding, probe_hits, run, run_until
 
 VERIFIED = {"DOWNLOAD_VERIFY_CERTIFICATES": True}  # llmbench's setting; Scrapy's own default is off
 

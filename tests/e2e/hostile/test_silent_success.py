@@ -25,11 +25,12 @@ from llmbench.items import HubModelItem
 from llmbench.pipelines.parquet_writer import ParquetWriterPipeline
 from llmbench.replica.faults import FaultConfig
 from llmbench.settings import EXTENSIONS, ITEM_PIPELINES
-from tests.hostile.runs import TOKEN, command, env_for, files_holding, run, run_until
-from tests.hostile.spiders import BAD, GOOD
+from tests.e2e.hostile.runs import TOKEN, command, env_for, files_holding, run, run_until
+from tests.e2e.hostile.spiders import BAD, GOOD
 
-HOSTILE = {"SPIDER_MODULES": "llmbench.spiders,tests.hostile.spiders", "LOG_LEVEL": "INFO"}
-WITH_RAISING_PIPELINE = {"ITEM_PIPELINES": json.dumps(ITEM_PIPELINES | {"tests.hostile.spiders.RaisingPipeline": 500})}
+HOSTILE = {"SPIDER_MODULES": "llmbench.spiders,tests.e2e.hostile.spiders", "LOG_LEVEL": "INFO"}
+WITH_RAISING_PIPELINE = {"ITEM_PIPELINES": json.dumps(ITEM_PIPELINES
+                                                      | {"tests.e2e.hostile.spiders.RaisingPipeline": 500})}
 
 
 def reason_lines(output: str, spider: str) -> list[str]:
@@ -99,7 +100,7 @@ def test_pipeline_close_failure(replica, tmp_path):
 
 
 def test_extension_exception(replica, tmp_path):
-    settings = {"EXTENSIONS": json.dumps(EXTENSIONS | {"tests.hostile.spiders.RaisingExtension": 500})}
+    settings = {"EXTENSIONS": json.dumps(EXTENSIONS | {"tests.e2e.hostile.spiders.RaisingExtension": 500})}
     result, data = hostile(replica, tmp_path, "hostile_items", settings)
     assert_failed_naming(result, data, "hostile_items", "RaisingExtension.spider_closed", "extension broke on close")
 

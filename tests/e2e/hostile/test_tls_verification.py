@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 
 from llmbench.replica.tls import Certificate, make_certificate
-from tests.hostile.runs import TOKEN, command, env_for, files_holding, run
+from tests.e2e.hostile.runs import TOKEN, command, env_for, files_holding, run
 
 SPIDERS = {
     "hub": {"limit": "5"},

@@ -16,7 +16,7 @@ from llmbench.settings import EXTENSIONS
 from tests.conftest import ROOT
 
 TOKEN = "hf_hostileSECRETtoken0123456789abcdef"
-PROBE = "tests.hostile.probe.AuthorizationProbe"
+PROBE = "tests.e2e.hostile.probe.AuthorizationProbe"
 
 
 def env_for(hub_url: str, data_dir: Path, leaderboard_url: str | None = None, token: str | None = TOKEN,

@@ -15,11 +15,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 from aiohttp import web
-from llmbench.replica.leaderboard_data import formatted_rows, raw_from_formatted
 
+from llmbench.replica.leaderboard.snapshot import formatted_rows, raw_from_formatted
 from tests.conftest import ROOT
-from tests.hostile.recording_server import RecordingServer, RecordingServerThread, json_body, redirect
-from tests.hostile.runs import TOKEN, command, env_for, files_holding, run
+from tests.e2e.hostile.recording_server import RecordingServer, RecordingServerThread, json_body, redirect
+from tests.e2e.hostile.runs import TOKEN, command, env_for, files_holding, run
 
 PASSWORD = "S3cretPassHostile"
 NOWHERE = "http://127.0.0.1:9"  # nothing listens: a crawl refused before it starts never gets there
