@@ -19,7 +19,7 @@ from llmbench.items import HubModelItem, row_of
 from llmbench.parsing.hub_models import as_list, base_models_from_tags, first_license, item_from_api, next_link
 from llmbench.parsing.sizes import model_header, size_from_page_json
 
-SAMPLES = Path(__file__).parent / "fixtures" / "hub-samples"
+SAMPLES = Path(__file__).parents[1] / "fixtures" / "hub-samples"
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 
 

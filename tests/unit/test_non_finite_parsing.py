@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from scrapy import Spider
+from scrapy.utils.test import get_crawler
+
 from llmbench.items import HubModelItem, LeaderboardItem
 from llmbench.parsing.eval_results import parse_eval_results
 from llmbench.parsing.sizes import size_from_config, size_from_name, size_from_page_text, size_from_readme
 from llmbench.pipelines.quality import QualityPipeline
-from tests.test_pipelines import crawler_with
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
+
+
+def crawler_with(settings=None):
+    crawler = get_crawler(Spider, settings or {})
+    crawler.spider = crawler._create_spider("t")
+    return crawler
 
 
 def test_eval_results_with_a_non_finite_value_are_rejected_with_the_reason():

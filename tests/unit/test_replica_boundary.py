@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-REPLICA = Path(__file__).resolve().parents[1] / "llmbench" / "replica"
+REPLICA = Path(__file__).resolve().parents[2] / "llmbench" / "replica"
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:

@@ -13,7 +13,7 @@ import pytest
 from llmbench.replica.repos.records import GGUF_ONLY, QUANT_PACKED, SAFETENSORS
 from tests.replica_client import get_json, request
 
-SAMPLES = Path(__file__).parent / "fixtures" / "hub-samples"
+SAMPLES = Path(__file__).parents[1] / "fixtures" / "hub-samples"
 # Fields the Hub added after a recording was made (usedStorage: in the 2025 GGUF recording, not the 2023/24 ones).
 NEWER_FIELDS = {"usedStorage"}
 

@@ -15,7 +15,7 @@ from huggingface_hub.errors import HfHubHTTPError
 
 from llmbench.replica.evals.benchmarks import BENCHMARKS, OFFICIAL_TAG
 
-OBSERVED = Path(__file__).resolve().parents[1] / "llmbench/replica/evals/data/community_evals_observed.csv"
+OBSERVED = Path(__file__).resolve().parents[2] / "llmbench/replica/evals/data/community_evals_observed.csv"
 
 
 def get(url: str):

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from llmbench.replica.leaderboard.snapshot import formatted_rows, raw_from_formatted
-from tests.e2e.hostile.test_leaderboard_dataset import FILE_PATH, GOOD_INDEX, INDEX_PATH, CraftedHub
+from tests.e2e.hostile.crafted_hub import FILE_PATH, GOOD_INDEX, INDEX_PATH, CraftedHub
 
 NAN, INF = float("nan"), float("inf")
 # row → the raw columns replaced

@@ -13,16 +13,11 @@ import signal
 import socket
 import stat as stat_mode
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from scrapy.utils.test import get_crawler
 
-from llmbench.failures import FAILED_STAT
-from llmbench.items import HubModelItem
-from llmbench.pipelines.parquet_writer import ParquetWriterPipeline
 from llmbench.replica.faults import FaultConfig
 from llmbench.settings import EXTENSIONS, ITEM_PIPELINES
 from tests.e2e.hostile.runs import TOKEN, command, env_for, files_holding, run, run_until
@@ -191,18 +186,3 @@ def test_run_record_of_a_good_crawl_has_stats_arguments_and_no_token(replica, tm
     assert record["status"] == "finished" and record["exit_status"] == 0 and record["reason"] is None
     assert record["stats"]["parquet/hub_models/items"] == 50 and record["stats"]["finish_reason"] == "finished"
     assert files_holding(TOKEN, data) == []
-
-
-def test_a_bad_value_costs_its_row_not_the_batch(tmp_path):
-    crawler = get_crawler(settings_dict={"DATA_DIR": str(tmp_path), "PARQUET_BATCH_ITEMS": 1000})
-    crawler.stats.open_spider()
-    writer = ParquetWriterPipeline.from_crawler(crawler)
-    for n in range(6):
-        writer.process_item(HubModelItem(model_id=f"org/m{n}", author="org", crawled_at=datetime.now(UTC), endpoint="e",
-                                         downloads="many" if n in (2, 4) else n))
-    writer.close_spider()
-    ids = pq.read_table(next(tmp_path.glob("hub_models/crawl_date=*/*.parquet"))).column("model_id").to_pylist()
-    assert ids == ["org/m0", "org/m1", "org/m3", "org/m5"]
-    assert crawler.stats.get_value("parquet/hub_models/bad_rows") == 2
-    assert "org/m2" in crawler.stats.get_value(FAILED_STAT)  # logged once, with the first bad row's key
-    assert not list(tmp_path.rglob("*.tmp"))

@@ -16,19 +16,12 @@ import signal
 
 import pytest
 from aiohttp import web
-from scrapy import Request
-from scrapy.http import Response
-from scrapy.utils.test import get_crawler
 
-from llmbench.hub_endpoint import hub_token_for
-from llmbench.middlewares.hub_auth import HubAuthMiddleware
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
 from tests.browser import chromium_or_skip
 from tests.e2e.hostile.recording_server import RecordingServer, RecordingServerThread, redirect
 from tests.e2e.hostile.runs import TOKEN, command, env_for, files_holding, probe_hits, run, run_until
-
-VERIFIED = {"DOWNLOAD_VERIFY_CERTIFICATES": True}  # llmbench's setting; Scrapy's own default is off
 
 
 def stat(output: str, name: str) -> int:
@@ -44,35 +37,6 @@ def assert_no_leak(output: str, probe_file, *roots) -> None:
 
 def model_ids(catalog, count: int) -> list[str]:
     return [record.repo_id for record in catalog][:count]
-
-
-def test_middleware_adds_the_token_for_one_download_only(monkeypatch):
-    monkeypatch.setenv("HF_TOKEN", TOKEN)
-    crawler = get_crawler(settings_dict={"HUB_ENDPOINT": "https://hub.test", **VERIFIED})
-    middleware = HubAuthMiddleware.from_crawler(crawler)
-    request = Request("https://hub.test/api/models")
-    middleware.process_request(request)
-    assert request.headers[b"Authorization"] == f"Bearer {TOKEN}".encode()
-    middleware.process_response(request, Response(request.url, request=request))
-    assert b"Authorization" not in request.headers
-    middleware.process_request(request)
-    middleware.process_exception(request, TimeoutError())
-    assert b"Authorization" not in request.headers
-    browser = Request("https://hub.test/spaces/x/y", meta={"playwright": True})
-    middleware.process_request(browser)
-    assert b"Authorization" not in browser.headers
-
-
-@pytest.mark.parametrize(("endpoint", "sent"), [("http://hub.example.org", False), ("https://hub.example.org", True),
-                                                ("http://127.0.0.1:8", True), ("http://localhost:8", True),
-                                                ("http://[::1]:8", True)])
-def test_no_token_over_plain_http_to_another_host(monkeypatch, endpoint, sent):
-    monkeypatch.setenv("HF_TOKEN", TOKEN)
-    middleware = HubAuthMiddleware.from_crawler(get_crawler(settings_dict={"HUB_ENDPOINT": endpoint, **VERIFIED}))
-    request = Request(f"{endpoint}/api/models")
-    middleware.process_request(request)
-    assert (b"Authorization" in request.headers) is sent
-    assert hub_token_for(endpoint) == (TOKEN if sent else None)  # what pacing budgets by, too
 
 
 def test_scrapy_redirect_to_another_origin(tmp_path):

@@ -17,7 +17,7 @@ from llmbench.items import ModelSizeItem
 from llmbench.spiders.model_pages import ModelPagesSpider
 from tests.inprocess import HUB, answer, collect, make_spider
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "hub-samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "fixtures" / "hub-samples"
 GGUF_PROPS = json.loads((SAMPLES / "page_TheBloke_Mistral-7B-v0.1-GGUF_ModelHeader_props.json").read_text())
 LLAMA_CONFIG = {"model_type": "llama", "hidden_size": 4096, "num_hidden_layers": 32, "vocab_size": 32000,
                 "num_attention_heads": 32, "intermediate_size": 11008}
