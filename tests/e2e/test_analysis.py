@@ -103,6 +103,7 @@ def test_figure_labels_never_overlap(crawled, tmp_path):
     assert len(labels) >= 3  # frontier models are labelled, none dropped for all
 
 
+@pytest.mark.browser
 def test_report_renders_in_chromium(report, tmp_path):
     from playwright.sync_api import sync_playwright
 

@@ -12,6 +12,7 @@ import sys
 import time
 
 import pyarrow.parquet as pq
+import pytest
 
 from llmbench.replica.catalog import Catalog
 from llmbench.replica.faults import FaultConfig
@@ -44,6 +45,7 @@ def test_crawlall_runs_the_stages_in_order(replica, tmp_path):
     assert set(read_snapshot(data, "model_sizes").column("model_id").to_pylist()) == unsized  # read stage 1
 
 
+@pytest.mark.browser
 def test_pipeline_alias_stops_at_a_failed_stage(make_replica, tmp_path):
     chromium_or_skip = __import__("tests.browser", fromlist=["chromium_or_skip"]).chromium_or_skip
     chromium_or_skip()

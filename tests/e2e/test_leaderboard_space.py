@@ -40,6 +40,7 @@ def test_fallback_turned_off_fails_loudly(make_replica, run_crawl):
     assert not list(result.data_dir.rglob("*.parquet"))
 
 
+@pytest.mark.browser
 def test_building_space_is_awaited_then_crawled_in_the_browser(make_replica, run_crawl):
     chromium_or_skip()
     replica = make_replica(space_stage="BUILDING", space_ready_after=1.5)
@@ -60,6 +61,7 @@ def test_space_that_stays_building_falls_back_after_the_wait(make_replica, run_c
     assert "still BUILDING after" in result.output and sources(result) == {"dataset"}
 
 
+@pytest.mark.browser
 def test_running_space_whose_app_never_comes_falls_back(make_replica, run_crawl):
     chromium_or_skip()
     replica = make_replica(faults=FaultConfig(leaderboard_mode="app-down"))

@@ -16,6 +16,9 @@ KEY = ("model_id", "precision", "revision")
 SOME = "Qwen/Qwen2.5-72B-Instruct,meta-llama/Meta-Llama-3-8B-Instruct,01-ai/Yi-1.5-34B"
 
 
+pytestmark = pytest.mark.browser  # every test here launches Chromium
+
+
 @pytest.fixture(autouse=True)
 def _chromium():
     chromium_or_skip()

@@ -11,6 +11,9 @@ from tests.browser import browser_args, chromium_or_skip
 HUB_LINK = 'tbody tr td a[aria-label$=" on Hugging Face Hub"]'
 
 
+pytestmark = pytest.mark.browser  # every test here launches Chromium
+
+
 @pytest.fixture(scope="module")
 def browser():
     executable = chromium_or_skip()

@@ -113,6 +113,7 @@ def test_jobdir_after_interrupt_holds_no_token(make_replica, catalog, tmp_path, 
     assert_no_leak(resumed.output, probe, data, jobdir)
 
 
+@pytest.mark.browser
 def test_browser_iframe_gets_no_token(replica, tmp_path):
     chromium_or_skip()
     data, probe = tmp_path / "data", tmp_path / "probe.txt"
@@ -127,6 +128,7 @@ def test_browser_iframe_gets_no_token(replica, tmp_path):
     assert_no_leak(result.output, probe, data)
 
 
+@pytest.mark.browser
 def test_browser_redirect_gets_no_token(replica, tmp_path):
     chromium_or_skip()
     space = "/spaces/open-llm-leaderboard/open_llm_leaderboard"
