@@ -1,6 +1,6 @@
 """The rules behind #23.1-3, case by case: which redirect hops and next pages are followed, which YAML is read.
 
-The crawls themselves (real servers, real `scrapy crawl`) are in tests/hostile/test_bounds.py.
+The crawls themselves (real servers, real `scrapy crawl`) are in tests/e2e/hostile/test_bounds.py.
 """
 
 from __future__ import annotations

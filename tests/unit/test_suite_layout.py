@@ -42,7 +42,7 @@ def test_import_llmbench_is_the_real_package():
 
 
 def test_every_test_folder_is_a_package():
-    """Without __init__.py pytest would put tests/ itself on sys.path, and tests/llmbench/ would then
+    """Without __init__.py pytest would put tests/ itself on sys.path, and tests/unit/llmbench/ would then
     shadow the real package."""
     folders = {path.parent for path in TESTS.rglob("*.py")} - {TESTS}
     assert sorted(str(f.relative_to(TESTS)) for f in folders if not (f / "__init__.py").exists()) == []

@@ -1,6 +1,6 @@
 """Issue #23 items 5, 6, 8/9: ids from Hub answers, credentials in URLs, `.env`, and one-line errors.
 
-Every crawl here is the real `scrapy crawl` against tests/hostile/recording_server.py, which records
+Every crawl here is the real `scrapy crawl` against tests/e2e/hostile/recording_server.py, which records
 each request (path and Authorization) per origin, so a test can say what reached the server.
 """
 

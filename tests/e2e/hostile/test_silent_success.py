@@ -1,6 +1,6 @@
 """#10.3 / #13.4: no crawl reports success after losing data; the reason is one line naming the URL.
 
-Each case runs the real `scrapy crawl` (test-only spiders from tests/hostile/spiders.py where llmbench's
+Each case runs the real `scrapy crawl` (test-only spiders from tests/e2e/hostile/spiders.py where llmbench's
 own spiders cannot be made to break that way) and checks the exit status, the one-line reason, that
 what was written before the failure stays, and the run record (DATA_DIR/_runs/*.json).
 """

@@ -1,4 +1,4 @@
-"""HubAuthMiddleware, in process, for what tests/hostile/test_token_paths.py and tests/test_pipelines.py do
+"""HubAuthMiddleware, in process, for what tests/e2e/hostile/test_token_paths.py and tests/unit/test_pipelines.py do
 not cover already (the token for one download only, none for the browser, none over plain http across a
 network, foreign Authorization stripped): a header the user set is theirs, and a refusal is counted."""
 

@@ -1,4 +1,4 @@
-"""RateLimitMiddleware, in process, for what tests/politeness/ does not cover: Retry-After, the retry
+"""RateLimitMiddleware, in process, for what tests/unit/politeness/ does not cover: Retry-After, the retry
 limit, a held request during shutdown, and 429s from origins other than the Hub."""
 
 from __future__ import annotations
