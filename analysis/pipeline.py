@@ -34,7 +34,7 @@ from llmbench.storage import snapshots
 
 DATASETS = ("hub_models", "leaderboard", "model_sizes")
 # llmbench.settings imports Scrapy (over a second of start-up); the analysis reads the two defaults it shares
-# with the crawl from the same environment variables (tests/test_analysis_join.py checks they agree)
+# with the crawl from the same environment variables (tests/e2e/test_analysis_join.py checks they agree)
 HUB_ENDPOINT = without_userinfo(os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/"))
 DATA_DIR = os.environ.get("LLMBENCH_DATA_DIR", "data")
 

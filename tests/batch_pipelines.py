@@ -1,4 +1,4 @@
-"""A user's item pipeline for tests/test_hub_batches.py, loaded by `scrapy crawl` through ITEM_PIPELINES.
+"""A user's item pipeline for tests/e2e/test_hub_batches.py, loaded by `scrapy crawl` through ITEM_PIPELINES.
 
 It is async (as a user's pipeline may be), drops the model named in LLMBENCH_TEST_DROP and raises on
 the model named in LLMBENCH_TEST_FAIL."""

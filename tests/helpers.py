@@ -47,3 +47,16 @@ def kill_9_after_parts(command: list[str], env: dict, cwd: Path, dataset_dir: Pa
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+
+
+def expected_results(catalog) -> dict[tuple, dict]:
+    """(model, dataset, task, file, PR, notes) → data, for every usable result of text-generation models."""
+    out = {}
+    for record in text_generation(catalog):
+        for element in record.api.get("evalResults", []):
+            if "data" in element:
+                data = element["data"]
+                key = (record.repo_id, data["dataset"]["id"], data["dataset"]["task_id"], element["filename"],
+                       element.get("pullRequest"), data.get("notes"))
+                out[key] = element
+    return out

@@ -7,7 +7,7 @@ Parents come from `baseModels`, else the card, else the `base_model:[<relation>:
 Quantized repos under-report parameters (docs/model-sizes.md §2): such a total is kept in `params_reported` and
 `params` stays null for the size spider.
 
-The fields are read as huggingface_hub's `ModelInfo` reads them (tests/test_hub_conformance.py proves
+The fields are read as huggingface_hub's `ModelInfo` reads them (tests/unit/test_hub_conformance.py proves
 the rows identical) but without building one: that round trip cost more than the rest of the row.
 A field of an unexpected type raises HubShapeError: that entry is skipped, never its page.
 """
