@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from types import SimpleNamespace
 
-import llmbench.middlewares.ratelimit
 import pytest
 
 import llmbench.politeness.pacing
+import llmbench.politeness.ratelimit
 import llmbench.politeness.waiting
 
 REAL_SLEEP = asyncio.sleep
@@ -33,7 +33,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """The fake clock in place of `time` (and asyncio's sleep) in the modules that wait for a window."""
     fake = FakeClock()
     fake_time = SimpleNamespace(monotonic=fake.monotonic)
-    for module in (llmbench.middlewares.ratelimit, llmbench.politeness.pacing, llmbench.politeness.waiting):
+    for module in (llmbench.politeness.ratelimit, llmbench.politeness.pacing, llmbench.politeness.waiting):
         monkeypatch.setattr(module, "time", fake_time)
     monkeypatch.setattr(llmbench.politeness.waiting, "asyncio", SimpleNamespace(sleep=fake.sleep))
     return fake
