@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from aiohttp import web
 
+from benchmarks.faults import MEASURED
 from tests.conftest import ROOT
 from tests.e2e.hostile.recording_server import RecordingServer, RecordingServerThread, json_body, other_host, redirect
 from tests.e2e.hostile.runs import Run, command, env_for
@@ -25,14 +26,8 @@ from tests.e2e.hostile.runs import Run, command, env_for
 QUIET = {"LOG_LEVEL": "INFO"}  # retries as configured: a refused answer must not be asked again
 MIB = 1024 * 1024
 PEAK_RSS_LIMIT = 300 * MIB
-# Runs the crawl as its only child and reports that child's peak RSS (RUSAGE_CHILDREN of this process alone).
-# Its address space is capped (ADDRESS_SPACE) so a regression fails here instead of taking the machine's memory.
-ADDRESS_SPACE = 3 * 1024 * MIB
-MEASURED = ("import resource, subprocess, sys; "
-            f"cap = lambda: resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE})); "
-            "code = subprocess.call(sys.argv[1:], preexec_fn=cap); "
-            "print('PEAK_RSS_KB=%d' % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
-            "sys.exit(code)")
+# The crawl runs as the only child of a small parent (its address space capped, so a regression fails here
+# instead of taking the machine's memory) that reports the child's peak RSS: benchmarks.faults measures the same.
 MODEL = {"id": "org/good", "author": "org", "downloads": 1, "likes": 1, "tags": []}
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,36 +16,14 @@ import pytest
 
 from analysis.__main__ import main
 from analysis.report.output import MARKER, publish
-from llmbench.items import HubModelItem, LeaderboardItem, schema_of
-from llmbench.pipelines.parquet_writer import to_row
-from llmbench.storage import partition_dir
-
-NOW = datetime(2026, 11, 25, tzinfo=UTC)
-
-
-def _write(data: Path, items: list, name: str = "part-test.parquet") -> Path:
-    item_class = type(items[0])
-    path = partition_dir(data, item_class.dataset, NOW.date()) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pylist([to_row(i) for i in items], schema=schema_of(item_class)), path)
-    return path
+from llmbench.items import HubModelItem
+from tests.analysis_fixtures import NOW, small_crawl, write
 
 
 @pytest.fixture
 def data(tmp_path) -> Path:
     """A small crawl: 12 models on the board and the Hub."""
-    data = tmp_path / "project" / "data"
-    board, hub = [], []
-    for i in range(12):
-        board.append(LeaderboardItem(model_id=f"org/m{i}", precision="bfloat16", revision="a", type="chat",
-                                     average=10.0 + 2 * i, params_billions=0.5 + i, co2_kg=1.0 + i, source="json",
-                                     crawled_at=NOW, submission_date="2024-06-01", upload_date="2024-05-01"))
-        hub.append(HubModelItem(model_id=f"org/m{i}", author="org", params=int((0.5 + i) * 1e9), downloads=100 - i,
-                                params_source="safetensors", license="mit" if i % 2 else "llama3",
-                                pipeline_tag="text-generation", crawled_at=NOW, endpoint="e"))
-    _write(data, board)
-    _write(data, hub)
-    return data
+    return small_crawl(tmp_path / "project" / "data")
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -175,7 +152,7 @@ def _retyped(path: Path, column: str, values: list) -> None:
 
 
 def test_mixed_types_across_files_name_the_odd_file(capsys, data, tmp_path):
-    odd = _write(data, [HubModelItem(model_id="org/x", author="org", crawled_at=NOW, endpoint="e")], "part-z.parquet")
+    odd = write(data, [HubModelItem(model_id="org/x", author="org", crawled_at=NOW, endpoint="e")], "part-z.parquet")
     _retyped(odd, "downloads", ["many"])
     assert main(["--data", str(data), "--out", str(tmp_path / "r")]) == 2
     assert f"{odd}: column `downloads` is string, expected int64" in capsys.readouterr().err
