@@ -175,9 +175,6 @@ ITEM_PIPELINES = {
     # 900: last, write what survived every stage above.
     "llmbench.pipelines.parquet_writer.ParquetWriterPipeline": 900,
 }
-# The garbage collector collects the young generation every N allocations instead of Python's 700
-# (llmbench/extensions/gc_tuning.py); 0 keeps Python's own.
-GC_GEN0_THRESHOLD = 50_000
 PARQUET_BATCH_ITEMS = 1000  # a parquet file is finalized every N items ...
 PARQUET_BATCH_SECONDS = 30.0  # ... or every N seconds, so a crash loses at most one batch
 FEED_EXPORTERS = {"parquet": "llmbench.exporters.ParquetItemExporter"}
@@ -191,8 +188,6 @@ EXTENSIONS = {
     "llmbench.extensions.crawl_date.CrawlDatePin": 1,
     # 10: early, so its error-log watch is in place before other components start.
     "llmbench.extensions.loud_failures.LoudFailures": 10,
-    # 100: any slot works (it acts once the engine started, when every component exists).
-    "llmbench.extensions.gc_tuning.GcTuning": 100,
     # 500: Scrapy's default slot for extensions; it only reads stats when the crawl closes.
     "llmbench.extensions.summary.CrawlSummary": 500,
     # 510: after the summary; independent of it, numbered apart only to keep the order stable.
