@@ -2,11 +2,11 @@
 median of N runs, their CPU time (user + system: less skewed than wall time by other work on a shared
 machine), and where an extra run with `python -X importtime` spends its imports.
 
-Goal (issue 15.5): < 1.3 s. Nothing disabled is imported (remote control, telnet, cookies), and pandas
-stays out (see llmbench/lean_pyarrow.py). The replica runs without quotas, in this process. The runs use
-Python's bytecode cache as any install does: PYTHONDONTWRITEBYTECODE is dropped for them, so the first
-(uncounted) run writes llmbench's `__pycache__` if it is missing (with it set, every run would compile
-every llmbench module again: ~0.1 s more CPU here).
+Goal (issue 15.5): < 1.3 s. Nothing disabled is imported (remote control, telnet, cookies); pandas is
+(~0.2 s: pyarrow imports it on its first conversion of Python objects). The replica runs without quotas,
+in this process. The runs use Python's bytecode cache as any install does: PYTHONDONTWRITEBYTECODE is
+dropped for them, so the first (uncounted) run writes llmbench's `__pycache__` if it is missing (with it
+set, every run would compile every llmbench module again: ~0.1 s more CPU here).
 
 Run: python -m benchmarks.startup [--runs 5] [--top 12] [--json PATH]
 """
