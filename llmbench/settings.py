@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import os
 
-# Imported here, early, on purpose: every crawl needs Scrapy's TLS context factory (its download handler
-# imports it), and that import calls inspect.stack() for its deprecated aliases, whose cost grows with the
-# depth of the stack. Imported later, from inside the running reactor, it costs ~0.5 s more start-up.
-import scrapy.core.downloader.contextfactory  # noqa: F401
 from scrapy.settings import default_settings
 
 from llmbench import __version__
