@@ -212,8 +212,6 @@ PLAYWRIGHT_SETTINGS = {
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 60_000,
     "PLAYWRIGHT_MAX_CONTEXTS": 1,
     "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
-    # scrapy-playwright's provider, its node driver with a 1 MiB young generation (~30-40 MiB less PSS).
-    "PLAYWRIGHT_BROWSER_PROVIDER": "llmbench.playwright_driver.LeanDriverProvider",
 }
 LEADERBOARD_TIMEOUT = 120.0  # seconds to wait for the board's data or rows
 LEADERBOARD_SEARCH_MAX = 200  # DOM fallback: up to this many requested models, search each; else scroll all
