@@ -22,7 +22,7 @@ NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 def crawler_with(settings=None):
     crawler = get_crawler(Spider, settings or {})
-    crawler.spider = crawler._create_spider("t")
+    crawler.spider = Spider.from_crawler(crawler, "t")
     return crawler
 
 

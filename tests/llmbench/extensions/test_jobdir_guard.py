@@ -7,12 +7,12 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
 from llmbench.extensions.jobdir_guard import MARKER, JobdirGuard
-from tests.inprocess import project_crawler
+from tests.inprocess import project_crawler, spider_of
 
 
 def guard(jobdir):
     crawler = project_crawler(JOBDIR=str(jobdir), EXTENSIONS={})
-    crawler.spider = crawler._create_spider("t")
+    spider_of(crawler, "t")
     return crawler, JobdirGuard.from_crawler(crawler)
 
 

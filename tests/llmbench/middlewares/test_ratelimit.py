@@ -12,7 +12,7 @@ from scrapy import Request
 
 from llmbench.failures import FAILED_STAT
 from llmbench.middlewares.ratelimit import ATTEMPTS_KEY, RateLimitMiddleware
-from tests.inprocess import HUB, answer, project_crawler
+from tests.inprocess import HUB, answer, project_crawler, unstarted_engine
 
 CDN = "http://127.0.0.2:9"  # another origin, e.g. the CDN behind LFS redirects: 429s without RateLimit
 
@@ -64,7 +64,7 @@ def test_the_first_429_of_a_slot_is_logged_once(caplog):
 
 def test_a_held_request_goes_back_to_the_scheduler_when_the_crawl_closes():
     crawler, middleware = limiter(RATELIMIT_MAX_WAIT=600)
-    crawler.engine = crawler._create_engine()  # never started: the crawl counts as closing
+    unstarted_engine(crawler)  # the crawl counts as closing
     request = Request(f"{CDN}/blob")
     middleware.process_response(request, too_many(request, {"Retry-After": "300"}))
     waiting = Request(f"{CDN}/next")

@@ -14,7 +14,7 @@ from llmbench.failures import FAILED_STAT
 from llmbench.items import HubModelItem
 from llmbench.signals import batch_written
 from llmbench.spiders.hub import CHECKPOINT_FILE, HubSpider
-from tests.inprocess import HUB, answer, collect, make_spider
+from tests.inprocess import HUB, answer, collect, make_spider, unstarted_engine
 
 
 def page_url(n: int) -> str:
@@ -87,7 +87,7 @@ def test_the_last_page_checkpoints_a_finished_crawl_and_a_rerun_does_nothing(spi
     written(spider, items_of(output))
     assert checkpoint(jobdir) == {"next_url": None, "models_done": 1}
     rerun = make_spider(HubSpider, {"JOBDIR": str(jobdir), "DATA_DIR": str(tmp_path / "data")}, limit="all")
-    rerun.crawler.engine = rerun.crawler._create_engine()  # not started: no saved request queue
+    unstarted_engine(rerun.crawler)  # no saved request queue
     assert collect(rerun.start()) == []
 
 
@@ -95,7 +95,7 @@ def test_a_new_crawl_resumes_from_the_checkpoint(spider, jobdir, tmp_path):
     written(spider, items_of(list_page(spider, 1, ["org/a", "org/b"])))
     resumed = make_spider(HubSpider, {"JOBDIR": str(jobdir), "DATA_DIR": str(tmp_path / "data")},
                           limit="3", page_size="2")
-    resumed.crawler.engine = resumed.crawler._create_engine()  # not started: no saved request queue
+    unstarted_engine(resumed.crawler)  # no saved request queue
     requests = collect(resumed.start())
     assert [r.url for r in requests] == [page_url(2)] and resumed.models_seen == 2
     rest = list(resumed.parse_page(answer(page_url(2), [{"id": "org/c"}, {"id": "org/d"}],
