@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from benchmarks import inherited_environment
 from llmbench.replica.catalog import Catalog
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
@@ -112,7 +112,7 @@ def command(run: Run, jobdir: Path) -> list[str]:
 
 
 def environment(replica: Replica, data_dir: Path, extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING_FACE", "LLMBENCH_"))}
+    env = inherited_environment("HF_", "HUGGING_FACE", "LLMBENCH_")
     env.update(replica.client_environment(),
                LLMBENCH_DATA_DIR=str(data_dir), HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=str(data_dir.parent / "no-token"), PYTHONPATH=str(ROOT))

@@ -26,6 +26,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchmarks import inherited_environment
 from llmbench.replica.ratelimit import RateLimitConfig
 from llmbench.replica.server import ReplicaThread
 
@@ -36,8 +37,7 @@ IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S.*)")
 
 
 def environment(replica, data: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HF_", "LLMBENCH_")) and k != "PYTHONDONTWRITEBYTECODE"}
+    env = inherited_environment("HF_", "LLMBENCH_")
     env.update(replica.client_environment(), LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=os.path.join(data, "none"), PYTHONPATH=str(ROOT))
     return env
