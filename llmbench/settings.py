@@ -79,6 +79,9 @@ DOWNLOAD_VERIFY_CERTIFICATES = True
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+# Running out of retries is a WARNING: the request's errback decides whether its loss fails the crawl (a
+# fallback may cover it), and one nobody handles fails it anyway (llmbench/logformatter.py). Any ERROR fails it.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 RATELIMIT_MAX_RETRIES = 10  # 429s per request before giving up on it
 RATELIMIT_MARGIN = 1.0  # seconds added to the advertised reset
 RATELIMIT_BACKOFF = 5.0  # first wait when a 429 carries no header; doubles per attempt
