@@ -30,6 +30,7 @@ import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from benchmarks import inherited_environment
 from llmbench.items import HubModelItem, LeaderboardItem, schema_of
 from llmbench.storage import partition_dir
 
@@ -98,7 +99,8 @@ def run(command: list[str]) -> tuple[subprocess.CompletedProcess, float, int, fl
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak, done = [0], threading.Event()
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(command, cwd=ROOT, env=inherited_environment(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
     process = psutil.Process(proc.pid)
 
     def sample() -> None:

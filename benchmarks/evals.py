@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import inherited_environment
 from llmbench.replica.ratelimit import ANONYMOUS, RateLimitConfig
 from llmbench.replica.server import Replica, ReplicaThread
 from llmbench.storage import read_snapshot
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def crawl(replica: Replica, data: str, spider: str, args: dict[str, str], pacing: bool) -> tuple[float, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING_FACE", "LLMBENCH_"))}
+    env = inherited_environment("HF_", "HUGGING_FACE", "LLMBENCH_")
     env.update(replica.client_environment(), LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=os.path.join(data, "none"))
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"HUB_RATE_PACING={pacing}",

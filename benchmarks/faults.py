@@ -42,6 +42,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from benchmarks import inherited_environment
 from llmbench.replica.catalog import Catalog
 from llmbench.replica.evals.benchmarks import OFFICIAL_TAG
 from llmbench.replica.faults import FaultConfig
@@ -169,7 +170,7 @@ def command(run: Run, jobdir: Path) -> list[str]:
 
 
 def environment(replica: Replica, data_dir: Path, extra: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGING_FACE", "LLMBENCH_"))}
+    env = inherited_environment("HF_", "HUGGING_FACE", "LLMBENCH_")
     env.update(replica.client_environment(),
                LLMBENCH_DATA_DIR=str(data_dir), HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=str(data_dir.parent / "no-token"), PYTHONPATH=str(ROOT))

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from benchmarks import inherited_environment
 from llmbench.parsing.hub_models import API_EXPAND
 from llmbench.replica.ratelimit import RateLimitConfig
 from llmbench.replica.server import ReplicaThread
@@ -48,7 +49,7 @@ pd.DataFrame(rows).to_parquet(sys.argv[2])
 
 
 def environment(replica, data: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LLMBENCH_"))}
+    env = inherited_environment("HF_", "LLMBENCH_")
     env.update(replica.client_environment(), LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=os.path.join(data, "none"), PYTHONPATH=str(ROOT))
     return env

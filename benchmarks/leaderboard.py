@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import inherited_environment
 from benchmarks.pss import TreeSampler, run_sampled
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.leaderboard.snapshot import formatted_rows
@@ -59,7 +60,7 @@ def timeline(stderr: str, started: float, seconds: float) -> dict[str, float]:
 def spider(replica, args: dict[str, str], settings: dict[str, str]) -> dict:
     """One `scrapy crawl leaderboard` in a subprocess: rows, wall seconds, memory peaks, the crawl's own time."""
     with tempfile.TemporaryDirectory() as data:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LLMBENCH_"))}
+        env = inherited_environment("HF_", "LLMBENCH_")
         env.update(replica.client_environment(),
                    LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1")
         command = [sys.executable, "-m", "scrapy", "crawl", "leaderboard", "-s", "LOG_LEVEL=INFO",

@@ -24,6 +24,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+from benchmarks import inherited_environment
 from benchmarks.pss import run_sampled
 from llmbench.hub_endpoint import bucket_of
 from llmbench.replica.faults import FaultConfig
@@ -38,7 +39,7 @@ GOALS = {"unsized_seconds": 20.0, "unsized_429": 0, "long_429": 0}
 
 
 def crawl(replica, data: str, spider: str, *args: str) -> tuple[float, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "LLMBENCH_"))}
+    env = inherited_environment("HF_", "LLMBENCH_")
     env.update(replica.client_environment(), LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=os.path.join(data, "none"))
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", "LOG_LEVEL=INFO", *args]

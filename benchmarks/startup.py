@@ -2,11 +2,11 @@
 median of N runs, their CPU time (user + system: less skewed than wall time by other work on a shared
 machine), and where an extra run with `python -X importtime` spends its imports.
 
-Goal (issue 15.5): < 1.3 s. Nothing disabled is imported (remote control, telnet, cookies), and pandas
-stays out (see llmbench/lean_pyarrow.py). The replica runs without quotas, in this process. The runs use
-Python's bytecode cache as any install does: PYTHONDONTWRITEBYTECODE is dropped for them, so the first
-(uncounted) run writes llmbench's `__pycache__` if it is missing (with it set, every run would compile
-every llmbench module again: ~0.1 s more CPU here).
+Goal (issue 15.5): < 1.3 s. Nothing disabled is imported (remote control, telnet, cookies); pandas is
+(~0.2 s: pyarrow imports it on its first conversion of Python objects). The replica runs without quotas,
+in this process. The runs use Python's bytecode cache as any install does: PYTHONDONTWRITEBYTECODE is
+dropped for them, so the first (uncounted) run writes llmbench's `__pycache__` if it is missing (with it
+set, every run would compile every llmbench module again: ~0.1 s more CPU here).
 
 Run: python -m benchmarks.startup [--runs 5] [--top 12] [--json PATH]
 """
@@ -26,6 +26,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from benchmarks import inherited_environment
 from llmbench.replica.ratelimit import RateLimitConfig
 from llmbench.replica.server import ReplicaThread
 
@@ -36,8 +37,7 @@ IMPORT_LINE = re.compile(r"import time:\s+(\d+) \|\s+(\d+) \| ( *)(\S.*)")
 
 
 def environment(replica, data: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HF_", "LLMBENCH_")) and k != "PYTHONDONTWRITEBYTECODE"}
+    env = inherited_environment("HF_", "LLMBENCH_")
     env.update(replica.client_environment(), LLMBENCH_DATA_DIR=data, HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=os.path.join(data, "none"), PYTHONPATH=str(ROOT))
     return env

@@ -2,8 +2,11 @@
 
 `fail_crawl` counts the problem under its own stat, logs it once with the URL or file, and marks the
 crawl as failed (`llmbench/failed`); the `crawl` and `pipeline` commands then exit non-zero. Items
-already collected stay: pipelines still flush on close. `extensions/loud_failures.py` calls it for
-every spider error, item error, unhandled request failure and close failure, so spiders need not.
+already collected stay: pipelines still flush on close. `crawl_failed` reads the outcome from stats
+alone: that mark, any ERROR logged (`log_count/ERROR`, or `llmbench/errors_logged`, which
+`extensions/loud_failures.py` counts for the whole crawl along with the first error's message), or an
+unexpected finish reason. That extension also calls `fail_crawl` for every spider error and item error
+(signals), so spiders need not.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from scrapy.utils.defer import deferred_from_coro
 logger = logging.getLogger("llmbench")
 
 FAILED_STAT = "llmbench/failed"
+ERRORS_LOGGED_STAT = "llmbench/errors_logged"  # ERROR and CRITICAL records of the crawl, start to engine stop
+FIRST_ERROR_STAT = "llmbench/first_error"  # the first of them, as one line
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130  # the shell's convention for a run stopped by Ctrl-C (128 + SIGINT)
 INTERRUPTED = "interrupted"
@@ -50,6 +55,11 @@ def crawl_failed(crawler: Crawler) -> str | None:
     stats = crawler.stats.get_stats()
     if stats.get(FAILED_STAT):
         return str(stats[FAILED_STAT])
+    errors = max(stats.get("log_count/ERROR", 0) + stats.get("log_count/CRITICAL", 0),
+                 stats.get(ERRORS_LOGGED_STAT, 0))
+    if errors:
+        first = stats.get(FIRST_ERROR_STAT)
+        return f"{errors} error{'s' if errors > 1 else ''} logged" + (f" (first: {first})" if first else "")
     reason = stats.get("finish_reason")
     if reason is None:
         return f"{INTERRUPTED} (forced shutdown: the crawl never closed)"

@@ -15,11 +15,6 @@ from __future__ import annotations
 
 import os
 
-# Imported here, early, on purpose: every crawl needs Scrapy's TLS context factory (its download handler
-# imports it), and that import calls inspect.stack() for its deprecated aliases, whose cost grows with the
-# depth of the stack. Imported later, from inside the running reactor, it costs ~0.5 s more start-up.
-import scrapy.core.downloader.contextfactory  # noqa: F401
-
 from llmbench import __version__
 
 BOT_NAME = "llmbench"
@@ -82,6 +77,9 @@ DOWNLOAD_VERIFY_CERTIFICATES = True
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+# Running out of retries is a WARNING: the request's errback decides whether its loss fails the crawl (a
+# fallback may cover it), and one nobody handles fails it anyway (llmbench/logformatter.py). Any ERROR fails it.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 RATELIMIT_MAX_RETRIES = 10  # 429s per request before giving up on it
 RATELIMIT_MARGIN = 1.0  # seconds added to the advertised reset
 RATELIMIT_BACKOFF = 5.0  # first wait when a 429 carries no header; doubles per attempt
@@ -146,9 +144,6 @@ ITEM_PIPELINES = {
     # 900: last, write what survived every stage above.
     "llmbench.pipelines.parquet_writer.ParquetWriterPipeline": 900,
 }
-# The garbage collector collects the young generation every N allocations instead of Python's 700
-# (llmbench/extensions/gc_tuning.py); 0 keeps Python's own.
-GC_GEN0_THRESHOLD = 50_000
 PARQUET_BATCH_ITEMS = 1000  # a parquet file is finalized every N items ...
 PARQUET_BATCH_SECONDS = 30.0  # ... or every N seconds, so a crash loses at most one batch
 FEED_EXPORTERS = {"parquet": "llmbench.exporters.ParquetItemExporter"}
@@ -165,8 +160,6 @@ EXTENSIONS = {
     "llmbench.extensions.crawl_date.CrawlDatePin": 1,
     # 10: early, so its error-log watch is in place before other components start.
     "llmbench.extensions.loud_failures.LoudFailures": 10,
-    # 100: any slot works (it acts once the engine started, when every component exists).
-    "llmbench.extensions.gc_tuning.GcTuning": 100,
     # 500: Scrapy's default slot for extensions; it only reads stats when the crawl closes.
     "llmbench.extensions.summary.CrawlSummary": 500,
     # 510: after the summary; independent of it, numbered apart only to keep the order stable.
@@ -195,8 +188,6 @@ PLAYWRIGHT_SETTINGS = {
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 60_000,
     "PLAYWRIGHT_MAX_CONTEXTS": 1,
     "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
-    # scrapy-playwright's provider, its node driver with a 1 MiB young generation (~30-40 MiB less PSS).
-    "PLAYWRIGHT_BROWSER_PROVIDER": "llmbench.playwright_driver.LeanDriverProvider",
 }
 LEADERBOARD_TIMEOUT = 120.0  # seconds to wait for the board's data or rows
 LEADERBOARD_SEARCH_MAX = 200  # DOM fallback: up to this many requested models, search each; else scroll all

@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from scrapy import Request, Spider
+from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import Crawler
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
@@ -23,12 +24,21 @@ def project_crawler(spidercls: type[Spider] = Spider, **settings: Any) -> Crawle
     return get_crawler(spidercls, PROJECT | {"HUB_ENDPOINT": HUB} | settings)
 
 
+def spider_of(crawler: Crawler, *args: Any, **arguments: Any) -> Spider:
+    """The crawler's spider, built as `Crawler.crawl` builds it (the spider class's `from_crawler`)."""
+    crawler.spider = crawler.spidercls.from_crawler(crawler, *args, **arguments)
+    return crawler.spider
+
+
+def unstarted_engine(crawler: Crawler) -> ExecutionEngine:
+    """The crawler's engine, built but never started (the crawl counts as closing; no saved request queue)."""
+    crawler.engine = ExecutionEngine(crawler, lambda _: None)
+    return crawler.engine
+
+
 def make_spider(spidercls: type[Spider], settings: dict[str, Any] | None = None, **arguments: Any) -> Spider:
     """A spider built by its crawler, as `scrapy crawl -a name=value` would build it."""
-    crawler = project_crawler(spidercls, **(settings or {}))
-    spider = spidercls.from_crawler(crawler, **arguments)
-    crawler.spider = spider
-    return spider
+    return spider_of(project_crawler(spidercls, **(settings or {})), **arguments)
 
 
 def answer(url: str, body: Any, status: int = 200, headers: dict[str, Any] | None = None,

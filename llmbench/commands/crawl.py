@@ -42,7 +42,7 @@ class Command(ScrapyCrawl):
         from llmbench.startup import check_settings
 
         check_settings(self.settings)  # credentials in an endpoint, a bad CRAWL_DATE: one line, exit 2
-        crawler = self._create_crawler(args[0])
+        crawler = self.crawler_process.create_crawler(args[0])
         jobdir = job_dir(crawler.settings)
         busy = (jobdir_in_use(jobdir) if jobdir else None) or data_dir_in_use(crawler.settings.get("DATA_DIR"))
         if busy:  # DataDirLock and JobdirGuard enforce this too; here it is one line instead of a traceback

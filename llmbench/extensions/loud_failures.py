@@ -1,14 +1,18 @@
-"""Every unexpected error fails the crawl (non-zero exit, the URL in one log line): no spider has to remember.
+"""Every unexpected error fails the crawl (non-zero exit, one line naming what failed): no spider has to remember.
 
-Scrapy logs these and carries on, ending with "finished" and exit 0:
-- `spider_error` (a callback or errback raised) and `item_error` (a pipeline raised): signals;
-- a request that failed for good with no errback to take it: the scraper's "Error downloading" log;
+Scrapy logs many failures and carries on, ending with "finished" and exit 0. llmbench reads the outcome
+from stats instead (llmbench/failures.py `crawl_failed`): an ERROR logged by anyone (`log_count/ERROR`,
+and `llmbench/errors_logged`, counted here for the whole crawl, also after the spider closed and
+whatever LOG_LEVEL says), an llmbench failure stat, or an unexpected finish reason fails the crawl.
+This extension only adds what names the failure in the final line:
+- `spider_error` (a callback, errback or the start requests raised) and `item_error` (a pipeline
+  raised): signals, turned into `fail_crawl(...)` with the URL;
 - an HTTP error response no callback accepts and no errback handles (`UnhandledHttpErrors`, a spider
   middleware ahead of Scrapy's HttpErrorMiddleware, which would only log it at INFO);
-- "Scraper close failure" and its kin (a pipeline's `close_spider` raised), an error while reading the
-  spider's start requests, an exception in any signal handler (an extension): the engine's and the
-  signal dispatcher's error logs.
-Each becomes `fail_crawl(...)`; what was already written stays.
+- any other ERROR record (a request that failed with no errback, a pipeline's `close_spider`, an
+  extension's signal handler): its message, remembered as the first error (`llmbench/first_error`)
+  by a log handler that reads no wording, only the level.
+What was already written stays.
 """
 
 from __future__ import annotations
@@ -19,15 +23,10 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy.logformatter import DOWNLOADERRORMSG_LONG, DOWNLOADERRORMSG_SHORT
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from llmbench.failures import fail_crawl
-
-# The loggers whose ERROR records mean Scrapy swallowed a failure; spider/item errors come as signals.
-WATCHED_LOGGERS = ("scrapy.core.engine", "scrapy.core.scraper", "scrapy.utils.signal")
-SIGNALLED = ("Spider error processing", "Error processing")
+from llmbench.failures import ERRORS_LOGGED_STAT, FIRST_ERROR_STAT, fail_crawl
 
 
 def one_line(value: object) -> str:
@@ -36,36 +35,40 @@ def one_line(value: object) -> str:
     return " ".join(lines[0].split())[:300]
 
 
-class FailureLogHandler(logging.Handler):
-    """Turns the error logs of Scrapy's engine, scraper and signal dispatcher into crawl failures."""
+def record_line(record: logging.LogRecord) -> str:
+    """A log record as one line: its message, and its exception unless the message already says it."""
+    try:
+        message = one_line(record.getMessage())
+    except Exception:  # noqa: BLE001 - a record whose arguments do not fit its message
+        message = one_line(record.msg)
+    exception = record.exc_info[1] if record.exc_info else None
+    if exception is not None and str(exception) not in message:
+        message = one_line(f"{message}: {exception!r}")
+    return message
+
+
+class FirstErrorHandler(logging.Handler):
+    """Counts the crawl's ERROR (and CRITICAL) records and remembers the first one's message, for the summary."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(level=logging.ERROR)
         self.crawler = crawler
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name not in WATCHED_LOGGERS or str(record.msg).startswith(SIGNALLED):
-            return
         spider = getattr(record, "spider", None)
         if spider is not None and spider is not self.crawler.spider:
-            return  # another crawl in the same process (`scrapy crawlall`)
-        error = f": {record.exc_info[1]!r}" if record.exc_info and record.exc_info[1] else ""
-        if record.msg and str(record.msg).startswith("Error while reading start"):
-            error = ""  # the message already names the exception (and carries a traceback)
-        if record.msg in (DOWNLOADERRORMSG_SHORT, DOWNLOADERRORMSG_LONG) and isinstance(record.args, dict):
-            request = record.args.get("request")
-            message = f"request failed with nobody to handle it: {getattr(request, 'url', request)}"
-            fail_crawl(self.crawler, "llmbench/unhandled_request_failures",
-                       one_line(f"{message}: {record.args.get('errmsg') or ''}{error}"))
-            return
-        fail_crawl(self.crawler, "llmbench/swallowed_errors", one_line(f"{record.getMessage()}{error}"))
+            return  # another crawl in the same process
+        stats = self.crawler.stats
+        stats.inc_value(ERRORS_LOGGED_STAT)
+        if stats.get_value(FIRST_ERROR_STAT) is None:
+            stats.set_value(FIRST_ERROR_STAT, record_line(record))
 
 
 class LoudFailures:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.handler = FailureLogHandler(crawler)
-        logging.getLogger("scrapy").addHandler(self.handler)
+        self.handler = FirstErrorHandler(crawler)
+        logging.getLogger().addHandler(self.handler)
         crawler.signals.connect(self.spider_error, signal=signals.spider_error)
         crawler.signals.connect(self.item_error, signal=signals.item_error)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
@@ -87,7 +90,7 @@ class LoudFailures:
                             f"{failure.value!r}; from {url}"))
 
     def engine_stopped(self) -> None:
-        logging.getLogger("scrapy").removeHandler(self.handler)
+        logging.getLogger().removeHandler(self.handler)
 
 
 class UnhandledHttpErrors:

@@ -35,7 +35,6 @@ from twisted.internet.task import LoopingCall
 
 from llmbench.failures import close_crawl, fail_crawl
 from llmbench.items import columns_of, row_of, schema_of
-from llmbench.lean_pyarrow import pyarrow_without_pandas
 from llmbench.storage import crawl_date, data_dir_problem, partition_dir, remove_stray_parts, write_atomically
 
 logger = logging.getLogger(__name__)
@@ -75,7 +74,6 @@ class ParquetWriterPipeline:
         if stray:
             logger.info("removed %d temporary parts a killed crawl left under %s", len(stray), self.data_dir)
             self.crawler.stats.set_value("parquet/stray_parts_removed", len(stray))
-        pyarrow_without_pandas()  # a crawl hands pyarrow plain Python objects: no pandas import
         self.timer = create_looping_call(self.flush_due)
         self.timer.start(max(0.5, self.batch_seconds / 4), now=False)
 

@@ -77,3 +77,14 @@ def test_a_browser_that_does_not_start_is_not_hidden_by_the_fallback(replica, ru
     assert result.returncode == 1, result.output[-3000:]
     assert "Chromium did not start" in result.output and "'leaderboard/browser_failed': 1" in result.output
     assert "dataset instead" not in result.output and not list(result.data_dir.rglob("*.parquet"))
+
+
+def test_a_runtime_question_that_keeps_failing_is_only_a_warning_when_the_page_still_works(make_replica, run_crawl):
+    """Retries running out on a request whose errback has a fallback are no failure: Scrapy's give-up
+    record is a WARNING (RETRY_GIVE_UP_LOG_LEVEL), as any ERROR fails the crawl."""
+    chromium_or_skip()
+    replica = make_replica(faults=FaultConfig(error_rate=1.0, path=f"^{RUNTIME}$"))
+    result = run_crawl(replica, "leaderboard", {"models": SOME})
+    assert result.returncode == 0, result.output[-3000:]
+    assert "WARNING: Gave up retrying" in result.output and "could not ask the Space's runtime" in result.output
+    assert sources(result) == {"json"}

@@ -1,5 +1,8 @@
-"""Start-up stays lean: a crawl imports no pandas nor Playwright, Scrapy's command discovery
-imports nothing heavy, and start-up objects are kept out of the crawl's garbage collections (issue 15.5)."""
+"""Start-up stays lean: a crawl imports no disabled component, Scrapy's command discovery imports nothing
+heavy, and start-up objects are kept out of the crawl's garbage collections (issue 15.5).
+
+pandas is not on the list: pyarrow imports it the first time it converts Python objects (to recognise
+pandas objects), and only its private state could say otherwise."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from tests.conftest import ROOT, crawl_env
 # many objects were frozen out of the cyclic GC, and whether the spider (built by the crawl) was among them
 PROBE = """
 import atexit, gc, json, sys
-HEAVY = ("pandas", "playwright")  # not aiohttp/tldextract: Scrapy imports components mapped to None (settings.py)
+HEAVY = ("playwright",)  # aiohttp/tldextract/requests: Scrapy imports components even mapped to None
 def report():
     spider = sys.modules["llmbench.spiders.hub"].HubSpider
     print(json.dumps({"imported": [m for m in HEAVY if m in sys.modules], "frozen": gc.get_freeze_count(),
@@ -25,7 +28,7 @@ execute()
 """
 
 
-def test_a_hub_crawl_imports_nothing_disabled_nor_pandas_and_freezes_only_startup_objects(replica, tmp_path):
+def test_a_hub_crawl_imports_nothing_disabled_and_freezes_only_startup_objects(replica, tmp_path):
     proc = subprocess.run([sys.executable, "-c", PROBE, "crawl", "hub", "-a", "limit=3"], cwd=ROOT,
                           env=crawl_env(replica, tmp_path / "data"), capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -55,32 +58,3 @@ def test_llmbench_commands_import_nothing_heavy():
     heavy = {"pyarrow", "numpy", "huggingface_hub", "llmbench.leaderboard_compare", "llmbench.storage"}
     assert [m for m in imported if m.split(".")[0] in heavy or m in heavy] == []
 
-
-WRITE_ROWS = """
-import sys
-from datetime import UTC, datetime
-from llmbench.lean_pyarrow import pyarrow_without_pandas
-if sys.argv[2] == "lean":
-    pyarrow_without_pandas()
-import pyarrow as pa, pyarrow.parquet as pq
-from llmbench.items import HubModelItem, schema_of
-when = datetime(2026, 1, 2, tzinfo=UTC)
-common = {"author": "org", "crawled_at": when, "endpoint": "e"}
-rows = [{"model_id": "org/a", "params": 7, "languages": ["en", "fr"], **common},
-        {"model_id": "org/b", "params": None, "languages": None, **common}]
-pq.write_table(pa.Table.from_pylist(rows, schema=schema_of(HubModelItem)), sys.argv[1])
-print("pandas" in sys.modules)
-"""
-
-
-def test_tables_built_without_pandas_are_the_same(tmp_path):
-    import pyarrow.parquet as pq
-
-    used_pandas = {}
-    for mode in ("lean", "usual"):
-        proc = subprocess.run([sys.executable, "-c", WRITE_ROWS, str(tmp_path / mode), mode], cwd=ROOT,
-                              capture_output=True, text=True, timeout=60)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        used_pandas[mode] = proc.stdout.strip() == "True"
-    assert used_pandas == {"lean": False, "usual": True}
-    assert pq.read_table(tmp_path / "lean").equals(pq.read_table(tmp_path / "usual"))

@@ -11,13 +11,14 @@ from llmbench.items import HubModelItem, LeaderboardItem
 from llmbench.parsing.eval_results import parse_eval_results
 from llmbench.parsing.sizes import size_from_config, size_from_name, size_from_page_text, size_from_readme
 from llmbench.pipelines.quality import QualityPipeline
+from tests.inprocess import spider_of
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
 
 def crawler_with(settings=None):
     crawler = get_crawler(Spider, settings or {})
-    crawler.spider = crawler._create_spider("t")
+    spider_of(crawler, "t")
     return crawler
 
 

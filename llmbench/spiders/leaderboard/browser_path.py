@@ -137,7 +137,7 @@ class BrowserPath:
             await self.close_browser(frame.page)
             return capture.data_url.result(), []
         if rendered.done() and not rendered.cancelled() and rendered.exception():
-            self.logger.error("no leaderboard rows rendered at %s within %.0f s", frame.url, timeout)
+            self.logger.warning("no leaderboard rows rendered at %s within %.0f s", frame.url, timeout)
         if capture.routed:
             self.logger.warning("the app at %s made no %s request; reading the rendered table", frame.url, DATA_SUFFIX)
         items = await DomReader(self.settings, self.crawler.stats).read(frame, self.spider.wanted_names())

@@ -48,8 +48,8 @@ class DataDownload:
     def data_failed(self, failure: Any):
         url = failure.request.url
         self.crawler.stats.inc_value("leaderboard/data_request_failed")
-        self.logger.error("the board's data request %s failed (%s); reading the rendered table instead",
-                          url, failure.getErrorMessage())
+        self.logger.warning("the board's data request %s failed (%s); reading the rendered table instead",
+                            url, failure.getErrorMessage())
         yield self.spider.browser.board_request(route_data=False)
 
     def rows_from_body(self, body: bytes, url: str) -> list[Any]:
@@ -58,7 +58,7 @@ class DataDownload:
             payload = json.loads(body)
         except Exception as exc:  # noqa: BLE001 - a failed read or bad JSON: counted, the DOM path follows
             self.crawler.stats.inc_value("leaderboard/bad_data_response")
-            self.logger.error("data response at %s unreadable: %r", url, exc)
+            self.logger.warning("data response at %s unreadable: %r", url, exc)
             return []
         if not isinstance(payload, list):
             fail_crawl(self.crawler, "leaderboard/unexpected_shape", f"data response at {url} is not a list")

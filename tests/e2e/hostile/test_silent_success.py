@@ -90,8 +90,16 @@ def test_pipeline_exception_costs_that_item_only(replica, tmp_path):
 def test_pipeline_close_failure(replica, tmp_path):
     settings = WITH_RAISING_PIPELINE | {"HOSTILE_CLOSE_RAISES": "1"}
     result, data = hostile(replica, tmp_path, "hostile_items", settings)
-    assert result.returncode == 1 and "Scraper close failure: OSError('disk gone while closing')" in result.output
-    assert written(data) == [GOOD]  # the writer still flushed
+    assert_failed_naming(result, data, "hostile_items", "Scraper close failure: OSError('disk gone while closing')")
+    assert sorted(written(data)) == sorted([GOOD, BAD])  # the writer still flushed
+
+
+def test_an_error_scrapy_logged_fails_the_crawl_from_stats_alone(replica, tmp_path):
+    """Without LoudFailures, Scrapy's own count of ERROR records (log_count/ERROR) still fails the crawl."""
+    settings = WITH_RAISING_PIPELINE | {"HOSTILE_CLOSE_RAISES": "1", "EXTENSIONS": json.dumps(
+        EXTENSIONS | {"llmbench.extensions.loud_failures.LoudFailures": None})}
+    result, data = hostile(replica, tmp_path, "hostile_items", settings)
+    assert_failed_naming(result, data, "hostile_items", "1 error logged")
 
 
 def test_extension_exception(replica, tmp_path):

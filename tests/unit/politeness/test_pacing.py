@@ -28,7 +28,7 @@ def anonymous(monkeypatch, tmp_path):
 
 def crawler_with(**settings):
     crawler = get_crawler(Spider, PROJECT | {"HUB_ENDPOINT": HUB} | settings)
-    crawler.spider = crawler._create_spider("t")
+    crawler.spider = Spider.from_crawler(crawler, "t")
     return crawler
 
 

@@ -10,7 +10,7 @@ from scrapy import signals
 
 from llmbench.extensions.run_record import RUNS_DIR, RunRecord
 from llmbench.failures import FAILED_STAT
-from tests.inprocess import project_crawler
+from tests.inprocess import project_crawler, spider_of
 
 TOKEN = "hf_recordTESTtoken0123456789abcdef"
 
@@ -20,9 +20,11 @@ def crawl(tmp_path, monkeypatch):
     """(crawler, extension) for a spider `t` whose data dir is tmp_path/data; the token is set."""
     monkeypatch.setenv("HF_TOKEN", TOKEN)
     crawler = project_crawler(DATA_DIR=str(tmp_path / "data"), EXTENSIONS={}, MEMUSAGE_ENABLED=False)
-    crawler.spider = crawler._create_spider("t")
+    spider_of(crawler, "t")
     extension = RunRecord.from_crawler(crawler)  # kept: signals hold their receivers weakly
-    crawler.signals.send_catch_log(signals.spider_opened, spider=crawler.spider)
+    # the extension alone: Scrapy's own spider_opened receivers need an engine and a running loop, and
+    # their errors, logged, would fail the crawl
+    extension.spider_opened(crawler.spider)
     return crawler, extension
 
 

@@ -12,12 +12,12 @@ from scrapy.exceptions import NotConfigured
 from llmbench.extensions.progress import Progress, eta_text
 from llmbench.extensions.summary import CrawlSummary
 from llmbench.failures import FAILED_STAT
-from tests.inprocess import project_crawler
+from tests.inprocess import project_crawler, spider_of
 
 
 def test_the_summary_goes_into_stats_and_one_log_line(caplog):
     crawler = project_crawler(EXTENSIONS={})
-    crawler.spider = crawler._create_spider("t")
+    spider_of(crawler, "t")
     extension = CrawlSummary.from_crawler(crawler)  # kept: signals hold their receivers weakly
     for key, value in {"downloader/response_count": 7, "item_scraped_count": 5, "ratelimit/429": 2,
                        "ratelimit/wait_seconds": 3.14159, "parquet/hub_models/items": 4,

@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 from llmbench.failures import FAILED_STAT
 from llmbench.items import ModelSizeItem
 from llmbench.spiders.model_pages import ModelPagesSpider
-from tests.inprocess import HUB, answer, collect, make_spider
+from tests.inprocess import HUB, answer, collect, make_spider, unstarted_engine
 
 SAMPLES = Path(__file__).resolve().parents[3] / "fixtures" / "hub-samples"
 GGUF_PROPS = json.loads((SAMPLES / "page_TheBloke_Mistral-7B-v0.1-GGUF_ModelHeader_props.json").read_text())
@@ -60,7 +60,7 @@ def spider_for(tmp_path):
     def build(*models: str) -> ModelPagesSpider:
         spider = make_spider(ModelPagesSpider, {"DATA_DIR": str(tmp_path / "data"), "JOBDIR": None},
                              models=",".join(models))
-        spider.crawler.engine = spider.crawler._create_engine()  # not started
+        unstarted_engine(spider.crawler)
         return spider
     return build
 
