@@ -168,7 +168,7 @@ EXTENSIONS = {
     "llmbench.extensions.run_record.RunRecord": 900,
 }
 # 55: above HttpErrorMiddleware (50), whose exception handler would swallow an unhandled error status first.
-SPIDER_MIDDLEWARES = {"llmbench.extensions.loud_failures.UnhandledHttpErrors": 55}
+SPIDER_MIDDLEWARES = {"llmbench.spidermiddlewares.unhandled_http_errors.UnhandledHttpErrors": 55}
 PROGRESS_INTERVAL = 10.0  # seconds between progress lines (only on a terminal)
 
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]

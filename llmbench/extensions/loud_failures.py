@@ -7,8 +7,8 @@ whatever LOG_LEVEL says), an llmbench failure stat, or an unexpected finish reas
 This extension only adds what names the failure in the final line:
 - `spider_error` (a callback, errback or the start requests raised) and `item_error` (a pipeline
   raised): signals, turned into `fail_crawl(...)` with the URL;
-- an HTTP error response no callback accepts and no errback handles (`UnhandledHttpErrors`, a spider
-  middleware ahead of Scrapy's HttpErrorMiddleware, which would only log it at INFO);
+- an HTTP error response no callback accepts and no errback handles (a spider middleware ahead of
+  Scrapy's HttpErrorMiddleware, which would only log it at INFO: llmbench/spidermiddlewares/);
 - any other ERROR record (a request that failed with no errback, a pipeline's `close_spider`, an
   extension's signal handler): its message, remembered as the first error (`llmbench/first_error`)
   by a log handler that reads no wording, only the level.
@@ -23,7 +23,6 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from llmbench.failures import ERRORS_LOGGED_STAT, FIRST_ERROR_STAT, fail_crawl
@@ -92,19 +91,3 @@ class LoudFailures:
     def engine_stopped(self) -> None:
         logging.getLogger().removeHandler(self.handler)
 
-
-class UnhandledHttpErrors:
-    """Spider middleware (order above HttpErrorMiddleware's 50): an error status nobody handled fails the crawl."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> UnhandledHttpErrors:
-        return cls(crawler)
-
-    def process_spider_exception(self, response: Response, exception: Exception) -> None:
-        if isinstance(exception, HttpError):
-            fail_crawl(self.crawler, "llmbench/unhandled_http_errors",
-                       f"HTTP {response.status} from {response.url} and nobody to handle it")
-        return None

@@ -9,8 +9,9 @@ from scrapy import Request, Spider, signals
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from llmbench.extensions.loud_failures import LoudFailures, UnhandledHttpErrors
+from llmbench.extensions.loud_failures import LoudFailures
 from llmbench.failures import FAILED_STAT, FIRST_ERROR_STAT, crawl_failed
+from llmbench.spidermiddlewares.unhandled_http_errors import UnhandledHttpErrors
 from tests.inprocess import HUB, answer, project_crawler, spider_of
 
 
