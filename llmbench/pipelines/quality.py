@@ -11,7 +11,7 @@ hold) are stored as null and counted in `quality/<dataset>/non_finite/<field>` a
 reaches a statistic. A required field is never blanked (its parser rejects the entry; here it is counted
 as invalid).
 
-The counts are kept in a plain dict and added to the stats every STATS_EVERY items and when the spider
+The counts are kept in a plain dict and added to the stats every STATS_EVERY rows (checked per item) and when the spider
 closes (before the summary and run record read them): a stats call per field per item cost more than
 the checks themselves.
 """
@@ -30,6 +30,7 @@ import pyarrow as pa
 from scrapy.crawler import Crawler
 
 from llmbench.items import field_types
+from llmbench.pipelines.rows import row_lists
 
 logger = logging.getLogger(__name__)
 
@@ -102,21 +103,26 @@ class QualityPipeline:
         return self.checks[item_class]
 
     def process_item(self, item: Any) -> Any:
-        if not is_dataclass(item):
-            return item
-        counts = self.counts
-        values = vars(item)
-        checks = self.checks.get(type(item)) or self._checks_for(type(item))
-        for position, (name, problem, missing, invalid) in enumerate(checks):
-            value = values[name]
-            if value is None:
-                counts[missing] += 1
-            elif problem(value):
-                self._problem(item, position, name, value, invalid)
-        self.unreported += 1
+        for rows in row_lists(item):
+            if rows and is_dataclass(rows[0]):
+                self.check(rows)
         if self.unreported >= STATS_EVERY:
             self.report()
         return item
+
+    def check(self, rows: list[Any]) -> None:
+        """Count the missing and invalid fields of rows of one class (numbers no column can hold: nulled)."""
+        counts = self.counts
+        checks = self.checks.get(type(rows[0])) or self._checks_for(type(rows[0]))
+        for row in rows:
+            values = vars(row)
+            for position, (name, problem, missing, invalid) in enumerate(checks):
+                value = values[name]
+                if value is None:
+                    counts[missing] += 1
+                elif problem(value):
+                    self._problem(row, position, name, value, invalid)
+        self.unreported += len(rows)
 
     def _problem(self, item: Any, position: int, name: str, value: Any, invalid: str) -> None:
         """A value that does not fit: a number the column cannot hold is stored as null and counted under its
