@@ -1,4 +1,8 @@
-"""A `parquet` feed exporter, so `scrapy crawl hub -O models.parquet` works as Scrapy users expect.
+"""Feed exporters that write rows, so `scrapy crawl hub -O models.parquet` works as Scrapy users expect.
+
+The hub spider yields a page per item (items.HubModelsPage); these exporters, registered for their
+formats in FEED_EXPORTERS, write a page's rows one by one (models, then their eval results), so a feed
+gets one row per model as when each model was an item. Other items are written as themselves.
 
 A parquet file has one schema: the first item's class decides it. Items of another class (the hub
 crawl's eval results beside its models) are left out of that file, counted, and named in one warning
@@ -14,10 +18,17 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from scrapy.exporters import BaseItemExporter
+from scrapy.exporters import (
+    BaseItemExporter,
+    CsvItemExporter,
+    JsonItemExporter,
+    JsonLinesItemExporter,
+    XmlItemExporter,
+)
 
 from llmbench.items import schema_of
 from llmbench.pipelines.parquet_writer import to_row
+from llmbench.pipelines.rows import is_page, rows_of
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +47,10 @@ class ParquetItemExporter(BaseItemExporter):
         self.left_out: Counter[str] = Counter()
 
     def export_item(self, item: Any) -> None:
+        for row in rows_of(item):
+            self.export_row(row)
+
+    def export_row(self, item: Any) -> None:
         if self.schema is None:
             self.item_class = type(item)
             self.schema = schema_of(self.item_class)
@@ -64,3 +79,30 @@ class ParquetItemExporter(BaseItemExporter):
             logger.warning("the parquet feed holds %s rows only (one schema per file); left out of it: %s. To write "
                            "them too, give each class its own file with FEEDS item_classes", self.item_class.__name__,
                            ", ".join(f"{count} {name}" for name, count in self.left_out.items()))
+
+
+class RowsExporter:
+    """A mixin before one of Scrapy's exporters: a page item is exported as its rows."""
+
+    def export_item(self, item: Any) -> Any:
+        if not is_page(item):
+            return super().export_item(item)  # type: ignore[misc]
+        for row in rows_of(item):
+            super().export_item(row)  # type: ignore[misc]
+        return None
+
+
+class JsonLinesRowsExporter(RowsExporter, JsonLinesItemExporter):
+    """`jsonlines`/`jsonl`: one line per row."""
+
+
+class JsonRowsExporter(RowsExporter, JsonItemExporter):
+    """`json`: one array element per row."""
+
+
+class CsvRowsExporter(RowsExporter, CsvItemExporter):
+    """`csv`: one line per row (the first row's fields are the header, as in Scrapy)."""
+
+
+class XmlRowsExporter(RowsExporter, XmlItemExporter):
+    """`xml`: one element per row."""

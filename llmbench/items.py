@@ -198,6 +198,25 @@ class BenchmarkLeaderboardItem:
     crawled_at: Any = column(TIMESTAMP, "When this row was fetched.", required=True)
 
 
+@dataclass
+class HubModelsPage:
+    """One page of the Hub's model listing as one item (`hub` spider): its HubModelItems and their
+    EvalResultItems. Scrapy's per-item path (signals, pipeline awaitables) costs more per item than
+    parsing a model, so the hub spider yields a page, and every pipeline and feed exporter of llmbench
+    works on its rows (llmbench/pipelines/rows.py): a bad row costs that row alone, `-O` writes rows."""
+
+    url: str
+    models: list[HubModelItem] = field(default_factory=list)
+    eval_results: list[EvalResultItem] = field(default_factory=list)
+
+    def row_lists(self) -> list[list[Any]]:
+        """The page's rows, one list per item class; pipelines filter these lists in place."""
+        return [self.models, self.eval_results]
+
+
+PAGE_CLASSES: tuple[type, ...] = (HubModelsPage,)
+
+
 ITEM_CLASSES: tuple[type, ...] = (HubModelItem, LeaderboardItem, ModelSizeItem, EvalResultItem, BenchmarkItem,
                                   BenchmarkLeaderboardItem)
 

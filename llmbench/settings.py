@@ -134,6 +134,8 @@ DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.cookies.CookiesMiddleware"]
 COOKIES_ENABLED = False
 
 # --- Items and output -------------------------------------------------------------------------------
+# Each pipeline handles single items and the hub spider's page items (a page's rows: one bad row costs
+# that row alone; llmbench/pipelines/rows.py).
 ITEM_PIPELINES = {
     # 100: first, drop items whose name is not a valid repo id before anything counts or stores them.
     "llmbench.pipelines.validate_name.ValidateNamePipeline": 100,
@@ -144,9 +146,18 @@ ITEM_PIPELINES = {
     # 900: last, write what survived every stage above.
     "llmbench.pipelines.parquet_writer.ParquetWriterPipeline": 900,
 }
-PARQUET_BATCH_ITEMS = 1000  # a parquet file is finalized every N items ...
+PARQUET_BATCH_ITEMS = 1000  # a parquet file is finalized every N rows ...
 PARQUET_BATCH_SECONDS = 30.0  # ... or every N seconds, so a crash loses at most one batch
-FEED_EXPORTERS = {"parquet": "llmbench.exporters.ParquetItemExporter"}
+# Row exporters: the hub spider yields a page per item, and these write its rows (one per model), as the
+# formats' own exporters would write one item per model (llmbench/exporters.py).
+FEED_EXPORTERS = {
+    "parquet": "llmbench.exporters.ParquetItemExporter",
+    "jsonlines": "llmbench.exporters.JsonLinesRowsExporter",
+    "jsonl": "llmbench.exporters.JsonLinesRowsExporter",
+    "json": "llmbench.exporters.JsonRowsExporter",
+    "csv": "llmbench.exporters.CsvRowsExporter",
+    "xml": "llmbench.exporters.XmlRowsExporter",
+}
 
 EXTENSIONS = {
     # Scrapy's extensions llmbench does not use (see the cookies middleware above).

@@ -128,7 +128,11 @@ def run_records(data_dir: Path) -> list[dict[str, Any]]:
         records.append({
             "file": path.name, "spider": record.get("spider"), "status": record.get("status"),
             "reason": record.get("reason"), "started": record.get("started"),
-            "items": stats.get("item_scraped_count"), "dropped": stats.get("item_dropped_count"),
+            # items as Scrapy counts them (the hub spider's are list pages); rows: what the crawl wrote
+            "items": stats.get("item_scraped_count"),
+            "rows": sum(v for k, v in stats.items() if isinstance(v, int) and str(k).startswith("parquet/")
+                        and str(k).endswith("/items")),
+            "dropped": stats.get("item_dropped_count"),
             "responses": stats.get("response_received_count"),
             "http_429": stats.get("downloader/response_status_count/429", 0),
             "errors": sum(v for k, v in stats.items() if isinstance(v, int) and any(

@@ -58,7 +58,7 @@ def quality_section(quality: dict[str, Any], links: Links) -> str:
         + table(r["examples"], [(c, c) for c in (r["examples"][0] if r["examples"] else {})], links, digits=3)
         + "</details>" for k, r in quality["rules"].items() if r["examples"])
     runs = quality.get("runs") or []
-    run_table = table(runs, [(c, c) for c in ("spider", "status", "reason", "items", "dropped", "responses",
+    run_table = table(runs, [(c, c) for c in ("spider", "status", "reason", "items", "rows", "dropped", "responses",
                                               "http_429", "errors", "file")]) if runs else \
         "<p>No run records (DATA_DIR/_runs/*.json) were found for this data.</p>"
     return section("quality", "Data quality, before the statistics",

@@ -26,6 +26,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from llmbench.failures import ERRORS_LOGGED_STAT, FIRST_ERROR_STAT, fail_crawl
+from llmbench.items import PAGE_CLASSES
 
 
 def one_line(value: object) -> str:
@@ -84,6 +85,8 @@ class LoudFailures:
     def item_error(self, item: Any, response: Response | None, spider: Any, failure: Failure) -> None:
         url = getattr(response, "url", None) or "start requests"
         name = getattr(item, "model_id", None)  # which model, before a long URL is cut at 300 characters
+        if isinstance(item, PAGE_CLASSES):  # a page item: all its rows are lost
+            name = f"of {sum(map(len, item.row_lists()))} rows"
         fail_crawl(self.crawler, "llmbench/item_errors",
                    one_line(f"{type(item).__name__}{f' {name}' if name else ''} lost in a pipeline: "
                             f"{failure.value!r}; from {url}"))

@@ -56,7 +56,8 @@ class Progress:
 
     def report(self, spider: Any) -> None:
         stats = self.crawler.stats
-        items = stats.get_value("item_scraped_count", 0)
+        # a spider whose items are pages names the stat counting its rows (the hub spider: hub/models_seen)
+        items = stats.get_value(getattr(spider, "progress_stat", None) or "item_scraped_count", 0)
         line = (f"[{spider.name}] {stats.get_value('downloader/response_count', 0):,} responses, {items:,} items, "
                 f"{stats.get_value('ratelimit/429', 0)} x 429")
         line += eta_text(items, getattr(spider, "progress_total", None), time.monotonic() - self.started)

@@ -1,4 +1,5 @@
-"""Drop repeated items (same key fields); on a resumed crawl, rows already on disk count as seen.
+"""Drop repeated items or page rows (same key fields, within a page and across items); on a resumed
+crawl, rows already on disk count as seen.
 
 Dataclass items are keyed by reading their attributes (an `operator.attrgetter` built once per class),
 not through a per-item ItemAdapter; other kinds of item still go through ItemAdapter.
@@ -14,8 +15,8 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
+from llmbench.pipelines.rows import drop_rows, row_lists
 from llmbench.storage import crawl_date, partition_keys
 
 logger = logging.getLogger(__name__)
@@ -60,13 +61,29 @@ class DedupPipeline:
         return self.key_readers[item_class]
 
     def process_item(self, item: Any) -> Any:
-        read_key = self._key_reader(type(item))
-        if read_key is None:
-            return item
-        key = read_key(item)
-        seen = self.seen.get(type(item)) or self._seen_for(type(item))
-        if key in seen:
-            self.crawler.stats.inc_value(f"dedup/{type(item).dataset}/duplicates")
-            raise DropItem(f"duplicate {type(item).dataset} row {key}")
-        seen.add(key)
+        for rows in row_lists(item):
+            if rows:
+                drop_rows(self.crawler, item, rows, self.repeated(rows))
         return item
+
+    def repeated(self, rows: list[Any]) -> list[tuple[Any, str]]:
+        """(row, reason) for each row of one class whose key was seen before (in this list too); counted."""
+        item_class = type(rows[0])
+        read_key = self._key_reader(item_class)
+        if read_key is None:
+            return []
+        seen = self.seen.get(item_class) or self._seen_for(item_class)
+        keys = list(map(read_key, rows))
+        fresh = set(keys)
+        if len(fresh) == len(keys) and seen.isdisjoint(fresh):  # the common case: every key new, C loops only
+            seen.update(fresh)
+            return []
+        repeated = []
+        for row, key in zip(rows, keys, strict=True):
+            if key in seen:
+                repeated.append((row, f"duplicate {item_class.dataset} row {key}"))
+            else:
+                seen.add(key)
+        if repeated:
+            self.crawler.stats.inc_value(f"dedup/{item_class.dataset}/duplicates", len(repeated))
+        return repeated

@@ -1,8 +1,9 @@
-"""Write items to DATA_DIR/<dataset>/crawl_date=YYYY-MM-DD/ as parquet, one finished file per batch.
+"""Write items (a page item: its rows) to DATA_DIR/<dataset>/crawl_date=YYYY-MM-DD/ as parquet, one file per batch.
 
-A batch is finalized every PARQUET_BATCH_ITEMS items or PARQUET_BATCH_SECONDS seconds, whichever comes
-first, as its own atomically renamed file: a crash or `kill -9` loses at most the unflushed batch, and
-every file on disk is complete. Schemas are explicit (items.schema_of), never inferred.
+A batch is finalized once it holds PARQUET_BATCH_ITEMS rows (a page's rows go in together) or is
+PARQUET_BATCH_SECONDS old, whichever comes first, as its own atomically renamed file: a crash or
+`kill -9` loses at most the unflushed batch, and every file on disk is complete.
+Schemas are explicit (items.schema_of), never inferred.
 
 The buffer is emptied only after its file is on disk. A row the schema cannot hold (a string where a
 number belongs) costs that row alone: it is counted (`parquet/<dataset>/bad_rows`), the first one is
@@ -35,6 +36,7 @@ from twisted.internet.task import LoopingCall
 
 from llmbench.failures import close_crawl, fail_crawl
 from llmbench.items import columns_of, row_of, schema_of
+from llmbench.pipelines.rows import row_lists
 from llmbench.storage import crawl_date, data_dir_problem, partition_dir, remove_stray_parts, write_atomically
 
 logger = logging.getLogger(__name__)
@@ -85,17 +87,22 @@ class ParquetWriterPipeline:
             self.flush(item_class)
 
     def process_item(self, item: Any) -> Any:
-        item_class = type(item)
+        for rows in row_lists(item):
+            if rows:
+                self.buffer(type(rows[0]), rows)
+        return item
+
+    def buffer(self, item_class: type, rows: list[Any]) -> None:
+        """Add rows of one class to its buffer; a full buffer is written."""
         if self.write_failed:  # in flight when the crawl was stopped: counted, not buffered
-            self.crawler.stats.inc_value(f"parquet/{item_class.dataset}/unwritten")
-            return item
+            self.crawler.stats.inc_value(f"parquet/{item_class.dataset}/unwritten", len(rows))
+            return
         buffer = self.buffers.setdefault(item_class, [])
         if not buffer:
             self.first_buffered[item_class] = time.monotonic()
-        buffer.append(item)
+        buffer.extend(rows)
         if len(buffer) >= self.batch_items:
             self.flush(item_class)
-        return item
 
     def flush_due(self) -> None:
         now = time.monotonic()

@@ -1,4 +1,5 @@
-"""Drop items whose model name is not a valid Hub repo id; the reason goes to stats and one log line.
+"""Drop items (or a page's rows) whose model name is not a valid Hub repo id; the reason goes to stats and
+one log line.
 
 Whether an item class has a `model_id` field is worked out once per class; dataclass items are then
 read as plain attributes, not through a per-item ItemAdapter (which rebuilds the field list each time).
@@ -12,8 +13,8 @@ from typing import Any
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
+from llmbench.pipelines.rows import drop_rows, row_lists
 from llmbench.repo_ids import repo_id_problem
 
 logger = logging.getLogger(__name__)
@@ -38,24 +39,33 @@ class ValidateNamePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        item_class = type(item)
+        for rows in row_lists(item):
+            if rows:
+                drop_rows(self.crawler, item, rows, self.invalid(rows))
+        return item
+
+    def invalid(self, rows: list[Any]) -> list[tuple[Any, str]]:
+        """(row, reason) for each row of one class whose model name is not a valid repo id; counted, logged."""
+        item_class = type(rows[0])
         named = self.named.get(item_class, ...)
         if named is ...:
             named = self.named[item_class] = has_name_field(item_class)
-        if named is None:
-            adapter = ItemAdapter(item)
-            if NAME_FIELD not in adapter.field_names():
-                return item
-            value = adapter.get(NAME_FIELD)
-        elif named:
-            value = getattr(item, NAME_FIELD)
-        else:
-            return item
-        problem = repo_id_problem(value)
-        if problem is None:
-            return item
-        self.crawler.stats.inc_value(f"validate/dropped/{problem}")
-        self.crawler.stats.inc_value("validate/dropped")
-        logger.warning("dropped %s: model name %r is not a valid repo id (%s)",
-                       type(item).__name__, value, problem)
-        raise DropItem(f"invalid model name {value!r}: {problem}")
+        if named is False:
+            return []
+        invalid = []
+        for row in rows:
+            if named is None:
+                adapter = ItemAdapter(row)
+                if NAME_FIELD not in adapter.field_names():
+                    continue
+                value = adapter.get(NAME_FIELD)
+            else:
+                value = getattr(row, NAME_FIELD)
+            problem = repo_id_problem(value)
+            if problem is None:
+                continue
+            self.crawler.stats.inc_value(f"validate/dropped/{problem}")
+            self.crawler.stats.inc_value("validate/dropped")
+            logger.warning("dropped %s: model name %r is not a valid repo id (%s)", type(row).__name__, value, problem)
+            invalid.append((row, f"invalid model name {value!r}: {problem}"))
+        return invalid

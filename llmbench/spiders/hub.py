@@ -5,7 +5,10 @@
     scrapy crawl hub -a search=llama -a author=meta-llama -a sort=likes
 
 Each list request asks with `expand` for every field the item needs (sizes included), so there is
-never a request per model. With `-s JOBDIR=...` a crawl stopped cleanly (Ctrl-C) continues from
+never a request per model. Each list page is one item, a HubModelsPage holding its models and their
+eval results: llmbench's pipelines and feed exporters work on its rows (`-O models.parquet` still has one
+row per model), and Scrapy's item counts (`item_scraped_count`, CLOSESPIDER_ITEMCOUNT) count pages;
+`-a limit=N` counts models, exactly. With `-s JOBDIR=...` a crawl stopped cleanly (Ctrl-C) continues from
 Scrapy's saved queue, `spider.state` keeping the models counted and the next page; after a crash it
 reads the listing again from the first page and the dedup pipeline skips the rows already written
 (docs/resume.md).
@@ -25,6 +28,7 @@ from scrapy.settings import BaseSettings
 from llmbench.download_bounds import LARGE_ANSWER, already_reported
 from llmbench.failures import fail_crawl
 from llmbench.hub_endpoint import SORTS
+from llmbench.items import HubModelsPage
 from llmbench.pagination import LinkPagination, PaginationError
 from llmbench.parsing.eval_results import InvalidResultsReporter, parse_eval_results
 from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api
@@ -58,7 +62,9 @@ class HubSpider(BaseSpider):
         query = {"pipeline_tag": arguments.get("pipeline_tag", "text-generation") or None,
                  "sort": choice(arguments, "sort", SORTS, "downloads"),
                  "search": arguments.get("search"), "author": arguments.get("author")}
-        return {"page_size": page_size, "limit": limit, "query": query, "progress_total": limit}
+        # progress: models (stat hub/models_seen) against the limit, not items (pages)
+        return {"page_size": page_size, "limit": limit, "query": query, "progress_total": limit,
+                "progress_stat": "hub/models_seen"}
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> HubSpider:
@@ -117,7 +123,7 @@ class HubSpider(BaseSpider):
             raise CloseSpider("unexpected_shape")
         crawled_at = datetime.now(UTC)
         endpoint = self.settings.get("HUB_ENDPOINT")
-        bad, items = 0, []
+        bad, models, results_items = 0, [], []
         for entry in entries:
             if self.limit is not None and self.models_seen >= self.limit:
                 break
@@ -130,11 +136,11 @@ class HubSpider(BaseSpider):
                 self.entry_invalid(exc, response.url)
                 continue
             self.models_seen += 1
-            items.append(item)
+            models.append(item)
             if results is not None:
                 parsed = parse_eval_results(item.model_id, results, crawled_at=crawled_at)
                 self.invalid_results.report(item.model_id, parsed.invalid)
-                items.extend(parsed.items)
+                results_items.extend(parsed.items)
         if entries and bad == len(entries):
             fail_crawl(self.crawler, "hub/unexpected_shape", f"no usable model entry on {response.url}")
             raise CloseSpider("unexpected_shape")
@@ -148,7 +154,8 @@ class HubSpider(BaseSpider):
             yield self.page_request(url)
         elif self.models_seen == 0:
             self.logger.warning("the Hub listed no model for %s", self.query)
-        yield from items
+        if models:  # the page is the item: its rows go through every pipeline and feed together
+            yield HubModelsPage(response.url, models, results_items)
 
     def next_page(self, response: Response) -> str | None:
         """The Link header's next page; a page off the Hub or already read ends the listing and fails the crawl."""

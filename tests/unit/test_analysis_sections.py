@@ -121,11 +121,13 @@ def test_run_records_are_read_tolerantly(tmp_path):
     runs = tmp_path / "_runs"
     runs.mkdir()
     (runs / "hub-1.json").write_text(json.dumps({"spider": "hub", "status": "finished", "stats": {
-        "item_scraped_count": 3300, "downloader/response_status_count/429": 2, "spider_exceptions/KeyError": 1}}))
+        "item_scraped_count": 7, "parquet/hub_models/items": 3300, "parquet/eval_results/items": 40,
+        "downloader/response_status_count/429": 2, "spider_exceptions/KeyError": 1}}))
     (runs / "leaderboard-2.json").write_text("{not json")
     (runs / "model_pages-3.json").write_text(json.dumps({"spider": "model_pages", "stats": "odd"}))
     records = quality.run_records(tmp_path)
-    assert records[0]["items"] == 3300 and records[0]["http_429"] == 2 and records[0]["errors"] == 1
+    assert records[0]["items"] == 7 and records[0]["rows"] == 3340  # hub items are pages; rows were written
+    assert records[0]["http_429"] == 2 and records[0]["errors"] == 1
     assert records[1]["status"].startswith("unreadable") and records[2]["items"] is None
     assert quality.run_records(tmp_path / "absent") == []
 

@@ -53,6 +53,19 @@ def test_a_progress_line_counts_and_estimates(capsys):
     assert line.startswith("[t] 1,234 responses, 250 items, 3 x 429 25% of 1,000, ETA 0m30s")
 
 
+def test_progress_counts_the_rows_of_a_spider_whose_items_are_pages(capsys):
+    crawler = project_crawler(PROGRESS_INTERVAL=1.0)
+    spider = Spider("hub")
+    spider.progress_total, spider.progress_stat = 1000, "hub/models_seen"  # as the hub spider sets them
+    progress = Progress(crawler)
+    progress.started -= 10
+    crawler.stats.set_value("item_scraped_count", 1)  # one page ...
+    crawler.stats.set_value("hub/models_seen", 500)  # ... of 500 models
+    progress.report(spider)
+    line = capsys.readouterr().out
+    assert "500 items" in line and "50% of 1,000" in line
+
+
 def test_eta_text():
     assert eta_text(50, 100, 10.0) == " 50% of 100, ETA 0m10s"
     assert eta_text(100, 60_000, 60.0) == " 0% of 60,000, ETA 599m00s"

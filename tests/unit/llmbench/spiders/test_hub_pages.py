@@ -1,5 +1,6 @@
-"""The hub spider's list pages, in process: one item per model, a bad entry costs that entry alone, a page
-in a changed shape fails the crawl, and with a JOBDIR each page leaves its cursor in `spider.state`
+"""The hub spider's list pages, in process: one page item per list page holding its models, a bad entry
+costs that entry alone, a page in a changed shape fails the crawl, and with a JOBDIR each page leaves its
+cursor in `spider.state`
 (Scrapy's SpiderState saves it on a clean stop; docs/resume.md)."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from scrapy import Request
 from scrapy.exceptions import CloseSpider
 
 from llmbench.failures import FAILED_STAT
-from llmbench.items import HubModelItem
+from llmbench.items import HubModelItem, HubModelsPage
 from llmbench.spiders.hub import HubSpider
 from tests.inprocess import HUB, answer, make_spider
 
@@ -25,7 +26,10 @@ def list_page(spider: HubSpider, n: int, ids: list[str], last: bool = False) -> 
 
 
 def models(output: list) -> list[str]:
-    return [x.model_id for x in output if isinstance(x, HubModelItem)]
+    pages = [x for x in output if isinstance(x, HubModelsPage)]
+    assert len(pages) <= 1, "one item per list page"
+    assert all(isinstance(m, HubModelItem) for page in pages for m in page.models)
+    return [m.model_id for page in pages for m in page.models]
 
 
 @pytest.fixture
@@ -33,10 +37,11 @@ def spider(tmp_path) -> HubSpider:
     return make_spider(HubSpider, {"DATA_DIR": str(tmp_path / "data")}, limit="all", page_size="2")
 
 
-def test_one_item_per_model_after_the_next_page_request(spider):
+def test_one_page_item_after_the_next_page_request(spider):
     output = list_page(spider, 1, ["org/a", "org/b"])
     assert isinstance(output[0], Request) and output[0].url == page_url(2), "the next page downloads meanwhile"
-    assert models(output) == ["org/a", "org/b"] and len(output) == 3
+    assert models(output) == ["org/a", "org/b"] and len(output) == 2
+    assert output[1].url == page_url(1) and output[1].eval_results == []
 
 
 def test_each_page_leaves_its_cursor_in_spider_state(spider):
