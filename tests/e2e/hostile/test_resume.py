@@ -212,9 +212,9 @@ def test_hard_kill_resume_keeps_what_llmbench_did_not_write(make_replica, tmp_pa
     data, jobdir = tmp_path / "data", tmp_path / "job"
     env = env_for(replica.hub_url, data, token=None)
     for attempt in range(2):  # two crashes: the second stale state must not land on the first
-        kill_9(hub_command(jobdir), env, lambda n=attempt: parts(data) > n)
+        kill_9(hub_command(jobdir, limit="600"), env, lambda n=attempt: parts(data) > n)
         (jobdir / "notes.txt").write_text("mine\n")
-    assert run(hub_command(jobdir), env).returncode == 0
+    assert run(hub_command(jobdir, limit="600"), env).returncode == 0
     stale = sorted(jobdir.glob("stale-*"))
     assert len(stale) == 2 and all((s / "requests.queue").exists() for s in stale)
     assert (jobdir / "notes.txt").read_text() == "mine\n"
