@@ -16,7 +16,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from llmbench.pipelines.rows import drop_rows, row_lists
+from llmbench.pipelines.rows import filter_rows
 from llmbench.storage import crawl_date, partition_keys
 
 logger = logging.getLogger(__name__)
@@ -61,10 +61,7 @@ class DedupPipeline:
         return self.key_readers[item_class]
 
     def process_item(self, item: Any) -> Any:
-        for rows in row_lists(item):
-            if rows:
-                drop_rows(self.crawler, item, rows, self.repeated(rows))
-        return item
+        return filter_rows(self.crawler, item, self.repeated)
 
     def repeated(self, rows: list[Any]) -> list[tuple[Any, str]]:
         """(row, reason) for each row of one class whose key was seen before (in this list too); counted."""

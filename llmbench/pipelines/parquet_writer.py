@@ -88,8 +88,7 @@ class ParquetWriterPipeline:
 
     def process_item(self, item: Any) -> Any:
         for rows in row_lists(item):
-            if rows:
-                self.buffer(type(rows[0]), rows)
+            self.buffer(type(rows[0]), rows)
         return item
 
     def buffer(self, item_class: type, rows: list[Any]) -> None:

@@ -129,7 +129,7 @@ class QualityPipeline:
 
     def process_item(self, item: Any) -> Any:
         for rows in row_lists(item):
-            if rows and is_dataclass(rows[0]):
+            if is_dataclass(rows[0]):
                 self.check(rows)
         if self.unreported >= STATS_EVERY:
             self.report()

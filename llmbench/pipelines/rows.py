@@ -11,6 +11,7 @@ documented `item_dropped` signal (so CoreStats' `item_dropped_count` and
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from scrapy import signals
@@ -27,8 +28,9 @@ def is_page(item: Any) -> bool:
 
 
 def row_lists(item: Any) -> list[list[Any]]:
-    """The item's rows, one list per item class: a page's own lists (to filter in place), or [[item]]."""
-    return item.row_lists() if is_page(item) else [[item]]
+    """The item's non-empty lists of rows, one per item class: a page's own lists (to filter in place), or
+    [[item]]."""
+    return [rows for rows in item.row_lists() if rows] if is_page(item) else [[item]]
 
 
 def rows_of(item: Any) -> list[Any]:
@@ -52,3 +54,11 @@ def drop_rows(crawler: Crawler, item: Any, rows: list[Any], dropped: list[tuple[
         logger.log(level, "Dropped: %s (a row of %s)", reason, getattr(item, "url", type(item).__name__))
         crawler.signals.send_catch_log(signals.item_dropped, item=row, response=None, exception=exception,
                                        spider=spider)
+
+
+def filter_rows(crawler: Crawler, item: Any, check: Callable[[list[Any]], list[tuple[Any, str]]]) -> Any:
+    """Run `check` over each of the item's lists of rows (one class each) and drop the (row, reason) it
+    returns: the whole of a pipeline's process_item when it only drops rows."""
+    for rows in row_lists(item):
+        drop_rows(crawler, item, rows, check(rows))
+    return item

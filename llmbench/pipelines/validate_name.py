@@ -14,7 +14,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from llmbench.pipelines.rows import drop_rows, row_lists
+from llmbench.pipelines.rows import filter_rows
 from llmbench.repo_ids import repo_id_problem
 
 logger = logging.getLogger(__name__)
@@ -39,10 +39,7 @@ class ValidateNamePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        for rows in row_lists(item):
-            if rows:
-                drop_rows(self.crawler, item, rows, self.invalid(rows))
-        return item
+        return filter_rows(self.crawler, item, self.invalid)
 
     def invalid(self, rows: list[Any]) -> list[tuple[Any, str]]:
         """(row, reason) for each row of one class whose model name is not a valid repo id; counted, logged."""
