@@ -76,8 +76,10 @@ class ParquetItemExporter(BaseItemExporter):
             self.writer.close()
         if self.left_out:
             assert self.item_class is not None
-            logger.warning("the parquet feed holds %s rows only (one schema per file); left out of it: %s. To write "
-                           "them too, give each class its own file with FEEDS item_classes", self.item_class.__name__,
+            logger.warning("the parquet feed holds %s rows only (one schema per file); left out of it: %s. They are "
+                           "in the crawl's DATA_DIR datasets; a spider yielding one item per row can also give each "
+                           "class its own file with FEEDS item_classes (the hub spider's items are pages)",
+                           self.item_class.__name__,
                            ", ".join(f"{count} {name}" for name, count in self.left_out.items()))
 
 
