@@ -13,9 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ..hub_api.access import AccessConfig, entry_not_found, gated_refusal, revision_not_found
+from ..hub_api.access import entry_not_found
 from ..repos.records import ModelRecord
-from ..repos.revisions import split_revision
 
 # Files at or above this size are stored with LFS (the Hub's threshold is 10 MB; weight files always are).
 LFS_THRESHOLD = 10 * 1024 * 1024
@@ -70,22 +69,3 @@ def file_answer(request: web.Request, *, commit: str, filename: str, content: by
     elif filename.endswith((".md", ".txt", ".gitattributes")):
         content_type = "text/plain"
     return web.Response(body=content, headers=headers | {"ETag": git_blob_etag(content)}, content_type=content_type)
-
-
-def model_file(request: web.Request, record: ModelRecord, parts: list[str], access: AccessConfig,
-               cdn: Any) -> web.Response:
-    """`parts` = [raw|resolve, revision, *path] of an existing model repo; the revision may be a branch, tag,
-    sha or `refs/pr/N` (which arrives as three segments), and answers that commit's bytes."""
-    from .snapshots import model_view  # snapshots builds on this module's helpers
-
-    refusal = gated_refusal(request, access, record.repo_id, record.api.get("gated"))
-    if refusal is not None:
-        return refusal
-    revision, path = split_revision(parts[1:])
-    view = model_view(record)
-    commit = view.history.resolve(revision)
-    if commit is None:
-        return revision_not_found(revision)
-    filename = "/".join(path)
-    return file_answer(request, commit=commit.id, filename=filename, content=view.read(commit, filename), cdn=cdn,
-                       raw=parts[0] == "raw")

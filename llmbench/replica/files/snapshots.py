@@ -1,4 +1,4 @@
-"""A repo's files at one commit, for the tree, paths-info, `blobs=true` and the resolvers alike: which paths
+"""A repo's files at one commit, for the tree, paths-info, `blobs=true` and the model resolvers alike: which paths
 exist, their bytes, and the git/LFS ids the Hub derives from them.
 
 The Hub's ids (docs/hub-api.md §12): `oid` / `blobId` is the git blob sha1 — of the pointer file for an
@@ -13,9 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from aiohttp import web
+
+from ..hub_api.access import AccessConfig, gated_refusal, revision_not_found
 from ..repos.records import ModelRecord
-from ..repos.revisions import Commit, History, card_at, history_of
-from .resolvers import git_blob_etag, is_lfs, lfs_pointer, repo_file
+from ..repos.revisions import Commit, History, card_at, history_of, split_revision
+from .resolvers import file_answer, git_blob_etag, is_lfs, lfs_pointer, repo_file
 
 
 @dataclass(frozen=True)
@@ -109,3 +112,20 @@ def security_status(path: str) -> dict[str, Any]:
             {"module": "torch._utils", "name": "_rebuild_tensor_v2", "safety": "innocuous"}]}
     return {"status": "safe", "protectAiScan": None, "avScan": {"virusFound": False, "virusNames": None},
             "pickleImportScan": pickle}
+
+
+def model_file(request: web.Request, record: ModelRecord, parts: list[str], access: AccessConfig,
+               cdn: Any) -> web.Response:
+    """`parts` = [raw|resolve, revision, *path] of an existing model repo; the revision may be a branch, tag,
+    sha or `refs/pr/N` (which arrives as three segments), and answers that commit's bytes."""
+    refusal = gated_refusal(request, access, record.repo_id, record.api.get("gated"))
+    if refusal is not None:
+        return refusal
+    revision, path = split_revision(parts[1:])
+    view = model_view(record)
+    commit = view.history.resolve(revision)
+    if commit is None:
+        return revision_not_found(revision)
+    filename = "/".join(path)
+    return file_answer(request, commit=commit.id, filename=filename, content=view.read(commit, filename), cdn=cdn,
+                       raw=parts[0] == "raw")
