@@ -169,7 +169,9 @@ async def tree(request: web.Request) -> web.Response:
         return json_error(400, f"invalid parameter: {exc}")
     if limit < 1:
         return json_error(400, "invalid parameter: limit")
-    start = listed.index(after) + 1 if after in listed else 0
+    if after is not None and after not in listed:
+        return json_error(400, "invalid parameter: cursor")
+    start = listed.index(after) + 1 if after is not None else 0
     page = listed[start:start + limit]
     response = web.json_response(_entries(view, commit, page, files, expand=expand))
     if start + limit < len(listed):
