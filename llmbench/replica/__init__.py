@@ -7,9 +7,12 @@ It answers as the real service does, not as the client expects, so it imports no
   what they were asked.
 - `catalog.py`: every repo of the replica's Hub, indexed by id and sort order; `appkeys.py`: what routes read
   from the application.
-- `repos/`: how each model repo is made (records, synthesis from the board's rows, licenses, ids, card/config).
-- `hub_api/`: `/api/models` listing and model info, pagination, fields/expand, access and gating answers.
-- `files/`: the resolvers (`/resolve/`, `/raw/`) and the storage/CDN origin LFS downloads redirect to.
+- `repos/`: how each model repo is made (records, synthesis from the board's rows, licenses, ids, card/config,
+  its git history in `revisions.py`).
+- `hub_api/`: `/api/models` listing and model info, pagination, fields/expand, access and gating answers;
+  `trees.py`: revisions, commits, trees, refs, paths-info of models and datasets; `blobs.py`: `blobs=true`.
+- `files/`: the resolvers (`/resolve/`, `/raw/`), a repo's files at a commit (`snapshots.py`) and the
+  storage/CDN origin LFS downloads redirect to.
 - `pages/`: the HTML model pages and the route for everything under `/{owner}/{name}`.
 - `leaderboard/`: the Open LLM Leaderboard Space page and runtime, its app origin, its board snapshot.
 - `evals/`: Community Evals: benchmark datasets, per-model results, their endpoints.

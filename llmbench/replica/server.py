@@ -22,6 +22,7 @@ from .evals import routes as evals_routes
 from .faults import FaultConfig, alias_bomb, gzip_bomb, padding
 from .files.cdn import Cdn
 from .hub_api import models as models_api
+from .hub_api import trees
 from .hub_api.access import AccessConfig
 from .leaderboard import app as leaderboard_app
 from .leaderboard import space
@@ -34,7 +35,8 @@ from .tls import Certificate, self_signed
 # Route installers of the Hub origin, in order; the catch-all repo route comes after them all.
 # Hook: a module serving more of the Hub (Community Evals) appends its `add_routes` here.
 HUB_ROUTES: tuple[Callable[[web.Application], None], ...] = (
-    models_api.add_routes, leaderboard_app.add_dataset_routes, evals_routes.add_routes, space.add_routes,
+    trees.add_routes, models_api.add_routes, leaderboard_app.add_dataset_routes, evals_routes.add_routes,
+    space.add_routes,
 )
 
 

@@ -85,19 +85,27 @@ async def leaderboard(request: web.Request) -> web.Response:
     return web.json_response(rows)
 
 
+DATASET_FILES = ("README.md", "eval.yaml")
+
+
+def dataset_file_text(record: dict[str, Any], filename: str) -> str | None:
+    """A benchmark dataset's file (`eval.yaml` when it has one, the README), None for any other path."""
+    benchmark = BY_ID.get(record["id"])
+    if filename == "eval.yaml" and benchmark is not None:
+        return benchmark.eval_yaml
+    if filename == "README.md":
+        return f"---\nlicense: mit\n---\n\n# {record['id']}\n\n{record['description']}\n"
+    return None
+
+
 async def resolve(request: web.Request) -> web.Response:
     """`/datasets/{id}/resolve/{rev}/{file}`: the benchmark's `eval.yaml` and README."""
     repo_id = _repo_id(request)
     record = _datasets(request).get(repo_id)
     if record is None:
         return repo_not_found(request)
-    filename = request.match_info["file"]
-    benchmark = BY_ID.get(repo_id)
-    if filename == "eval.yaml" and benchmark is not None:
-        text = benchmark.eval_yaml
-    elif filename == "README.md":
-        text = f"---\nlicense: mit\n---\n\n# {repo_id}\n\n{record['description']}\n"
-    else:
+    text = dataset_file_text(record, request.match_info["file"])
+    if text is None:
         return json_error(404, "Entry not found", error_code="EntryNotFound")
     headers = {"X-Repo-Commit": record["sha"], "ETag": f'"{record["sha"][:32]}"'}
     return web.Response(text=text, content_type="text/plain", charset="utf-8", headers=headers)

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..hub_api.access import AccessConfig, entry_not_found, gated_refusal, json_error
+from ..hub_api.access import entry_not_found
 from ..repos.records import ModelRecord
 
 # Files at or above this size are stored with LFS (the Hub's threshold is 10 MB; weight files always are).
@@ -69,21 +69,3 @@ def file_answer(request: web.Request, *, commit: str, filename: str, content: by
     elif filename.endswith((".md", ".txt", ".gitattributes")):
         content_type = "text/plain"
     return web.Response(body=content, headers=headers | {"ETag": git_blob_etag(content)}, content_type=content_type)
-
-
-def revision_ok(revision: str, sha: str) -> bool:
-    return revision in ("main", sha) or (len(revision) >= 7 and sha.startswith(revision))
-
-
-def model_file(request: web.Request, record: ModelRecord, parts: list[str], access: AccessConfig,
-               cdn: Any) -> web.Response:
-    """`parts` = [raw|resolve, revision, *path] of an existing model repo."""
-    refusal = gated_refusal(request, access, record.repo_id, record.api.get("gated"))
-    if refusal is not None:
-        return refusal
-    kind, revision, filename = parts[0], parts[1], "/".join(parts[2:])
-    sha = record.api["sha"]
-    if not revision_ok(revision, sha):
-        return json_error(404, f"Invalid rev id: {revision}", error_code="RevisionNotFound")
-    return file_answer(request, commit=sha, filename=filename, content=repo_file(record, filename),
-                       cdn=cdn, raw=kind == "raw")

@@ -61,6 +61,11 @@ def entry_not_found(request: web.Request) -> web.Response:
     return json_error(404, "Entry not found", error_code="EntryNotFound")
 
 
+def revision_not_found(revision: str) -> web.Response:
+    """An unknown branch, tag or sha: 404 `RevisionNotFound`, "Invalid rev id: …" (docs/hub-api.md §12)."""
+    return json_error(404, f"Invalid rev id: {revision}", error_code="RevisionNotFound")
+
+
 def gated_refusal(request: web.Request, config: AccessConfig, repo_id: str, gated: object) -> web.Response | None:
     """None when the caller may read this repo's files, else the Hub's `GatedRepo` answer."""
     if not gated:

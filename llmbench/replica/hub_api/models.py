@@ -14,10 +14,12 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from ..appkeys import CATALOG, LIST_PAGES, REPLICA
+from ..appkeys import CATALOG, LIST_PAGES
 from ..catalog import Catalog
 from ..repos.records import ModelRecord
-from .access import gated_refusal, json_error, repo_not_found
+from ..repos.revisions import Commit
+from .access import json_error, repo_not_found
+from .blobs import file_details
 from .fields import (
     CATALOG_LINK,
     DEFAULT_LIST_FIELDS,
@@ -176,21 +178,22 @@ async def list_models(request: web.Request) -> web.Response:
 
 
 async def model_info(request: web.Request) -> web.Response:
+    """`/api/models/{id}` (revisions, commits, trees: hub_api/trees.py, whose routes come first)."""
     catalog: Catalog = request.app[CATALOG]
-    repo_id, kind, suffix = request.match_info["repo"], "", ""
-    for marker in ("/revision/", "/commits/"):
-        if marker in repo_id:
-            repo_id, revision = repo_id.split(marker, 1)
-            kind, suffix = marker.strip("/"), f"{marker}{revision}"
+    repo_id = request.match_info["repo"]
     canonical = catalog.canonical(repo_id)
     if canonical is None:
         return repo_not_found(request)
     if canonical != repo_id:
-        return redirect(request, f"/api/models/{canonical}{suffix}")
+        return redirect(request, f"/api/models/{canonical}")
     record = catalog.get(canonical)
     assert record is not None
-    if kind == "commits":
-        return commits(request, record)
+    return info_answer(request, record)
+
+
+def info_answer(request: web.Request, record: ModelRecord, at: Commit | None = None) -> web.Response:
+    """The model-info body of `record` (`at` one of its commits, else main's head) for this query: `expand`,
+    or the default fields plus `blobs` and `securityStatus` details."""
     expand = _expand_values(request.query)
     error = _check_expand(expand, conflicts={
         "securityStatus": _truthy(request.query.get("securityStatus")),
@@ -198,20 +201,12 @@ async def model_info(request: web.Request) -> web.Response:
     })
     if error is not None:
         return error
-    api = record.api
+    api = record.api if at is None else record.api | {"sha": at.id, "lastModified": at.date}
     body = shape_item(api, expand=expand) if expand else {k: api[k] for k in MODEL_INFO_FIELDS if k in api}
+    if not expand:
+        body = file_details(body, record, at, blobs=_truthy(request.query.get("blobs")),
+                            security=_truthy(request.query.get("securityStatus")))
     return web.Response(text=json.dumps(body), content_type="application/json")
-
-
-def commits(request: web.Request, record: ModelRecord) -> web.Response:
-    """`/api/models/{id}/commits/{rev}`: the repo's history (one commit here); gated like its files."""
-    refusal = gated_refusal(request, request.app[REPLICA].access, record.repo_id, record.api.get("gated"))
-    if refusal is not None:
-        return refusal
-    api = record.api
-    history = [{"id": api["sha"], "title": "Upload folder using huggingface_hub", "message": "",
-                "authors": [{"user": api["author"]}], "date": api["lastModified"]}]
-    return web.json_response(history)
 
 
 def add_routes(app: web.Application) -> None:

@@ -117,7 +117,8 @@ def make_app_routes(app: web.Application) -> None:
 
 
 def add_dataset_routes(app: web.Application) -> None:
-    """`/api/datasets/open-llm-leaderboard/contents` and its parquet file through the resolver."""
+    """`/api/datasets/open-llm-leaderboard/contents` and its parquet file through the resolver (its tree,
+    refs and commits: hub_api/trees.py)."""
 
     async def dataset_info(request: web.Request) -> web.Response:
         body = {
@@ -134,11 +135,6 @@ def add_dataset_routes(app: web.Application) -> None:
         }
         return web.json_response(body)
 
-    async def dataset_tree(request: web.Request) -> web.Response:
-        size = len(contents_parquet())
-        return web.json_response([{"type": "file", "path": CONTENTS_FILE, "size": size,
-                                   "oid": "d1c3a5e8f0b2"}])
-
     async def resolve(request: web.Request) -> web.Response:
         """The parquet is an LFS file: a 302 to the CDN origin with `X-Linked-*` headers (files/resolvers.py)."""
         content = contents_parquet() if request.match_info["file"] == CONTENTS_FILE else None
@@ -146,5 +142,4 @@ def add_dataset_routes(app: web.Application) -> None:
                            cdn=request.app[REPLICA].cdn)
 
     app.router.add_get(f"/api/datasets/{CONTENTS_REPO}", dataset_info)
-    app.router.add_get(f"/api/datasets/{CONTENTS_REPO}/tree/main/data", dataset_tree)
     app.router.add_get(f"/datasets/{CONTENTS_REPO}/resolve/{{rev}}/{{file:.+}}", resolve)

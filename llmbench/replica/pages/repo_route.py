@@ -7,7 +7,7 @@ from aiohttp import web
 
 from ..appkeys import CATALOG, REPLICA
 from ..catalog import Catalog
-from ..files.resolvers import model_file
+from ..files.snapshots import model_file
 from ..hub_api.access import page_not_found, repo_not_found
 from .model_page import render_model_page
 
