@@ -13,11 +13,14 @@ from llmbench.replica.repos.records import GGUF_ONLY
 
 
 @pytest.fixture(scope="module")
-def hub(catalog):
+def hub(catalog, replica_certificate):
+    """Over https with the session's certificate, as huggingface.co is served (the client's errors differ
+    over plain http)."""
     from llmbench.replica.ratelimit import RateLimitConfig
     from llmbench.replica.server import ReplicaThread
 
-    with ReplicaThread(catalog=catalog, limits=RateLimitConfig(enabled=False), granted_tokens=["hf_granted"]) as hub:
+    with ReplicaThread(catalog=catalog, limits=RateLimitConfig(enabled=False), granted_tokens=["hf_granted"],
+                       certificate=replica_certificate) as hub:
         yield hub
 
 
