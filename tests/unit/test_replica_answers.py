@@ -107,7 +107,7 @@ def test_every_accepted_expand_and_the_400(hub):
 
 def test_base_models_and_their_tags(catalog):
     """Lineage agrees everywhere, as on the Hub, which derives `baseModels` and the `base_model:` tags from the
-    card's `base_model` (recorded GGUF repo: the list in cardData and both tags; hub-2026.md §3); the parents
+    card's `base_model` (recorded GGUF repo: the list in cardData and both tags; docs/hub-api.md §3); the parents
     count their children."""
     none = next(r for r in catalog.real_records if not any(t.startswith("base_model:") for t in r.api["tags"]))
     assert "baseModels" not in none.api and "base_model" not in none.api["cardData"]
@@ -150,8 +150,8 @@ def test_custom_licenses_name_themselves(catalog):
 
 
 def test_list_answers_carry_only_the_next_link(hub):
-    """Recorded list answers carry one `Link`, `rel="next"` (hub-samples/link_header_list_models.txt); the
-    `ai-catalog` relation was seen on HTML pages only (hub-2026.md §3), so list answers do not carry it."""
+    """Recorded list answers carry one `Link`, `rel="next"` (tests/fixtures/hub-samples/link_header_list_models.txt);
+    the `ai-catalog` relation was seen on HTML pages only (docs/hub-api.md §3), so list answers lack it."""
     status, headers, _ = request(f"{hub.hub_url}/api/models?limit=3")
     links = headers.getall("Link")
     assert status == 200 and len(links) == 1 and links[0].endswith('; rel="next"')

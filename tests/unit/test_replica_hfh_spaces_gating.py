@@ -14,7 +14,7 @@ from llmbench.replica.repos.records import GGUF_ONLY
 from llmbench.replica.repos.spaces import LEADERBOARD_SPACE
 
 GRANTED, OTHER = "hf_granted", "hf_someone_else"
-LLAMA = "meta-llama/Llama-3.2-3B"  # recorded: gated "manual" (reference hub-samples/model_info_meta-llama_…)
+LLAMA = "meta-llama/Llama-3.2-3B"  # recorded: gated "manual" (tests/fixtures/hub-samples/model_info_meta-llama_…)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def hub(catalog, replica_certificate):
 
 @pytest.mark.parametrize("token", [False, GRANTED, OTHER])
 def test_gated_model_info_is_public_and_follows_the_recording(hub, token):
-    """hub-2026.md §1: a gated repo's info answers 200 to anyone; `gated` and the `extra_gated_*` card fields
+    """docs/hub-api.md §7: a gated repo's info answers 200 to anyone; `gated` and the `extra_gated_*` card fields
     as recorded for meta-llama/Llama-3.2-3B."""
     info = HfApi(endpoint=hub.hub_url, token=token).model_info(LLAMA)
     assert info.gated == "manual"
@@ -89,7 +89,7 @@ def test_space_info_and_the_runtime_agree(hub, token):
 
 
 def test_unknown_space_is_401_anonymously_404_with_a_token(hub):
-    """As for models (hub-2026.md §1); over https both are RepositoryNotFoundError."""
+    """As for models (docs/hub-api.md §7); over https both are RepositoryNotFoundError."""
     for token, status in ((False, 401), (OTHER, 404)):
         with pytest.raises(RepositoryNotFoundError) as caught:
             HfApi(endpoint=hub.hub_url, token=token).space_info("nobody/no-space")
@@ -112,8 +112,9 @@ def test_list_models_inference_and_apps_filters(hub, catalog):
 
 
 def test_transport_gzip_chunked_etag_request_id(hub):
-    """The recorded API answer (hub-samples/headers_api_model_info_2026-06-08.txt): chunked, gzip for a client
-    that accepts it (huggingface_hub's does), a weak ETag, an X-Request-Id; a matching If-None-Match gets 304."""
+    """The recorded API answer (tests/fixtures/hub-samples/headers_api_model_info_2026-06-08.txt): chunked,
+    gzip for a client that accepts it (huggingface_hub's does), a weak ETag, an X-Request-Id; a matching
+    If-None-Match gets 304."""
     url = f"{hub.hub_url}/api/models/{LLAMA}"
     with get_session().stream("GET", url) as response:
         raw = b"".join(response.iter_raw())

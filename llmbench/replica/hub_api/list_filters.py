@@ -10,7 +10,7 @@ tag; MLX LM and LM Studio the `mlx` tag (LM Studio GGUF too). Several apps: mode
 expand example `{"id": "google/gemma-3-27b-it", "inference": "warm"}`).
 
 Values outside these sets are answered with 400 and the allowed values, as the Hub answers an unknown
-`expand` value (hub.md §2); that the Hub also rejects unknown apps this way is an **inference**: no such
+`expand` value (docs/hub-api.md §2); that the Hub also rejects unknown apps this way is an **inference**: no such
 answer was recorded.
 """
 

@@ -2,11 +2,11 @@
 route of leaderboard/space.py.
 
 Served as for models: cursor pagination with an absolute `Link: <…>; rel="next"` carrying every query
-parameter (recorded for `/api/models`, reference hub-samples/link_header_list_models.txt), `search`
+parameter (recorded for `/api/models`, tests/fixtures/hub-samples/link_header_list_models.txt), `search`
 (substring of the id), `author`, `filter` (tags, all must match), `models=` / `datasets=` (Spaces using
 them), `sort` (descending), `expand` (huggingface_hub 2.4's `ExpandSpaceProperty_T`; anything else 400),
 `full`. Unknown Spaces get 401 anonymously and 404 `RepoNotFound` with a token, like unknown models
-(hub-2026.md §1); another letter case gets a 307 to the canonical id. Field sets are **inferred** from
+(docs/hub-api.md §7); another letter case gets a 307 to the canonical id. Field sets are **inferred** from
 huggingface_hub's `SpaceInfo` (no Space answer was recorded): info carries the card, runtime, models,
 datasets, host and subdomain; list items, like model list items, only the short default set.
 The leaderboard Space's `runtime` is the live one its `/runtime` route answers.

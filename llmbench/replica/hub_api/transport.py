@@ -1,5 +1,5 @@
 """The Hub origin's transport as huggingface.co sends it (docs/hub-api.md §3a; recorded response headers:
-reference hub-samples/headers_api_model_info_2026-06-08.txt).
+tests/fixtures/hub-samples/headers_api_model_info_2026-06-08.txt).
 
 - JSON API answers (`/api/…`, 200) come **chunked** (`Transfer-Encoding: chunked`, no Content-Length) and,
   when the client sends `Accept-Encoding: gzip`, **gzip**-compressed, with `vary: Accept-Encoding`.

@@ -1,7 +1,7 @@
 """Which replica repos are gated, and the `extra_gated_*` card fields they carry, following the real repos.
 
 Recorded: meta-llama/Llama-3.2-3B is `gated: "manual"` with the card fields below
-(reference hub-samples/model_info_meta-llama_Llama-3.2-3B.json; its recorder shortened the prompt to
+(tests/fixtures/hub-samples/model_info_meta-llama_Llama-3.2-3B.json; its recorder shortened the prompt to
 "blah blah", kept here). **Inferred** (public model pages, not recordings): the other meta-llama repos are
 gated the same way under their own license's name; google/gemma-* (Google's usage-license
 acknowledgement), databricks/dbrx-* and tiiuae/falcon-180B* are `manual`; mistralai/*,
