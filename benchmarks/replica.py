@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import ssl
 import time
 from pathlib import Path
 
@@ -21,7 +22,8 @@ from llmbench.replica.server import ReplicaThread
 GOALS = {"errors": "== 0"}  # every request answered 200: a replica that fails would skew every other benchmark
 
 
-async def hammer(urls: list[str], seconds: float, concurrency: int) -> tuple[int, int, float, float]:
+async def hammer(urls: list[str], seconds: float, concurrency: int,
+                 ca_file: Path | None = None) -> tuple[int, int, float, float]:
     """Requests done, non-200 answers, mean body size and elapsed seconds of `concurrency` clients."""
     done = errors = 0
     size = 0
@@ -39,7 +41,9 @@ async def hammer(urls: list[str], seconds: float, concurrency: int) -> tuple[int
             i += concurrency
 
     start = time.perf_counter()
-    async with aiohttp.ClientSession() as session:
+    # Over https, trusting the replica's certificate, as huggingface.co is served; gzip accepted as clients do.
+    connector = aiohttp.TCPConnector(ssl=ssl.create_default_context(cafile=ca_file)) if ca_file else None
+    async with aiohttp.ClientSession(connector=connector) as session:
         await asyncio.gather(*(worker(session, n) for n in range(concurrency)))
     return done, errors, size / max(done, 1), time.perf_counter() - start
 
@@ -51,7 +55,7 @@ def main() -> None:
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON")
     args = parser.parse_args()
     figures: dict[str, dict] = {}
-    with ReplicaThread(limits=RateLimitConfig(enabled=False)) as replica:
+    with ReplicaThread(tls=True, limits=RateLimitConfig(enabled=False)) as replica:
         expand = "&".join(f"expand={p}" for p in API_EXPAND)
         first = f"{replica.hub_url}/api/models?limit=500&sort=downloads&{expand}"
         ids = [r.repo_id for r in replica.catalog.real_records[:500]]
@@ -63,7 +67,7 @@ def main() -> None:
         }
         print(f"replica benchmark: {args.concurrency} concurrent clients, {args.seconds:g} s per case, loopback")
         for key, (label, urls) in cases.items():
-            done, errors, avg_size, elapsed = asyncio.run(hammer(urls, args.seconds, args.concurrency))
+            done, errors, avg_size, elapsed = asyncio.run(hammer(urls, args.seconds, args.concurrency, replica.ca_file))
             figures[key] = {"requests_per_s": round(done / elapsed, 1), "kib_per_response": round(avg_size / 1024, 1),
                             "requests": done, "errors": errors}
             print(f"  {label:38s} {done / elapsed:8.1f} req/s   {avg_size / 1024:8.1f} KiB/response   errors {errors}")

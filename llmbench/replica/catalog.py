@@ -12,6 +12,7 @@ from typing import Any
 from .evals import model_records
 from .hub_api import pagination
 from .leaderboard.snapshot import formatted_rows
+from .repos import spaces as space_records
 from .repos.ids import canonical_id
 from .repos.records import ModelRecord
 from .repos.synthesis import derived_repos, extra_record, record_from_row
@@ -31,6 +32,7 @@ class Catalog:
         # Hook: modules that add repos or fields extend the catalog here, through `add`.
         self.community_evals = model_records.attach(self)  # evalResults on records, observed 2026 models
         self._real_count = len(self._records)
+        self.spaces = space_records.attach(self._records, seed)  # the Spaces; sets each model's `spaces`
 
     def _build_from_leaderboard(self) -> None:
         seen: set[str] = set()
@@ -55,9 +57,9 @@ class Catalog:
         """`childrenModelCount`: how many repos name each repo as their base model."""
         for record in self._records:
             for parent in (record.api.get("baseModels") or {}).get("models", []):
-                index = self._by_id.get(parent["id"].lower())
-                if index is not None:
-                    self._records[index].api["childrenModelCount"] += 1
+                found = self.get(parent["id"])  # a renamed or legacy parent id counts for the repo it names
+                if found is not None:
+                    found.api["childrenModelCount"] += 1
 
     def add(self, record: ModelRecord) -> None:
         """Add a repo (before the server starts); its id is matched case-insensitively."""

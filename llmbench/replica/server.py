@@ -22,8 +22,10 @@ from .evals import routes as evals_routes
 from .faults import FaultConfig, alias_bomb, gzip_bomb, padding
 from .files.cdn import Cdn
 from .hub_api import models as models_api
+from .hub_api import spaces as spaces_api
 from .hub_api import trees
 from .hub_api.access import AccessConfig
+from .hub_api.transport import Transport
 from .leaderboard import app as leaderboard_app
 from .leaderboard import space
 from .leaderboard.space import SPACE_PATH, SpaceState
@@ -37,6 +39,7 @@ from .tls import Certificate, self_signed
 HUB_ROUTES: tuple[Callable[[web.Application], None], ...] = (
     trees.add_routes, models_api.add_routes, leaderboard_app.add_dataset_routes, evals_routes.add_routes,
     space.add_routes,
+    spaces_api.add_routes,  # after the Space runtime route, which it would otherwise shadow
 )
 
 
@@ -171,7 +174,8 @@ class Replica:
 
     # -- apps ----------------------------------------------------------------------------------
     def hub_application(self) -> web.Application:
-        app = web.Application(middlewares=[self._logging("hub"), self._hub_faults_and_limits])
+        # The transport (chunked, gzip, ETag, X-Request-Id) wraps the faults: a hostile answer stays as made.
+        app = web.Application(middlewares=[self._logging("hub"), Transport().middleware, self._hub_faults_and_limits])
         app[CATALOG] = self.catalog
         app[REPLICA] = self
         app[LIST_PAGES] = {}

@@ -26,5 +26,3 @@ FULL_EXTRA_FIELDS = ("author", "sha", "lastModified", "gated", "disabled", "sibl
                      "gguf", "baseModels", "transformersInfo", "spaces", "widgetData", "model-index",
                      "inference", "usedStorage")
 SORT_FIELDS = ("downloads", "likes", "createdAt", "lastModified", "trendingScore")
-# Besides `rel="next"`, list answers carry a catalogue link (docs/hub-api.md §3: several `Link` lines).
-CATALOG_LINK = '</.well-known/ai-catalog.json>; rel="ai-catalog"'

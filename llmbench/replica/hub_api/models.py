@@ -21,13 +21,13 @@ from ..repos.revisions import Commit
 from .access import json_error, repo_not_found
 from .blobs import file_details
 from .fields import (
-    CATALOG_LINK,
     DEFAULT_LIST_FIELDS,
     EXPAND_PROPERTIES,
     FULL_EXTRA_FIELDS,
     MODEL_INFO_FIELDS,
     SORT_FIELDS,
 )
+from .list_filters import apps_and_inference
 
 MAX_LIMIT = 1000
 LIST_PAGES_KEPT = 512  # encoded list pages kept (about 230 MB at 500 models with every expand)
@@ -102,7 +102,7 @@ def _num_parameters(spec: str) -> tuple[float, float]:
 
 
 def build_predicate(query: Any) -> Callable[[ModelRecord], bool]:
-    """The list filters: search, author, pipeline_tag, filter (AND of tags), gated, num_parameters."""
+    """The list filters: search, author, pipeline_tag, filter (AND of tags), gated, num_parameters, apps, inference."""
     search = (query.get("search") or "").lower()
     author = (query.get("author") or "").lower()
     pipeline = query.get("pipeline_tag")
@@ -110,6 +110,7 @@ def build_predicate(query: Any) -> Callable[[ModelRecord], bool]:
     library = query.get("library")
     gated = query.get("gated")
     size = _num_parameters(query["num_parameters"]) if query.get("num_parameters") else None
+    runs_on = apps_and_inference(query)  # `apps=`, `inference=` (list_filters.py)
 
     def predicate(record: ModelRecord) -> bool:
         api = record.api
@@ -125,6 +126,8 @@ def build_predicate(query: Any) -> Callable[[ModelRecord], bool]:
         if tags and not all(tag in api["tags"] for tag in tags):
             return False
         if gated is not None and bool(api.get("gated")) != _truthy(gated):
+            return False
+        if runs_on is not None and not runs_on(api):
             return False
         if size is not None:
             total = (api.get("safetensors") or {}).get("total")
@@ -172,8 +175,6 @@ async def list_models(request: web.Request) -> web.Response:
     response = web.Response(body=body, content_type="application/json")
     if next_link:
         response.headers.add("Link", next_link)
-    # After `rel="next"`: a client that reads only the last `Link` line stops after the first page.
-    response.headers.add("Link", CATALOG_LINK)
     return response
 
 

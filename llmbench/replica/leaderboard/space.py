@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from ..appkeys import REPLICA
+from ..appkeys import CATALOG, REPLICA
 
 SPACE_ID = "open-llm-leaderboard/open_llm_leaderboard"
 SPACE_PATH = f"/spaces/{SPACE_ID}"
@@ -106,7 +106,11 @@ window.addEventListener("message", (event) => {{
 
 def add_routes(app: web.Application) -> None:
     async def runtime(request: web.Request) -> web.Response:
-        if f"{request.match_info['owner']}/{request.match_info['name']}" != SPACE_ID:
+        wanted = f"{request.match_info['owner']}/{request.match_info['name']}"
+        other = next((s for s in request.app[CATALOG].spaces if s.repo_id == wanted and wanted != SPACE_ID), None)
+        if other is not None:  # a community Space of the catalog (repos/spaces.py): its drawn runtime
+            return web.json_response(other.api["runtime"])
+        if wanted != SPACE_ID:
             if request.headers.get("Authorization"):
                 return web.json_response({"error": "Repository not found"}, status=404,
                                          headers={"X-Error-Code": "RepoNotFound"})

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .gating import gate_of, gated_card_fields
+
 # Storage formats: safetensors with metadata, weights only as pytorch_model.bin, GGUF files only.
 SAFETENSORS, BIN_ONLY, GGUF_ONLY, QUANT_PACKED = "safetensors", "bin", "gguf", "quantized"
 
@@ -167,8 +169,10 @@ def api_record(spec: RepoSpec, rng: random.Random) -> dict[str, Any]:
     lang_roll = rng.random()
     languages = (None if lang_roll < 0.25 else ["en"] if lang_roll < 0.8 else
                  ["en"] + rng.sample(LANG_CHOICES[1:], rng.randint(1, 4)))
-    card = _card(spec, languages, rng)
+    card = _card(spec, languages, rng) | gated_card_fields(spec.repo_id, spec.license)
     repo_id = spec.repo_id
+    last_modified = iso(spec.created + timedelta(days=rng.randint(0, 120), seconds=rng.randint(0, 86_399)))
+    rng.random()  # the old random gate's draw: kept so every later draw stays in place
     api: dict[str, Any] = {
         "_id": object_id(repo_id),
         "id": repo_id,
@@ -176,10 +180,10 @@ def api_record(spec: RepoSpec, rng: random.Random) -> dict[str, Any]:
         "author": repo_id.split("/", 1)[0],
         "sha": spec.sha or hashlib.sha1(f"{repo_id}@main".encode()).hexdigest(),
         "createdAt": iso(spec.created),
-        "lastModified": iso(spec.created + timedelta(days=rng.randint(0, 120), seconds=rng.randint(0, 86_399))),
+        "lastModified": last_modified,
         "private": False,
         "disabled": False,
-        "gated": rng.choices([False, "auto", "manual"], weights=[92, 3, 5])[0],
+        "gated": gate_of(repo_id),  # as the real repo is gated (gating.py)
         "downloads": downloads,
         "downloadsAllTime": downloads * rng.randint(1, 40),
         "likes": spec.likes,

@@ -117,7 +117,7 @@ def derived_repos(parent: ModelRecord, seed: int) -> list[ModelRecord]:
 
 def _quantized(parent: ModelRecord, repo_id: str, storage: str, rng: random.Random, seed: int) -> ModelRecord:
     """A quantized copy of `parent`. GGUF ones are shaped as recorded (docs/hub-api.md §4): no
-    `library_name`, on some no `pipeline_tag`, on some the parent named only in the tags."""
+    `library_name`, on some no `pipeline_tag`, the parent in the card as a list."""
     p = parent.api
     parent_config = p.get("config") or {}
     parent_card = p.get("cardData", {})
@@ -133,8 +133,7 @@ def _quantized(parent: ModelRecord, repo_id: str, storage: str, rng: random.Rand
         license_name=parent_card.get("license_name"), license_link=parent_card.get("license_link"),
         arch=parent_config.get("architectures", [None])[0], model_type=parent_config.get("model_type"),
         base=p["id"], relation="quantized", params=parent.params, chat="conversational" in p["tags"],
-        base_in_card=not (gguf and shape.random() < 0.4),
-    )
+    )  # the parent in the card, hence in `baseModels` and the `base_model:` tags, which the Hub derives from it
     api = api_record(spec, rng)
     config = None if storage == GGUF_ONLY else config_file(
         api["config"].get("architectures", [None])[0] if api.get("config") else None,

@@ -27,6 +27,7 @@ from llmbench.failures import FAILED_STAT
 from llmbench.replica.catalog import Catalog
 from llmbench.replica.ratelimit import RateLimitConfig
 from llmbench.replica.server import Replica, ReplicaThread
+from llmbench.replica.tls import Certificate
 from llmbench.storage import read_snapshot
 from tests.conftest import ROOT, crawl_command, crawl_env
 
@@ -34,8 +35,9 @@ DISK = "600k"
 
 
 @pytest.fixture(scope="module")
-def big_replica() -> Iterator[Replica]:
-    with ReplicaThread(catalog=Catalog(seed=0, extra_models=23_000), limits=RateLimitConfig(enabled=False)) as running:
+def big_replica(replica_certificate: Certificate) -> Iterator[Replica]:
+    with ReplicaThread(catalog=Catalog(seed=0, extra_models=23_000), limits=RateLimitConfig(enabled=False),
+                       certificate=replica_certificate) as running:  # over https, as every replica of the tests
         yield running
 
 
