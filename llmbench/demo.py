@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
             if subprocess.run(command, env=env).returncode != 0:
                 print(f"stage {name} failed; stopping (data so far is in {data_dir})", file=sys.stderr)
                 return 1
-    for dataset in ("hub_models", "eval_results", "benchmarks", "benchmark_leaderboards", "leaderboard", "model_sizes"):
+    for dataset in ("hub_models", "eval_results", "card_results", "benchmarks", "benchmark_leaderboards",
+                    "leaderboard", "model_sizes"):
         dates = snapshots(data_dir, dataset)
         if dates:
             print(f"{dataset}: {data_dir / dataset / ('crawl_date=' + dates[-1])}")

@@ -158,6 +158,58 @@ class EvalResultItem:
 
 
 @dataclass
+class CardResultItem:
+    """One metric of a model card's `model-index` (the card's YAML results, "Eval Results (legacy)"; `hub`
+    spider via `expand=model-index` → dataset `card_results`): copies the leaderboard bot wrote and the
+    authors' own claims, with the value as filed and, where the scale is known, on 0–100."""
+
+    dataset: ClassVar[str] = "card_results"
+    key_fields: ClassVar[tuple[str, ...]] = ("model_id", "result_index", "metric_index")
+
+    model_id: str = column(pa.string(), "Repo id of the model whose card files the result.", required=True)
+    entry_name: str = column(pa.string(), "`model-index[].name`: the entry's model name as the card writes it "
+                             "(often not the repo id; a card may have several entries).")
+    result_index: int = column(pa.int64(), "Position of the result in the card, counted across entries from 0.",
+                               required=True)
+    metric_index: int = column(pa.int64(), "Position of the metric within its result, from 0.", required=True)
+    task_type: str = column(pa.string(), "`task.type`, e.g. `text-generation` (a card that swapped type and "
+                            "name, `Automatic Speech Recognition` / `automatic-speech-recognition`, is "
+                            "read back the right way round).")
+    task_name: str = column(pa.string(), "`task.name`, e.g. `Text Generation`; null when missing.")
+    dataset_type: str = column(pa.string(), "`dataset.type`: usually a dataset id (`ai2_arc`, "
+                               "`HuggingFaceH4/ifeval`), sometimes a bare word (`BBH`, `code`).")
+    dataset_name: str = column(pa.string(), "`dataset.name`, e.g. `AI2 Reasoning Challenge (25-Shot)`.")
+    dataset_config: str = column(pa.string(), "`dataset.config`; null when missing.")
+    dataset_split: str = column(pa.string(), "`dataset.split`; null when missing.")
+    dataset_revision: str = column(pa.string(), "`dataset.revision` as text; null when missing.")
+    num_few_shot: int = column(pa.int64(), "`dataset.args.num_few_shot`; null when `args` is missing, a bare "
+                               "string (a language code) or has no such key.")
+    metric_type: str = column(pa.string(), "`metrics[].type`, e.g. `acc_norm`, `mc2`, `wer`; null when missing.")
+    metric_name: str = column(pa.string(), "`metrics[].name`, e.g. `normalized accuracy`; null when missing "
+                              "(the v1 bot's TruthfulQA `mc2` has none).")
+    value: str = column(pa.string(), "The value as filed, as text (`72.95`, `0,857`, `NA`, `7.84%`, `-1`); "
+                        "a list as JSON; null when the card says `null` or gives no value.")
+    value_number: float = column(pa.float64(), "`value` as a number when it is one or a numeric string "
+                                 "(decimal comma and a trailing `%` read); null otherwise.")
+    value_pct: float = column(pa.float64(), "The value on 0–100 where the metric's scale is known (accuracy-"
+                              "like and error-rate metrics, board copies); null otherwise, see the reason.")
+    value_pct_reason: str = column(pa.string(), "How `value_pct` was obtained (`percent as filed`, `fraction "
+                                   "x100`, `percent sign`) or why it is null (`placeholder -1`, `not a number: "
+                                   "NA`, `no value`, `unknown scale (perplexity)`, `out of range`).", required=True)
+    source_name: str = column(pa.string(), "`source.name`, e.g. `Open LLM Leaderboard`; null when missing "
+                              "(most authors' cards).")
+    source_url: str = column(pa.string(), "`source.url`; null when missing.")
+    source_kind: str = column(pa.string(), "`board_v1_copy` (source URL on the v1 Space "
+                              "`HuggingFaceH4/open_llm_leaderboard`), `board_v2_copy` (v2 Space "
+                              "`open-llm-leaderboard/open_llm_leaderboard`) or `claim` (anything else).",
+                              required=True)
+    verified: bool = column(pa.bool_(), "`metrics[].verified` (also the misspelt `veriefied`, and `False` / "
+                            "`false` as text); null when absent.")
+    verify_token: str = column(pa.string(), "`metrics[].verifyToken`; null when absent.")
+    crawled_at: Any = column(TIMESTAMP, "When this row was fetched.", required=True)
+
+
+@dataclass
 class BenchmarkItem:
     """One official benchmark (a dataset tagged `benchmark:official`) as its `eval.yaml` describes it
     (`benchmarks` spider → dataset `benchmarks`)."""
@@ -200,25 +252,26 @@ class BenchmarkLeaderboardItem:
 
 @dataclass
 class HubModelsPage:
-    """One page of the Hub's model listing as one item (`hub` spider): its HubModelItems and their
-    EvalResultItems. Scrapy's per-item path (signals, pipeline awaitables) costs more per item than
+    """One page of the Hub's model listing as one item (`hub` spider): its HubModelItems, their
+    EvalResultItems and CardResultItems. Scrapy's per-item path (signals, pipeline awaitables) costs more per item than
     parsing a model, so the hub spider yields a page, and every pipeline and feed exporter of llmbench
     works on its rows (llmbench/pipelines/rows.py): a bad row costs that row alone, `-O` writes rows."""
 
     url: str
     models: list[HubModelItem] = field(default_factory=list)
     eval_results: list[EvalResultItem] = field(default_factory=list)
+    card_results: list[CardResultItem] = field(default_factory=list)
 
     def row_lists(self) -> list[list[Any]]:
         """The page's rows, one list per item class; pipelines filter these lists in place."""
-        return [self.models, self.eval_results]
+        return [self.models, self.eval_results, self.card_results]
 
 
 PAGE_CLASSES: tuple[type, ...] = (HubModelsPage,)
 
 
-ITEM_CLASSES: tuple[type, ...] = (HubModelItem, LeaderboardItem, ModelSizeItem, EvalResultItem, BenchmarkItem,
-                                  BenchmarkLeaderboardItem)
+ITEM_CLASSES: tuple[type, ...] = (HubModelItem, LeaderboardItem, ModelSizeItem, EvalResultItem, CardResultItem,
+                                  BenchmarkItem, BenchmarkLeaderboardItem)
 
 
 @cache

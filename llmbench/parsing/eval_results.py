@@ -91,18 +91,21 @@ def parse_eval_results(model_id: str, raw: Any, *, crawled_at: datetime) -> Pars
 
 
 class InvalidResultsReporter:
-    """Counts unusable result files under one stat; logs the first with its model and file, then counts."""
+    """Counts unusable result files (or card parts) under one stat; logs the first with its model, file and
+    URL, then counts. `what` names them in the log (`eval result`, `card result`)."""
 
-    def __init__(self, crawler: Any, logger: logging.Logger | logging.LoggerAdapter, stat: str) -> None:
-        self.crawler, self.logger, self.stat = crawler, logger, stat
+    def __init__(self, crawler: Any, logger: logging.Logger | logging.LoggerAdapter, stat: str, *,
+                 what: str = "eval result") -> None:
+        self.crawler, self.logger, self.stat, self.what = crawler, logger, stat, what
         self.count = 0
 
-    def report(self, model_id: str, invalid: list[tuple[str, str]]) -> None:
+    def report(self, model_id: str, invalid: list[tuple[str, str]], url: str | None = None) -> None:
+        at = f" ({url})" if url else ""
         for filename, why in invalid:
             self.count += 1
             self.crawler.stats.inc_value(self.stat)
             if self.count == 1:
-                self.logger.warning("unusable eval result in %s %s: %s (skipped; further ones are only counted "
-                                    "in %s)", model_id, filename or "(no filename)", why, self.stat)
+                self.logger.warning("unusable %s in %s %s%s: %s (skipped; further ones are only counted in %s)",
+                                    self.what, model_id, filename or "(no filename)", at, why, self.stat)
             else:
-                self.logger.debug("unusable eval result in %s %s: %s", model_id, filename, why)
+                self.logger.debug("unusable %s in %s %s%s: %s", self.what, model_id, filename, at, why)

@@ -24,6 +24,7 @@ from llmbench.parsing.quantization import is_quantized
 API_EXPAND = (
     "author", "downloads", "downloadsAllTime", "likes", "tags", "createdAt", "lastModified", "pipeline_tag",
     "library_name", "gated", "cardData", "config", "safetensors", "gguf", "baseModels", "evalResults",
+    "model-index",
 )
 RELATIONS = ("adapter", "finetune", "merge", "quantized")
 _LINK_NEXT = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?')

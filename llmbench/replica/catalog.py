@@ -12,6 +12,7 @@ from typing import Any
 from .evals import model_records
 from .hub_api import pagination
 from .leaderboard.snapshot import formatted_rows
+from .repos import model_index
 from .repos import spaces as space_records
 from .repos.ids import canonical_id
 from .repos.records import ModelRecord
@@ -31,6 +32,7 @@ class Catalog:
         self._count_children()
         # Hook: modules that add repos or fields extend the catalog here, through `add`.
         self.community_evals = model_records.attach(self)  # evalResults on records, observed 2026 models
+        self.card_results = model_index.attach(self)  # model-index: recorded cards, bot copies, claims
         self._real_count = len(self._records)
         self.spaces = space_records.attach(self._records, seed)  # the Spaces; sets each model's `spaces`
 

@@ -32,6 +32,7 @@ from llmbench.items import HubModelsPage
 from llmbench.pagination import LinkPagination, PaginationError
 from llmbench.parsing.eval_results import InvalidResultsReporter, parse_eval_results
 from llmbench.parsing.hub_models import API_EXPAND, HubShapeError, item_from_api
+from llmbench.parsing.model_index import parse_model_index
 from llmbench.spiders.base import BaseSpider, choice, positive_int
 
 MAX_PAGE_SIZE = 1000
@@ -52,6 +53,7 @@ class HubSpider(BaseSpider):
         self.pages = 0
         self.invalid_entries = 0
         self.invalid_results: InvalidResultsReporter | None = None
+        self.invalid_cards: InvalidResultsReporter | None = None
         self._parse_page, self._page_failed = self.parse_page, self.page_failed
 
     @classmethod
@@ -70,6 +72,8 @@ class HubSpider(BaseSpider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> HubSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.invalid_results = InvalidResultsReporter(crawler, spider.logger, "hub/eval_results/invalid")
+        spider.invalid_cards = InvalidResultsReporter(crawler, spider.logger, "hub/card_results/invalid",
+                                                      what="card result")
         spider.pagination = LinkPagination(crawler.settings.get("HUB_ENDPOINT"))
         return spider
 
@@ -123,12 +127,14 @@ class HubSpider(BaseSpider):
             raise CloseSpider("unexpected_shape")
         crawled_at = datetime.now(UTC)
         endpoint = self.settings.get("HUB_ENDPOINT")
-        bad, models, results_items = 0, [], []
+        bad, models, results_items, card_items = 0, [], [], []
         for entry in entries:
             if self.limit is not None and self.models_seen >= self.limit:
                 break
-            # Community Evals come in the same entry (expand=evalResults); parsed here, not by ModelInfo.
+            # Community Evals and the card's model-index come in the same entry (expand=evalResults,
+            # expand=model-index); parsed here, not by ModelInfo.
             results = entry.pop("evalResults", None) if isinstance(entry, dict) else None
+            card = entry.pop("model-index", None) if isinstance(entry, dict) else None
             try:
                 item = item_from_api(entry, endpoint=endpoint, crawled_at=crawled_at)
             except HubShapeError as exc:
@@ -141,6 +147,11 @@ class HubSpider(BaseSpider):
                 parsed = parse_eval_results(item.model_id, results, crawled_at=crawled_at)
                 self.invalid_results.report(item.model_id, parsed.invalid)
                 results_items.extend(parsed.items)
+            if card is not None:
+                cards = parse_model_index(item.model_id, card, crawled_at=crawled_at)
+                card_url = f"{endpoint.rstrip('/')}/{item.model_id}"
+                self.invalid_cards.report(item.model_id, cards.invalid, card_url)
+                card_items.extend(cards.items)
         if entries and bad == len(entries):
             fail_crawl(self.crawler, "hub/unexpected_shape", f"no usable model entry on {response.url}")
             raise CloseSpider("unexpected_shape")
@@ -155,7 +166,7 @@ class HubSpider(BaseSpider):
         elif self.models_seen == 0:
             self.logger.warning("the Hub listed no model for %s", self.query)
         if models:  # the page is the item: its rows go through every pipeline and feed together
-            yield HubModelsPage(response.url, models, results_items)
+            yield HubModelsPage(response.url, models, results_items, card_items)
 
     def next_page(self, response: Response) -> str | None:
         """The Link header's next page; a page off the Hub or already read ends the listing and fails the crawl."""

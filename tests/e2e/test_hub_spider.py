@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 
+from llmbench.parsing.model_index import parse_model_index
 from llmbench.replica.faults import FaultConfig
 from llmbench.replica.ratelimit import RateLimitConfig
 from tests.helpers import list_requests, run_stats, text_generation
@@ -42,6 +44,23 @@ def test_all_models_across_pages(replica, catalog, run_crawl):
     assert written > len(ids)  # model rows and their eval results
     assert stats["item_scraped_count"] == pages == stats["hub/pages"]  # one item per list page
     assert stats["quality/hub_models/missing/params"] == sizes["params"].count(None)
+    # card results ride on the same list requests: model-index asked on each, no request per model
+    assert all("expand=model-index" in path for path in list_requests(replica))
+    assert all(r.path_qs.startswith("/api/models?") for r in replica.log.records if r.origin == "hub")
+    expected, invalid = [], 0
+    for model_id in ids:
+        parsed = parse_model_index(model_id, catalog.get(model_id).api.get("model-index"), crawled_at=None)
+        expected += [(i.model_id, i.result_index, i.metric_index, i.value, i.source_kind) for i in parsed.items]
+        invalid += len(parsed.invalid)
+    cards = result.table("card_results").to_pylist()
+    assert sorted((r["model_id"], r["result_index"], r["metric_index"], r["value"], r["source_kind"])
+                  for r in cards) == sorted(expected)
+    kinds = Counter(r["source_kind"] for r in cards)
+    assert kinds["board_v1_copy"] > 100 and kinds["board_v2_copy"] > 1000 and kinds["claim"] > 50
+    assert invalid == 2 and stats["hub/card_results/invalid"] == invalid  # counted, logged once, not fatal
+    malformed = catalog.card_results.malformed
+    assert f"unusable card result in {malformed} model-index[0].results[2].metrics ({replica.hub_url}/{malformed})" \
+        in result.output
 
 
 def test_search_and_author_filters(replica, catalog, run_crawl):
