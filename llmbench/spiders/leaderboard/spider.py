@@ -24,9 +24,9 @@ from twisted.python.failure import Failure
 from llmbench.browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
 from llmbench.failures import fail_crawl
 from llmbench.leaderboard_compare import compare_rows, summary, write_report
+from llmbench.model_lists import argument_error
 from llmbench.repo_ids import id_lines, normalize_repo_id
 from llmbench.settings import PLAYWRIGHT_SETTINGS
-from llmbench.model_lists import argument_error
 from llmbench.spiders.base import BaseSpider, choice
 from llmbench.spiders.leaderboard.browser_path import BrowserPath
 from llmbench.spiders.leaderboard.canonical_rows import CanonicalRows
