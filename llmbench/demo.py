@@ -1,4 +1,5 @@
-"""`python -m llmbench.demo`: the whole pipeline offline (three crawls, then the analysis) against the replica.
+"""`python -m llmbench.demo`: the whole pipeline offline (the crawls, the v1 board, then the analysis) against
+the replica.
 
 Starts the replica in this process, runs each crawl as a real `scrapy crawl` against it (exactly the
 commands a user runs against huggingface.co, pointed elsewhere by HF_ENDPOINT /
@@ -23,8 +24,10 @@ def stages(limit: str, data_dir: Path, out: Path) -> list[tuple[str, list[str]]]
     """(name, command) in pipeline order; each stage reads what the previous one wrote."""
     # The replica is local: no need to pace requests to stay inside the real Hub's quotas.
     crawls = [sys.executable, "-m", "scrapy", "crawlall", "--limit", limit, "-s", "HUB_RATE_PACING=False"]
+    v1_board = [sys.executable, "-m", "scrapy", "crawl", "leaderboard", "-a", "board=v1"]  # the archived v1 board
     analysis = [sys.executable, "-m", "analysis", "--data", str(data_dir), "--out", str(out)]
-    return [("crawls (hub → benchmarks → leaderboard → model_pages)", crawls), ("analysis", analysis)]
+    return [("crawls (hub → benchmarks → leaderboard → model_pages)", crawls), ("v1 board", v1_board),
+            ("analysis", analysis)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"stage {name} failed; stopping (data so far is in {data_dir})", file=sys.stderr)
                 return 1
     for dataset in ("hub_models", "eval_results", "card_results", "benchmarks", "benchmark_leaderboards",
-                    "leaderboard", "model_sizes"):
+                    "leaderboard", "leaderboard_v1", "model_sizes"):
         dates = snapshots(data_dir, dataset)
         if dates:
             print(f"{dataset}: {data_dir / dataset / ('crawl_date=' + dates[-1])}")

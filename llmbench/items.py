@@ -113,6 +113,55 @@ class LeaderboardItem:
 
 
 @dataclass
+class LeaderboardV1Item:
+    """One row of the archived Open LLM Leaderboard v1 (2023-04 → 2024-06): a (model, precision, revision)
+    evaluation on ARC, HellaSwag, MMLU, TruthfulQA, Winogrande and GSM8K (`leaderboard -a board=v1` →
+    dataset `leaderboard_v1`). Other benchmarks than v2's: never mixed with `leaderboard`."""
+
+    dataset: ClassVar[str] = "leaderboard_v1"
+    key_fields: ClassVar[tuple[str, ...]] = ("model_id", "precision", "revision")
+
+    model_id: str = column(pa.string(), "Repo id as the board spelled it (its `fullname`, the Model link's text; "
+                           "a legacy id such as `gpt2` has no namespace).", required=True)
+    canonical_id: str = column(pa.string(), "Where the Hub redirects a legacy `model_id` (`gpt2` → "
+                               "`openai-community/gpt2`); null for ids with a namespace or that do not redirect.")
+    precision: str = column(pa.string(), "`float16`, `bfloat16`, `4bit`, `8bit`, `GPTQ`.", required=True)
+    revision: str = column(pa.string(), "Evaluated commit sha (`Model sha`); empty string when the board has none.")
+    type: str = column(pa.string(), "pretrained, continuously pretrained, fine-tuned, chat, merge; null where the "
+                       "board shows `?` and no type.")
+    type_symbol: str = column(pa.string(), "The board's `T` column (🟢 🟩 🔶 💬 🤝, `?` for unknown).")
+    weight_type: str = column(pa.string(), "`Original`, `Adapter` or `Delta`.")
+    architecture: str = column(pa.string(), "As the board showed it, e.g. `LlamaForCausalLM`, `Unknown`, `?`; "
+                               "null when empty.")
+    average: float = column(pa.float64(), "Mean of the six scores (0-100, 2 decimals, `Average ⬆️`).")
+    arc: float = column(pa.float64(), "ARC (25-shot), 0-100, 2 decimals.")
+    hellaswag: float = column(pa.float64(), "HellaSwag (10-shot), 0-100, 2 decimals.")
+    mmlu: float = column(pa.float64(), "MMLU (5-shot), 0-100, 2 decimals.")
+    truthfulqa: float = column(pa.float64(), "TruthfulQA (0-shot, mc2), 0-100, 2 decimals.")
+    winogrande: float = column(pa.float64(), "Winogrande (5-shot), 0-100, 2 decimals.")
+    gsm8k: float = column(pa.float64(), "GSM8K (5-shot), 0-100, 2 decimals.")
+    params_billions: float = column(pa.float64(), "`#Params (B)`, whole billions as the board showed them; null "
+                                    "where it says 0 (unknown).")
+    license: str = column(pa.string(), "`Hub License` as recorded by the board; null when empty.")
+    hearts: int = column(pa.int64(), "`Hub ❤️`: Hub likes when the board last looked.")
+    is_merged: bool = column(pa.bool_(), "The board's `Merged` column as shown. Probably an inverted display "
+                             "column (\"not merged\": True for 5,840 of 7,169 rows; SOURCES.md, unverified).")
+    is_moe: bool = column(pa.bool_(), "The board's `MoE` column as shown. Probably inverted (\"not MoE\": True "
+                          "for 6,606 of 7,169 rows; unverified).")
+    is_flagged: bool = column(pa.bool_(), "The board's `Flagged` column as shown. Probably inverted (the v1 app's "
+                              "`not_flagged`: True for 7,060 of 7,169 rows; unverified).")
+    available_on_hub: bool = column(pa.bool_(), "`Available on the hub`: the repo still existed when the board "
+                                    "last looked.")
+    submission_date: str = column(pa.string(), "YYYY-MM-DD of the board's `date` (submission); null when empty.")
+    submitted_at: Any = column(TIMESTAMP, "The board's `date` as a time (UTC; the few without a zone are read "
+                               "as UTC); null when empty or unreadable.")
+    source: str = column(pa.string(), "`space_config`: the table embedded in the Space page's "
+                         "`window.gradio_config`.", required=True)
+    crawled_at: Any = column(TIMESTAMP, "When this row was fetched.", required=True)
+    url: str = column(pa.string(), "The page the row came from.")
+
+
+@dataclass
 class ModelSizeItem:
     """The parameter count of one model whose Hub metadata had none (`model_pages` → `model_sizes`)."""
 
@@ -270,8 +319,8 @@ class HubModelsPage:
 PAGE_CLASSES: tuple[type, ...] = (HubModelsPage,)
 
 
-ITEM_CLASSES: tuple[type, ...] = (HubModelItem, LeaderboardItem, ModelSizeItem, EvalResultItem, CardResultItem,
-                                  BenchmarkItem, BenchmarkLeaderboardItem)
+ITEM_CLASSES: tuple[type, ...] = (HubModelItem, LeaderboardItem, LeaderboardV1Item, ModelSizeItem, EvalResultItem,
+                                  CardResultItem, BenchmarkItem, BenchmarkLeaderboardItem)
 
 
 @cache

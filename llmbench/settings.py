@@ -29,6 +29,11 @@ HUB_ENDPOINT = os.environ.get("HF_ENDPOINT", "https://huggingface.co").rstrip("/
 LEADERBOARD_URL = os.environ.get(
     "LLMBENCH_LEADERBOARD_URL", "https://huggingface.co/spaces/open-llm-leaderboard/open_llm_leaderboard"
 )
+# The archived v1 board (2023-04 → 2024-06), `-a board=v1`: its Gradio app, whose page embeds the whole
+# table in `window.gradio_config` (read with one plain request, no browser; docs/leaderboard.md "The v1 board").
+LEADERBOARD_V1_URL = os.environ.get(
+    "LLMBENCH_LEADERBOARD_V1_URL", "https://open-llm-leaderboard-old-open-llm-leaderboard.hf.space/"
+)
 # Crawled datasets land in DATA_DIR/<dataset>/crawl_date=YYYY-MM-DD/*.parquet (see DATA.md).
 DATA_DIR = os.environ.get("LLMBENCH_DATA_DIR", "data")
 # The snapshot (partition) a crawl writes to, YYYY-MM-DD. Empty = the crawl's start date in UTC.

@@ -22,7 +22,8 @@ from llmbench.repo_ids import repo_id_problem
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 # setting -> the environment variable users set it with (named in the message)
-URL_SETTINGS = {"HUB_ENDPOINT": "HF_ENDPOINT", "LEADERBOARD_URL": "LLMBENCH_LEADERBOARD_URL"}
+URL_SETTINGS = {"HUB_ENDPOINT": "HF_ENDPOINT", "LEADERBOARD_URL": "LLMBENCH_LEADERBOARD_URL",
+                "LEADERBOARD_V1_URL": "LLMBENCH_LEADERBOARD_V1_URL"}
 
 
 def crawl_date_problem(value: str) -> str | None:

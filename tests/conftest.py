@@ -91,6 +91,8 @@ def crawl_env(replica: Replica, data_dir: Path, token: str | None = None) -> dic
     env.update(HF_ENDPOINT=replica.hub_url, LLMBENCH_LEADERBOARD_URL=replica.leaderboard_url,
                LLMBENCH_DATA_DIR=str(data_dir), HF_HUB_DISABLE_IMPLICIT_TOKEN="1",
                HF_TOKEN_PATH=str(data_dir / "no-token-file"))
+    if getattr(replica, "v1_app_url", None):  # the archived v1 board's app (`-a board=v1`)
+        env["LLMBENCH_LEADERBOARD_V1_URL"] = replica.v1_app_url
     if token:
         env["HF_TOKEN"] = token
         env.pop("HF_HUB_DISABLE_IMPLICIT_TOKEN")

@@ -89,6 +89,7 @@ async def serve(replica: Replica) -> None:
     print(f"  Hub:             {replica.hub_url}")
     print(f"  Leaderboard:     {replica.leaderboard_url}")
     print(f"  Leaderboard app: {replica.app_url}")
+    print(f"  v1 board app:    {replica.v1_app_url}")
     print(f"  LFS storage/CDN: {replica.cdn_url}")
     if replica.ca_file:
         print(f"  TLS certificate: {replica.ca_file}")

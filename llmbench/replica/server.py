@@ -1,5 +1,5 @@
-"""The replica server: the Hub origin, the leaderboard app origin and the storage/CDN origin LFS
-downloads redirect to, each on its own loopback port.
+"""The replica server: the Hub origin, the leaderboard app origin, the archived v1 leaderboard app origin
+and the storage/CDN origin LFS downloads redirect to, each on its own loopback port.
 
 `Replica` runs inside an asyncio loop; `ReplicaThread` runs one in a background thread for tests,
 benchmarks and the offline demo, so the code under test talks to it over real HTTP.
@@ -27,7 +27,7 @@ from .hub_api import trees
 from .hub_api.access import AccessConfig
 from .hub_api.transport import Transport
 from .leaderboard import app as leaderboard_app
-from .leaderboard import space
+from .leaderboard import space, v1_space
 from .leaderboard.space import SPACE_PATH, SpaceState
 from .pages.repo_route import repo_route
 from .ratelimit import FixedWindowLimiter, RateLimitConfig
@@ -38,7 +38,7 @@ from .tls import Certificate, self_signed
 # Hook: a module serving more of the Hub (Community Evals) appends its `add_routes` here.
 HUB_ROUTES: tuple[Callable[[web.Application], None], ...] = (
     trees.add_routes, models_api.add_routes, leaderboard_app.add_dataset_routes, evals_routes.add_routes,
-    space.add_routes,
+    space.add_routes, v1_space.add_v1_space_routes,
     spaces_api.add_routes,  # after the Space runtime route, which it would otherwise shadow
 )
 
@@ -52,10 +52,11 @@ class Replica:
                  granted_tokens: Iterable[str] = (), cdn_port: int = 0, tls: bool = False,
                  certificate: Certificate | None = None,
                  clock: Callable[[], float] = time.time, space_stage: str = "RUNNING",
-                 space_ready_after: float | None = None) -> None:
+                 space_ready_after: float | None = None, v1_app_port: int = 0) -> None:
         self.host = host
         self.port = port
         self.app_port = app_port
+        self.v1_app_port = v1_app_port
         self.faults = faults or FaultConfig()
         self.limits = limits or RateLimitConfig()
         self.limiter = FixedWindowLimiter(self.limits, clock)  # tests pass a clock they move themselves
@@ -68,6 +69,7 @@ class Replica:
         self._runners: list[web.AppRunner] = []
         self.hub_url = ""
         self.app_url = ""
+        self.v1_app_url = ""  # the archived v1 board's Gradio app (leaderboard/v1_space.py)
         self.cdn_url = ""
         self.tls = tls or certificate is not None
         self.certificate = certificate  # a given certificate (kept); with plain `tls`, a throwaway one
@@ -78,12 +80,14 @@ class Replica:
         return f"{self.hub_url}{SPACE_PATH}"
 
     def export_lines(self) -> list[str]:
-        lines = [f"export HF_ENDPOINT={self.hub_url}", f"export LLMBENCH_LEADERBOARD_URL={self.leaderboard_url}"]
+        lines = [f"export HF_ENDPOINT={self.hub_url}", f"export LLMBENCH_LEADERBOARD_URL={self.leaderboard_url}",
+                 f"export LLMBENCH_LEADERBOARD_V1_URL={self.v1_app_url}"]
         return lines + ([f"export SSL_CERT_FILE={self.ca_file}"] if self.ca_file else [])
 
     def client_environment(self) -> dict[str, str]:
         """The variables that point a crawl at this replica and make it trust the replica's certificate."""
-        variables = {"HF_ENDPOINT": self.hub_url, "LLMBENCH_LEADERBOARD_URL": self.leaderboard_url}
+        variables = {"HF_ENDPOINT": self.hub_url, "LLMBENCH_LEADERBOARD_URL": self.leaderboard_url,
+                     "LLMBENCH_LEADERBOARD_V1_URL": self.v1_app_url}
         if self.ca_file:
             variables["SSL_CERT_FILE"] = str(self.ca_file)
         return variables
@@ -190,6 +194,12 @@ class Replica:
         leaderboard_app.make_app_routes(app)
         return app
 
+    def v1_app_application(self) -> web.Application:
+        app = web.Application(middlewares=[self._logging("v1_app"), self._app_latency])
+        app[REPLICA] = self
+        v1_space.make_v1_app_routes(app)
+        return app
+
     async def start(self) -> None:
         cdn_app = self.cdn.application([self._logging("cdn"), self._app_latency])
         ssl_context = None
@@ -199,6 +209,7 @@ class Replica:
             ssl_context, self.ca_file = self_signed(self.host)
         scheme = "https" if self.tls else "http"
         for application, port, attr in ((self.app_application(), self.app_port, "app_url"),
+                                        (self.v1_app_application(), self.v1_app_port, "v1_app_url"),
                                         (cdn_app, self.cdn_port, "cdn_url"),
                                         (self.hub_application(), self.port, "hub_url")):
             runner = web.AppRunner(application, access_log=None, handler_cancellation=True, shutdown_timeout=1.0)
@@ -206,7 +217,7 @@ class Replica:
             site = web.TCPSite(runner, self.host, port, ssl_context=ssl_context)
             await site.start()
             bound = runner.addresses[0][1]
-            setattr(self, attr, f"{scheme}://{self.host}:{bound}" + ("/" if attr == "app_url" else ""))
+            setattr(self, attr, f"{scheme}://{self.host}:{bound}" + ("/" if attr in ("app_url", "v1_app_url") else ""))
             if attr == "cdn_url":
                 self.cdn.url = self.cdn_url
             self._runners.append(runner)

@@ -32,6 +32,7 @@ def test_demo_pipeline(tmp_path):
     # the hub stage's 400, plus the board models the benchmarks stage looked up
     assert read_snapshot(data, "hub_models").num_rows >= 400
     assert read_snapshot(data, "leaderboard").num_rows == 4576  # gpt2 rows included
+    assert read_snapshot(data, "leaderboard_v1").num_rows == 7169  # the archived v1 board's stage
     unsized = sum(1 for p in read_snapshot(data, "hub_models").column("params").to_pylist() if p is None)
     assert read_snapshot(data, "model_sizes").num_rows == unsized
     assert f"Open the report: {out / 'report.html'}" in proc.stdout

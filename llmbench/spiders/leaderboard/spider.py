@@ -1,7 +1,8 @@
 """The `leaderboard` spider: arguments, which path runs, and the restriction to requested models.
 
 The paths are objects the spider holds, each owning its own state: `runtime` (SpaceRuntime), `browser`
-(BrowserPath), `data` (DataDownload), `dataset` (DatasetPath), `canonical_rows` (CanonicalRows). They call
+(BrowserPath), `data` (DataDownload), `dataset` (DatasetPath), `canonical_rows` (CanonicalRows), and for
+`-a board=v1` `v1` (V1SpacePath, the archived v1 board: no runtime question, no browser). They call
 each other through the spider (`spider.browser.board_request()`), and the spider's selection through
 `board_rows`, `select`, `keep`. Request callbacks stay spider methods that delegate to a path: a JOBDIR
 stores a request by the name of its spider method.
@@ -23,6 +24,7 @@ from twisted.python.failure import Failure
 from llmbench.browser import CHROMIUM_ARGS, ChromiumNotFound, find_chromium
 from llmbench.failures import fail_crawl
 from llmbench.leaderboard_compare import compare_rows, summary, write_report
+from llmbench.model_lists import argument_error
 from llmbench.repo_ids import id_lines, normalize_repo_id
 from llmbench.settings import PLAYWRIGHT_SETTINGS
 from llmbench.spiders.base import BaseSpider, choice
@@ -31,23 +33,32 @@ from llmbench.spiders.leaderboard.canonical_rows import CanonicalRows
 from llmbench.spiders.leaderboard.data_download import DataDownload
 from llmbench.spiders.leaderboard.dataset_path import CONTENTS_REPO, DatasetPath
 from llmbench.spiders.leaderboard.space_runtime import SpaceRuntime
+from llmbench.spiders.leaderboard.v1_space_path import V1SpacePath
 from llmbench.tls_trust import browser_trust_args
 
 SOURCES = ("browser", "dataset")
+BOARDS = ("v2", "v1")  # v2: the final board (default); v1: the archived 2023-04 → 2024-06 board
 PLAYWRIGHT_HANDLER = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
 
 
 class LeaderboardSpider(BaseSpider):
     name = "leaderboard"
     custom_settings = {"CONCURRENT_REQUESTS": 1}
-    arguments = ("models", "source", "verify")
+    arguments = ("models", "source", "verify", "board")
 
+    board: str = "v2"
     source: str = "browser"
     verify: bool = False
 
     @classmethod
     def parse_arguments(cls, settings: BaseSettings, arguments: Mapping[str, Any]) -> dict[str, Any]:
         parsed = super().parse_arguments(settings, arguments)
+        parsed["board"] = choice(arguments, "board", BOARDS, "v2")
+        if parsed["board"] == "v1":
+            given = [name for name in ("source", "verify") if name in arguments]
+            if given:
+                raise argument_error(given[0], "applies to -a board=v2 only; the v1 board is read from its "
+                                     "Space page's embedded table (LEADERBOARD_V1_URL)")
         parsed["source"] = choice(arguments, "source", SOURCES, "browser")
         verify = choice(arguments, "verify", ("dataset", ""), "")
         parsed["verify"] = bool(verify) and parsed["source"] == "browser"  # alias of `scrapy verify`
@@ -64,7 +75,8 @@ class LeaderboardSpider(BaseSpider):
         spider.data = DataDownload(spider)
         spider.dataset = DatasetPath(spider)
         spider.canonical_rows = CanonicalRows(spider)
-        if spider.source == "browser":
+        spider.v1 = V1SpacePath(spider)
+        if spider.board == "v2" and spider.source == "browser":
             spider.use_browser(crawler.settings)
         return spider
 
@@ -98,6 +110,9 @@ class LeaderboardSpider(BaseSpider):
         settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority=priority)
 
     async def start(self):
+        if self.board == "v1":
+            yield self.v1.page_request()  # the whole table is in the page: no runtime question, no browser
+            return
         if self.source == "dataset":
             yield self.dataset.dataset_index_request(purpose="board")
             return
@@ -205,6 +220,12 @@ class LeaderboardSpider(BaseSpider):
 
     def dataset_failed(self, failure: Failure) -> None:
         return self.dataset.dataset_failed(failure)
+
+    def parse_v1_page(self, response: Response) -> Iterator[Any]:
+        return self.v1.parse_v1_page(response)
+
+    def v1_page_failed(self, failure: Failure) -> None:
+        return self.v1.v1_page_failed(failure)
 
     def parse_canonical(self, response: Response, model_id: str) -> Iterator[Any]:
         return self.canonical_rows.parse_canonical(response, model_id)
