@@ -14,15 +14,17 @@ from typing import Any
 import pandas as pd
 
 from analysis.data import quality
+from analysis.data import scores as score_table
 from analysis.data.read import AnalysisInputError, read_inputs
 from analysis.data.tidy import build_table
 from analysis.report import results
 from analysis.report.captions import describe, evals_figure_text
+from analysis.report.claims_section import write_scores
 from analysis.report.figure_worker import Worker, draw_result_figures, draw_table_figures, start_figures
 from analysis.report.html import Links
 from analysis.report.output import check_output, publish
 from analysis.report.sections import write_html
-from analysis.statistics import community_evals, density
+from analysis.statistics import claims, community_evals, density
 from analysis.statistics.estimates import efficiencies, run_all
 from analysis.statistics.formulas import Rankings
 from analysis.statistics.groups import compare_groups
@@ -94,11 +96,14 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
                 data, options.snapshot, lambda: community_evals.board_raw_scores(data, options.snapshot))
             draw_result_figures(worker, done, trend, points, community)
             doc = _document(data, options, board, table, top, done, trend, community, quality_report, comparison)
+            scores = score_table.build(data, options.snapshot)  # issue #25: every score, reconciled
+            doc |= {"scores": claims.summary(scores), "claims_vs_measurements": claims.claims_vs_measurements(scores)}
             if (text := evals_figure_text(points, community)) is not None:
                 doc["figures"]["community_evals"] = text
             timings["statistics"] = time.perf_counter() - clock
             clock = time.perf_counter()
             results.write_models(staging / "models.parquet", table)
+            write_scores(staging / "scores.parquet", scores.table)
             results.write(staging / "results.json", doc)
             waited = time.perf_counter()
             timings["figures"] = worker.wait()  # drawn meanwhile, by the worker

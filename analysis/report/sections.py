@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from analysis.report.claims_section import claims_section
 from analysis.report.html import Links, Raw, num, page, section, table
 from analysis.statistics.estimates import NOT_ENOUGH
 from analysis.statistics.populations import HEADLINE, POPULATION_IDS
@@ -307,6 +308,7 @@ def write_html(path: Path, figures_dir: Path, document: dict[str, Any], links: L
         groups_section(document["groups"]),
         density_section(document["density"]),
         evals_section(document["community_evals"]),
+        claims_section(document.get("claims_vs_measurements"), document.get("scores"), links),
         section("types", "By model type", "The board's own model types; the box plot above shows their spread.",
                 table(results["by_type"]["groups"], [("type", "type"), ("n", "n"), ("mean_average", "mean average"),
                                                      ("median_params_b", "median size (B)"),

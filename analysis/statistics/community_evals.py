@@ -16,7 +16,6 @@ score (×100) against the live one for the models on both.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,9 +27,9 @@ from analysis.data.licenses import license_class
 from analysis.data.quality import MAX_PARAMS_B, MIN_PARAMS_B
 from analysis.data.read import read_columns
 from analysis.data.tidy import hub_key, one_row_per_model
+from analysis.data.vocabulary import task_scale
 from analysis.statistics import estimates
 
-LOWER_IS_BETTER = r"(?i)(time|latency|seconds|error|wer\b|cer\b|loss|perplexity|ppl\b)"
 ON_BOTH = {"Idavidrein/gpqa": "gpqa_raw", "TIGER-Lab/MMLU-Pro": "mmlu_pro_raw"}
 MIN_SIZED = 10
 
@@ -83,14 +82,9 @@ def sizes(data: Path, snapshot: str | None) -> pd.DataFrame:
 
 
 def scale(task: pd.DataFrame, name: str) -> tuple[str, pd.Series, int]:
-    """(`lower is better` | `percent` | `fraction ×100`, the scores in percent, values left out as ambiguous)."""
-    if re.search(LOWER_IS_BETTER, name):
-        return "lower is better", task["value"], 0
-    if task["value"].median() > 1:
-        keep = task["value"] > 1
-        return "percent", task["value"].where(keep), int((~keep).sum())
-    keep = task["value"] <= 1
-    return "fraction ×100", (task["value"] * 100).where(keep), int((~keep).sum())
+    """(`lower is better` | `percent` | `fraction ×100`, the scores in percent, values left out as ambiguous):
+    analysis/data/vocabulary.py's rule, which the score table shares."""
+    return task_scale(task["value"], name)
 
 
 def analyse(data: Path, snapshot: str | None, board_raw: pd.DataFrame | None | Callable[[], pd.DataFrame | None]
