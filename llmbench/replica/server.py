@@ -26,6 +26,7 @@ from .hub_api.access import AccessConfig
 from .leaderboard import app as leaderboard_app
 from .leaderboard import space
 from .leaderboard.space import SPACE_PATH, SpaceState
+from .provenance import mark_answers
 from .pages.repo_route import repo_route
 from .ratelimit import FixedWindowLimiter, RateLimitConfig
 from .request_log import RequestLog, RequestRecord
@@ -169,7 +170,7 @@ class Replica:
 
     # -- apps ----------------------------------------------------------------------------------
     def hub_application(self) -> web.Application:
-        app = web.Application(middlewares=[self._logging("hub"), self._hub_faults_and_limits])
+        app = web.Application(middlewares=[self._logging("hub"), mark_answers, self._hub_faults_and_limits])
         app[CATALOG] = self.catalog
         app[REPLICA] = self
         app[LIST_PAGES] = {}
@@ -179,7 +180,7 @@ class Replica:
         return app
 
     def app_application(self) -> web.Application:
-        app = web.Application(middlewares=[self._logging("app"), self._app_latency])
+        app = web.Application(middlewares=[self._logging("app"), mark_answers, self._app_latency])
         app[REPLICA] = self
         leaderboard_app.make_app_routes(app)
         return app
