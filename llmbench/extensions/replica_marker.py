@@ -6,22 +6,27 @@ counts marked answers and keeps the union of the listed names in stats, so the r
 (DATA_DIR/_runs) and from it the analysis's report can say the data is a replica's:
 
 - `replica/answers`: answers carrying the header (absent: none did);
-- `replica/synthetic`: comma-separated API fields the replica says it synthesised;
+- `replica/synthetic/<answer>`: comma-separated API fields the replica says it synthesised in that kind
+  of answer (`models`, `datasets`, `leaderboard-contents`, ...; empty: nothing made up);
 - `replica/board_scores`: Community Evals datasets whose results are the board's own raw scores.
 """
 
 from __future__ import annotations
+
+import re
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 HEADER = b"X-Llmbench-Replica"
-KEYS = {"synthetic": "replica/synthetic", "board-scores": "replica/board_scores"}
+MAX_VALUES = 64  # distinct header values parsed (the replica sends six); more are counted, not parsed
+MAX_LENGTH = 4096
 
 
 def parse_marker(text: str) -> dict[str, set[str]]:
-    """`synthetic=a,b; board-scores=c` → {"synthetic": {"a", "b"}, "board-scores": {"c"}} (unknown keys kept)."""
+    """`answer=models; synthetic=a,b; board-scores=c` → {"answer": {"models"}, "synthetic": {"a", "b"},
+    "board-scores": {"c"}} (unknown keys kept)."""
     out: dict[str, set[str]] = {}
     for part in text.split(";"):
         key, _, names = part.partition("=")
@@ -33,7 +38,7 @@ def parse_marker(text: str) -> dict[str, set[str]]:
 class ReplicaMarker:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.seen: dict[str, set[str]] = {key: set() for key in KEYS}
+        self.seen: dict[str, set[str]] = {}  # stat → names
         self.headers: set[bytes] = set()  # each distinct header value parsed once
         crawler.signals.connect(self.response_received, signal=signals.response_received)
 
@@ -46,10 +51,14 @@ class ReplicaMarker:
         if raw is None:
             return
         self.stats.inc_value("replica/answers")
-        if raw in self.headers:
+        if raw in self.headers or len(self.headers) >= MAX_VALUES:  # counted; a flood of values is not kept
             return
         self.headers.add(raw)
-        parsed = parse_marker(raw.decode("latin-1"))
-        for key, stat in KEYS.items():
-            self.seen[key] |= parsed.get(key, set())
-            self.stats.set_value(stat, ",".join(sorted(self.seen[key])))
+        parsed = parse_marker(raw.decode("latin-1")[:MAX_LENGTH])
+        answer = re.sub(r"[^a-z0-9-]", "", "-".join(sorted(parsed.get("answer", set()))).lower())[:40] or "unnamed"
+        stats = {f"replica/synthetic/{answer}": parsed.get("synthetic", set())}
+        if "board-scores" in parsed:
+            stats["replica/board_scores"] = parsed["board-scores"]
+        for stat, names in stats.items():
+            self.seen[stat] = self.seen.get(stat, set()) | names
+            self.stats.set_value(stat, ",".join(sorted(self.seen[stat])))

@@ -2,10 +2,12 @@
 
 The real Hub sends no such header; the replica adds it so that whatever reads its data (the crawl's run
 records, then the analysis's report) can say the data came from a replica and which fields were made up.
-The value is `;`-separated `key=comma-list` pairs, API field names as the answer spells them:
+The value is `;`-separated `key=value` pairs, API field names as the answer spells them:
 
-    X-Llmbench-Replica: synthetic=downloads,trendingScore,...; board-scores=Idavidrein/gpqa,TIGER-Lab/MMLU-Pro
+    X-Llmbench-Replica: answer=models; synthetic=downloads,trendingScore,...; board-scores=Idavidrein/gpqa,...
 
+- `answer`: which kind of answer (`models`, `leaderboard-contents`, `datasets`, `benchmark-leaderboard`,
+  `api`, `leaderboard-app`): the same field name means different things in each;
 - `synthetic`: fields whose values the replica made up (deterministic from `--seed`); README.md's
   replica section lists them in words.
 - `board-scores`: Community Evals datasets whose "live" results are the Open LLM Leaderboard's own raw
@@ -31,8 +33,8 @@ DATASET_FIELDS = ("downloads", "likes", "createdAt", "lastModified", "sha", "des
 LEADERBOARD_FIELDS = ("value", "verified", "source", "notes", "pullRequest", "author.type")
 
 
-def value(synthetic: tuple[str, ...] = (), board_scores: tuple[str, ...] = ()) -> str:
-    text = "synthetic=" + ",".join(synthetic)
+def value(answer: str, synthetic: tuple[str, ...] = (), board_scores: tuple[str, ...] = ()) -> str:
+    text = f"answer={answer}; synthetic=" + ",".join(synthetic)
     return text + ("; board-scores=" + ",".join(board_scores) if board_scores else "")
 
 
@@ -40,15 +42,17 @@ def marker(path: str) -> str | None:
     """The header value for an answer to `path` (Hub or leaderboard app origin); None for what is not an
     API answer (pages and files carry no fields)."""
     if path.startswith("/api/models"):
-        return value(MODEL_FIELDS, BOARD_SCORES)
+        return value("models", MODEL_FIELDS, BOARD_SCORES)
     if path.startswith("/api/datasets/open-llm-leaderboard/contents"):
-        return value(CONTENTS_FIELDS)
+        return value("leaderboard-contents", CONTENTS_FIELDS)
     if path.startswith("/api/datasets/") and path.endswith("/leaderboard"):
-        return value(LEADERBOARD_FIELDS, BOARD_SCORES)
+        return value("benchmark-leaderboard", LEADERBOARD_FIELDS, BOARD_SCORES)
     if path.startswith("/api/datasets"):
-        return value(DATASET_FIELDS)
+        return value("datasets", DATASET_FIELDS)
+    if path.startswith("/api/leaderboard") or path.startswith("/api/v2/leaderboard"):
+        return value("leaderboard-app")  # the board's rows as recorded: nothing made up
     if path.startswith("/api/"):
-        return value()
+        return value("api")
     return None
 
 

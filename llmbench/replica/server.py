@@ -26,8 +26,8 @@ from .hub_api.access import AccessConfig
 from .leaderboard import app as leaderboard_app
 from .leaderboard import space
 from .leaderboard.space import SPACE_PATH, SpaceState
-from .provenance import mark_answers
 from .pages.repo_route import repo_route
+from .provenance import mark_answers
 from .ratelimit import FixedWindowLimiter, RateLimitConfig
 from .request_log import RequestLog, RequestRecord
 from .tls import Certificate, self_signed
