@@ -109,7 +109,7 @@ def table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], links: Lin
                 cells.append(f"<td>{value if isinstance(value, Raw) else html.escape(num(value))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    # wide tables scroll inside their own box, never the page (tests/e2e/test_report_layout.py)
+    # wide tables scroll inside their own box, never the page (tests/e2e/test_analysis.py)
     return (f'<div class="scroll"><table class="sortable">{title}<thead><tr>{head}</tr></thead><tbody>'
             + "".join(body) + "</tbody></table></div>")
 
