@@ -150,6 +150,7 @@ def density_figure(table: pd.DataFrame, result: dict[str, Any], figures: Figures
         ax.plot(dates, 10 ** law, color="#555", linestyle="--", label="densing law: halves every 3.3 months")
     if len(drawn) or result.get("doubling_months"):
         ax.set_yscale("log")
+        log_ticks(ax.yaxis)
     else:
         no_data(ax)
     ax.set(xlabel="Upload date", ylabel="Parameters (billions, log scale)",

@@ -124,7 +124,7 @@ def methods_section(document: dict[str, Any]) -> str:
         "statistics table says how it was computed); “IQR” is the interquartile range, the middle half of the "
         "models (a spread, not an uncertainty).",
         "<b>p-values</b> are two-sided; “(Holm)” marks Holm-corrected ones. Below 1e-4 they are printed "
-        "“< 1e-4”; results.json holds the exact values.",
+        "“&lt; 1e-4”; results.json holds the exact values.",
         f"<b>Group claims</b> (“type X scores highest”) are written only for groups of at least {MIN_CLAIM_N} "
         "models; smaller groups appear in the tables with their n.",
         f"<b>Efficiency</b> (points per B, per kg) only among models averaging at least {floor:g} points.",

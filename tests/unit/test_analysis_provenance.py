@@ -173,7 +173,7 @@ def test_methods_section_defines_co2_and_cites_sources():
     text = methods_section(document)
     assert "GPU-hour" in text and "evaluation time" in text and "random baseline removed" in text
     assert "issue #6" in text and "no published source" in text and "arXiv:2412.04315" in text
-    assert "Hugging Face blog (2025-01-09)" in text and "IQR" in text and "< 1e-4" in text
+    assert "Hugging Face blog (2025-01-09)" in text and "IQR" in text and "“&lt; 1e-4”" in text
 
 
 def test_fit_lines_stay_within_the_data():
