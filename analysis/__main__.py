@@ -44,13 +44,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="efficiency (per parameter, per kg CO2) only among models averaging at least this (10)")
     parser.add_argument("--density-score", type=float, default=30.0, metavar="POINTS",
                         help="the fixed score level drawn in the capability-density figure (30)")
-    parser.add_argument("--hub-url", default=HUB_ENDPOINT, help=f"base of model links (default {HUB_ENDPOINT})")
+    parser.add_argument("--hub-url", default=None,
+                        help="base of model links (default: the endpoint the hub_models rows came from, "
+                             f"else {HUB_ENDPOINT})")
     parser.add_argument("--svg", action="store_true", help="also write every figure as SVG (PNG only by default)")
     parser.add_argument("--timings", action="store_true", help=argparse.SUPPRESS)  # benchmarks/analysis.py
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     if args.top < 1:
         print("analysis: --top must be at least 1", file=sys.stderr)
@@ -58,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     timings: dict[str, float] = {}
     options = Options(population=args.population, snapshot=args.snapshot, compare=args.compare, svg=args.svg,
-                      top=args.top, floor=args.floor, density_score=args.density_score, hub_url=args.hub_url)
+                      top=args.top, floor=args.floor, density_score=args.density_score, hub_url=args.hub_url,
+                      command=[sys.executable, "-m", "analysis", *argv])  # recorded as provenance
     try:
         document = write_report(Path(args.data).expanduser(), Path(args.out), options, timings)
     except (AnalysisInputError, OutputRefused) as exc:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from analysis.data import quality
+from analysis.data import provenance, quality
 from analysis.data import scores as score_table
 from analysis.data.read import AnalysisInputError, read_inputs
 from analysis.data.tidy import build_table
@@ -50,11 +50,12 @@ class Options:
     top: int = 100
     floor: float = 10.0
     density_score: float = 30.0
-    hub_url: str = HUB_ENDPOINT
+    hub_url: str | None = None  # None: the endpoint the hub_models rows came from, else HUB_ENDPOINT
+    command: list[str] = field(default_factory=list)  # how the analysis was run (results.json provenance)
 
     def __post_init__(self) -> None:
         # recorded in results.json and in every report link: never with a user or password in it
-        self.hub_url = without_userinfo(self.hub_url)
+        self.hub_url = without_userinfo(self.hub_url) if self.hub_url else None
 
 
 def write_report(data: Path, out: Path, options: Options, timings: dict[str, float] | None = None) -> dict:
@@ -83,6 +84,10 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
     # however few models have a score and a size, every section says what it can (or "not enough data")
     table = board if options.population == "leaderboard" or on_hub.all() else board[on_hub].reset_index(drop=True)
     comparison = compare_with(data, options.compare, options.snapshot)
+    sources = provenance.collect(data, options.snapshot, options.command)
+    link_base = options.hub_url or provenance.link_base(sources) or HUB_ENDPOINT
+    sources["links"] = {"base": link_base, "from": "--hub-url" if options.hub_url else
+                       "hub_models rows" if provenance.link_base(sources) else "default (HF_ENDPOINT)"}
     timings["read and join"] = time.perf_counter() - clock
     document: dict[str, Any] = {}
 
@@ -95,7 +100,9 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
             community, points = community_evals.analyse(
                 data, options.snapshot, lambda: community_evals.board_raw_scores(data, options.snapshot))
             draw_result_figures(worker, done, trend, points, community)
-            doc = _document(data, options, board, table, top, done, trend, community, quality_report, comparison)
+            community_evals.mark_board_copies(community, sources["replica"]["board_scores"])
+            doc = _document(data, options, board, table, top, done, trend, community, quality_report, comparison,
+                            sources)
             scores = score_table.build(data, options.snapshot)  # issue #25: every score, reconciled
             doc |= {"scores": claims.summary(scores), "claims_vs_measurements": claims.claims_vs_measurements(scores)}
             if (text := evals_figure_text(points, community)) is not None:
@@ -108,7 +115,7 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
             waited = time.perf_counter()
             timings["figures"] = worker.wait()  # drawn meanwhile, by the worker
             timings["waiting for figures"] = time.perf_counter() - waited
-            write_html(staging / "report.html", staging / "figures", doc, Links(options.hub_url))
+            write_html(staging / "report.html", staging / "figures", doc, Links(link_base))
             timings["write files"] = time.perf_counter() - clock - timings["waiting for figures"]
         finally:
             worker.stop()  # before publish removes a failed staging directory the worker writes into
@@ -119,7 +126,8 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
 
 
 def _document(data: Path, options: Options, board: pd.DataFrame, table: pd.DataFrame, top: set[str], done: dict,
-              trend: dict, community: dict, quality_report: dict, comparison: dict | None) -> dict[str, Any]:
+              trend: dict, community: dict, quality_report: dict, comparison: dict | None,
+              sources: dict[str, Any]) -> dict[str, Any]:
     """results.json: every statistic of every section."""
     on_hub = board["on_hub_crawl"].to_numpy(dtype=bool)
     rankings = Rankings(board)  # the board's columns sorted once, for every rank test on it
@@ -129,7 +137,7 @@ def _document(data: Path, options: Options, board: pd.DataFrame, table: pd.DataF
         known = {"join": statistics, "board": statistics}
     sections: dict[str, Any] = {
         "settings": {"top": options.top, "floor": options.floor, "density_score": options.density_score,
-                     "hub_url": options.hub_url, "svg": options.svg},
+                     "hub_url": sources["links"]["base"], "svg": options.svg},
         "statistics": statistics, "populations": side_by_side(board, top, options.top, options.population,
                                                               known=known),
         "quality": quality_report, "published_findings": check_all(board, rankings),
@@ -138,7 +146,7 @@ def _document(data: Path, options: Options, board: pd.DataFrame, table: pd.DataF
     }
     if comparison is not None:
         sections["comparison"] = comparison
-    meta = {"population": options.population, "data_dir": str(data),
+    meta = {"population": options.population, "data_dir": str(data), "provenance": sources,
             "snapshots": {d: options.snapshot or (snapshots(data, d) or [None])[-1] for d in DATASETS},
             "snapshots_available": {d: snapshots(data, d) for d in DATASETS}}
     return results.document(table, meta, sections)

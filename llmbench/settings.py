@@ -180,6 +180,8 @@ EXTENSIONS = {
     "llmbench.extensions.summary.CrawlSummary": 500,
     # 510: after the summary; independent of it, numbered apart only to keep the order stable.
     "llmbench.extensions.progress.Progress": 510,
+    # 520: counts answers marked by llmbench's offline replica (`replica/*` stats, into the run record).
+    "llmbench.extensions.replica_marker.ReplicaMarker": 520,
     # 900: last; its final record is written at engine_stopped with every other component's stats in.
     "llmbench.extensions.run_record.RunRecord": 900,
 }

@@ -27,7 +27,8 @@ def describe(results: dict[str, dict[str, Any]], density: dict[str, Any]) -> dic
                                  f"Scatter of average score against size; Pearson "
                                  f"{_r(linear)} (n = {p['n']:,}), "
                                  + ("no OLS line (" + fit["note"] + ")." if fit.get("note") else
-                                    "OLS line drawn over the data's range.") + _drawn(p["n"])),
+                                    "OLS line drawn over the central 98% of sizes, within the observed "
+                                    "scores.") + _drawn(p["n"])),
         "size_vs_score_log": ("Size against average score (log)",
                               f"Scatter on a log size axis; {_r(p)}; "
                               f"{slope}." + _drawn(p["n"])),

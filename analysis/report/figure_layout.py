@@ -18,7 +18,9 @@ from analysis.report.captions import MAX_POINTS
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.axis import Axis  # noqa: E402
 from matplotlib.text import Annotation, Text  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
 STYLE = {"figure.figsize": (8, 5), "figure.dpi": 110, "figure.constrained_layout.use": True, "axes.grid": True,
@@ -66,6 +68,22 @@ def plain(text: str) -> str:
     which matplotlib's own log axes need parsed): each `$` escaped, so `$\\frac{$x` is drawn as written and
     never parsed as mathtext (which would fail the figure). Labels made here pass `parse_math=False`."""
     return text.replace("$", r"\$")
+
+
+def log_ticks(axis: Axis) -> None:
+    """A log axis labelled at 1, 2 and 5 times each power of ten, as plain numbers (0.5, 2, 100), so a
+    range of a decade or two shows more than two labels; minor ticks unlabelled."""
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def legend_outside(fig: plt.Figure, ax: plt.Axes) -> None:
+    """The legend below the axis label, off the data (constrained layout makes room for it)."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(3, len(handles)), fontsize=8,
+                   frameon=False)
 
 
 def no_data(ax: plt.Axes) -> None:

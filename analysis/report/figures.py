@@ -14,9 +14,25 @@ import numpy as np
 import pandas as pd
 
 from analysis.report.captions import evals_figure_text, evals_panels
-from analysis.report.figure_layout import LINE, POINT, STYLE, Figures, no_data, place_labels, plain, plt, sample_points
+from analysis.report.figure_layout import (
+    LINE,
+    POINT,
+    STYLE,
+    Figures,
+    legend_outside,
+    log_ticks,
+    no_data,
+    place_labels,
+    plain,
+    plt,
+    sample_points,
+)
+from analysis.report.fit_range import fit_grid, within_scores
 from analysis.statistics.density import DAYS_PER_MONTH, DENSING_LAW_MONTHS, NEAR, dated_sized
 from analysis.statistics.estimates import prediction_band
+
+# what the board's scores are (docs: Methods and limitations in the report)
+SCORE_LABEL = "Average normalized score (0–100, random baseline removed)"
 
 
 def size_distribution(table: pd.DataFrame, figures: Figures) -> None:
@@ -29,6 +45,7 @@ def size_distribution(table: pd.DataFrame, figures: Figures) -> None:
             low, high = low - 0.5, high + 0.5
         ax.hist(sizes, bins=np.logspace(low, high, 40), color="#1f77b4", edgecolor="white")
         ax.set_xscale("log")
+        log_ticks(ax.xaxis)
     else:
         no_data(ax)
     ax.set(xlabel="Parameters (billions, log scale)", ylabel="Models",
@@ -44,27 +61,31 @@ def size_vs_score(table: pd.DataFrame, figures: Figures, log: bool) -> None:
     fig, ax = plt.subplots()
     shown = sample_points(data)
     ax.scatter(shown["params_b"], shown["average"], **POINT, label="models").set_in_layout(False)
-    grid = np.linspace(x_all.min(), x_all.max(), 200) if len(x_all) else x_all  # over the data's range only
+    grid = fit_grid(x_all)  # over the central 98% of the data's sizes only (analysis/report/fit_range.py)
     band = prediction_band(x_all, y_all, grid)
     xs = 10 ** grid if log else grid
     if band is not None:  # else the fit is undefined (too few models, or no spread): points only
         line, low, high = band
-        ax.plot(xs, line, color=LINE, label="OLS fit")
-        ax.fill_between(xs, low, high, color=LINE, alpha=0.2, label="95% confidence band")
+        keep = within_scores(line, y_all)  # and only where the fit stays within the observed scores
+        ax.plot(xs[keep], line[keep], color=LINE, label="OLS fit (over the data's range)")
+        ax.fill_between(xs[keep], low[keep], high[keep], color=LINE, alpha=0.2, label="95% confidence band")
     if not len(x_all):
         no_data(ax)
     if log and len(x_all):
         ax.set_xscale("log")
-    ax.set_ylim(bottom=0)  # scores are 0-100: a fit below 0 is cut, not drawn
+        log_ticks(ax.xaxis)
+    ax.set_ylim(bottom=0)  # scores are 0-100
     scale = "log scale" if log else "linear scale"
-    ax.set(xlabel=f"Parameters (billions, {scale})", ylabel="Average score (%)",
+    ax.set(xlabel=f"Parameters (billions, {scale})", ylabel=SCORE_LABEL,
            title=f"Model size against average score, {scale} (n = {len(data):,})")
-    ax.legend(loc="lower right")
+    legend_outside(fig, ax)
     figures.save(fig, f"size_vs_score_{'log' if log else 'linear'}")
 
 
 def efficiency_plot(table: pd.DataFrame, figures: Figures, cost: str, label: str, unit: str, name: str,
                     result: dict[str, Any]) -> None:
+    """Score against `cost` (`label`: its name and unit, e.g. "Parameters (billions)") with the Pareto
+    frontier; frontier points are numbered as in the report's frontier table, which gives full names."""
     columns = table[[cost, "average"]]
     data = columns[np.isfinite(columns[cost]) & columns["average"].notna() & (columns[cost] > 0)]
     fig, ax = plt.subplots()
@@ -75,18 +96,18 @@ def efficiency_plot(table: pd.DataFrame, figures: Figures, cost: str, label: str
     ax.scatter(front[cost], front["average"], color=LINE, s=16, zorder=3)
     if not data.empty:
         ax.set_xscale("log")
-    noun = label.split(" (")[0]
+        log_ticks(ax.xaxis)
+    noun, _, units = label.partition(" (")
     median = (result.get("effect_size") or {}).get("median")
-    ax.set(xlabel=f"{label} (log scale)", ylabel="Average score (%)",
+    ax.set(xlabel=f"{noun} ({units.rstrip(')')}, log scale)" if units else f"{noun} (log scale)", ylabel=SCORE_LABEL,
            title=f"Average score against {noun[0].lower() + noun[1:]} "
                  + (f"(median {median:.2f} points {unit})" if median is not None and np.isfinite(median)
                     else "(not enough data)"))
     if data.empty:
         no_data(ax)
-    ax.legend(loc="lower right")
-    chosen = np.unique(np.linspace(0, len(front) - 1, min(8, len(front))).round().astype(int)) if len(front) else []
-    place_labels(fig, ax, [(front[cost].iloc[i], front["average"].iloc[i],
-                            front["model_id"].iloc[i].split("/")[-1][:30]) for i in chosen])
+    legend_outside(fig, ax)
+    # numbers, not truncated names: the report's frontier table lists each number's full model id
+    place_labels(fig, ax, [(front[cost].iloc[i], front["average"].iloc[i], str(i + 1)) for i in range(len(front))])
     figures.save(fig, name)
 
 
@@ -100,7 +121,7 @@ def type_breakdown(table: pd.DataFrame, figures: Figures) -> None:
                    showfliers=False, orientation="horizontal")
     else:
         no_data(ax)
-    ax.set(ylabel="Model type (leaderboard)", xlabel="Average score (%)", title="Average score by model type")
+    ax.set(ylabel="Model type (leaderboard)", xlabel=SCORE_LABEL, title="Average score by model type")
     figures.save(fig, "type_breakdown")
 
 
@@ -129,11 +150,12 @@ def density_figure(table: pd.DataFrame, result: dict[str, Any], figures: Figures
         ax.plot(dates, 10 ** law, color="#555", linestyle="--", label="densing law: halves every 3.3 months")
     if len(drawn) or result.get("doubling_months"):
         ax.set_yscale("log")
+        log_ticks(ax.yaxis)
     else:
         no_data(ax)
     ax.set(xlabel="Upload date", ylabel="Parameters (billions, log scale)",
            title=f"Size needed for an average of {level:g} points over time (n = {result['n']:,})")
-    ax.legend(loc="upper right", fontsize=8)
+    legend_outside(fig, ax)
     figures.save(fig, "density_over_time")
 
 
@@ -159,7 +181,7 @@ def evals_figure(rows: pd.DataFrame | None, evals: dict[str, Any], figures: Figu
         for ax in axes.flat[len(panels):]:
             fig.delaxes(ax)
         fig.supxlabel("Parameters (billions, log scale)", fontsize=9)
-        fig.supylabel("Score (percent)", fontsize=9)
+        fig.supylabel("Score (percent, as filed or fraction ×100)", fontsize=9)
         figures.save(fig, "community_evals")
     return text
 

@@ -15,7 +15,9 @@ from llmbench.credentials import without_userinfo
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222;
        line-height: 1.45; }
-table { border-collapse: collapse; margin: 0.8em 0 1.2em; font-size: 0.85em; }
+.scroll { max-width: 100%; overflow-x: auto; margin: 0.8em 0 1.2em; }
+table { border-collapse: collapse; font-size: 0.85em; }
+td { overflow-wrap: anywhere; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 th { background: #f4f4f4; }
@@ -26,6 +28,7 @@ table.sortable th[aria-sort=descending]::after { content: " \\2193"; color: #222
 figure { margin: 1.5em 0; } figure img { max-width: 100%; } figcaption { color: #555; font-size: 0.9em; }
 .how { background: #f6f8fa; border-left: 3px solid #8ab; padding: 0.4em 0.8em; font-size: 0.9em; }
 .meta { color: #666; font-size: 0.9em; }
+.banner { background: #fff4e5; border: 2px solid #d97706; padding: 0.4em 1em; margin: 1em 0; }
 .verdict-consistent { color: #1a7f37; } .verdict-not-reproduced { color: #b42318; }
 """
 
@@ -96,6 +99,9 @@ def table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], links: Lin
             value = row.get(key)
             if key == "model_id" and links is not None:
                 cells.append(f"<td>{links.model(value)}</td>")
+            elif isinstance(value, Shown):
+                raw = "" if value.value is None or not math.isfinite(value.value) else repr(value.value)
+                cells.append(f'<td class="num" data-value="{raw}">{html.escape(value)}</td>')
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 raw = "" if isinstance(value, float) and not math.isfinite(value) else repr(value)
                 cells.append(f'<td class="num" data-value="{raw}">{num(value, digits)}</td>')
@@ -103,12 +109,24 @@ def table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], links: Lin
                 cells.append(f"<td>{value if isinstance(value, Raw) else html.escape(num(value))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<table class="sortable">{title}<thead><tr>{head}</tr></thead><tbody>' + "".join(body)
-            + "</tbody></table>")
+    # wide tables scroll inside their own box, never the page (tests/e2e/test_analysis.py)
+    return (f'<div class="scroll"><table class="sortable">{title}<thead><tr>{head}</tr></thead><tbody>'
+            + "".join(body) + "</tbody></table></div>")
 
 
 class Raw(str):
     """Already-escaped HTML for a table cell."""
+
+
+class Shown(str):
+    """A number's text as the report prints it (e.g. a p-value "< 1e-4"), sorting by its exact value."""
+
+    value: float | None
+
+    def __new__(cls, text: str, value: float | None) -> Shown:
+        shown = super().__new__(cls, text)
+        shown.value = float(value) if isinstance(value, (int, float)) else None
+        return shown
 
 
 def section(anchor: str, title: str, how_to_read: str, body: str) -> str:

@@ -14,7 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from analysis.report.claims_section import claims_section
-from analysis.report.html import Links, Raw, num, page, section, table
+from analysis.report.html import Links, Raw, Shown, num, page, section, table
+from analysis.report.methods import (
+    MIN_CLAIM_N,
+    ORIGINAL_STUDY,
+    banner,
+    ci_text,
+    claimable,
+    iqr_text,
+    methods_section,
+    p_text,
+    provenance_header,
+)
 from analysis.statistics.estimates import NOT_ENOUGH
 from analysis.statistics.populations import HEADLINE, POPULATION_IDS
 
@@ -44,9 +55,9 @@ def populations_section(populations: dict[str, Any]) -> str:
                     f"{' — ' + html.escape(populations[p]['note']) if populations[p].get('note') else ''}</li>"
                     for p in POPULATION_IDS)
     return section("populations", "Three populations side by side",
-                   "The original study measured r ≈ 0.75 between size and average score on the top 100 downloaded "
-                   "text-generation models; compare that column with the full join and the whole board. Each cell: "
-                   "value [95% CI], n. The main population of the other sections is "
+                   f"Source of the reference figure: {ORIGINAL_STUDY}. Compare the top-downloads column with the full "
+                   "join and the whole board. Each cell: value [95% CI], n. The main population of the other "
+                   "sections is "
                    f"'{populations['main']}'.",
                    f"<ul>{notes}</ul>" + table(rows, [("statistic", "statistic"), *[(p, p) for p in POPULATION_IDS]]))
 
@@ -96,8 +107,10 @@ def groups_section(groups: dict[str, Any]) -> str:
                      "mean_a": c["means"][0], "mean_b": c["means"][1],
                      "difference": (welch.get("effect_size") or {}).get("mean_difference"),
                      "ci": f"{num((welch.get('ci95') or [None])[0])} to {num((welch.get('ci95') or [None, None])[1])}",
-                     "g": (welch.get("effect_size") or {}).get("hedges_g"), "p_holm": welch.get("p_holm"),
-                     "r": (mw.get("effect_size") or {}).get("rank_biserial"), "mw_p_holm": mw.get("p_holm")})
+                     "g": (welch.get("effect_size") or {}).get("hedges_g"),
+                     "p_holm": Shown(p_text(welch.get("p_holm")), welch.get("p_holm")),
+                     "r": (mw.get("effect_size") or {}).get("rank_biserial"),
+                     "mw_p_holm": Shown(p_text(mw.get("p_holm")), mw.get("p_holm"))})
     return section("groups", "Group comparisons",
                    "Average score of each pair of groups on the whole board. Hedges' g and the rank-biserial r say "
                    "how large the difference is; p-values are Holm-corrected across the four comparisons.",
@@ -153,19 +166,27 @@ def evals_section(evals: dict[str, Any]) -> str:
                      "rho": _rho(rho), "slope": slope["statistic"] if slope else None,
                      "open": (licenses.get("open") or {}).get("median"),
                      "restricted": (licenses.get("restricted") or {}).get("median"),
-                     "frontier": len(t.get("pareto") or [])})
+                     "frontier": len(t.get("pareto") or []), "left_out": t.get("ambiguous_values", 0)})
     both = [{"dataset": d, "n": e["n"], "r": (e.get("pearson") or {}).get("statistic"),
-             "difference": e.get("mean_difference_live_minus_board")} for d, e in evals["board_vs_live"].items()]
+             "difference": e.get("mean_difference_live_minus_board"),
+             "caveat": "; ".join(x for x in (e.get("note"), e.get("setup_note")) if x) or "–"}
+            for d, e in evals["board_vs_live"].items()]
+    dropped = [f"{t['ambiguous_values']:,} values of {k}" for k, t in evals["tasks"].items()
+               if t.get("ambiguous_values")]
     body = (f"<p>{evals['n_results']:,} results on {evals['n_models']:,} models; "
-            f"{evals['untasked_leaderboard_rows']:,} leaderboard rows without a task id left out.</p>"
+            f"{evals['untasked_leaderboard_rows']:,} leaderboard rows without a task id left out"
+            + (f"; left out as filed on the other scale than their task's (e.g. fractions among percentages): "
+               f"{html.escape(', '.join(dropped))}" if dropped else "") + ".</p>"
             + table(rows, [("id", "benchmark:task"), ("scale", "scale"), ("models", "models"),
                            ("verified", "verified share"), ("community", "community share"), ("sized", "sized"),
-                           ("median", "median score"), ("rho", "Spearman ρ, size"), ("slope", "points per 10× size"),
+                           ("median", "median score"), ("rho", "Spearman ρ, size [95% CI]"),
+                           ("slope", "points per 10× size"),
                            ("open", "median, open"), ("restricted", "median, restricted"),
-                           ("frontier", "Pareto models")])
+                           ("frontier", "Pareto models"), ("left_out", "left out (other scale)")])
             + "<h3>The frozen board against the live scores (models on both)</h3>"
             + (table(both, [("dataset", "benchmark"), ("n", "models"), ("r", "Pearson r"),
-                            ("difference", "live − board (points)")]) if both else "<p>No model on both.</p>"))
+                            ("difference", "live − board (points)"), ("caveat", "read with")])
+               if both else "<p>No model on both.</p>"))
     return section("community-evals", "Community Evals", EVALS_HOW, body)
 
 
@@ -188,8 +209,8 @@ def findings(results: dict[str, dict[str, Any]]) -> list[str]:
         lo, hi = fit["ci95"]
         out.append(
             f"Size buys score, with diminishing returns: across {p['n']:,} models the average score correlates with "
-            f"log10 size at r = {p['statistic']:.2f} (95% CI {p['ci95'][0]:.2f} to {p['ci95'][1]:.2f}); each "
-            f"tenfold increase in parameters adds {fit['statistic']:.1f} points (95% CI {lo:.1f} to {hi:.1f}), "
+            f"log10 size at r = {p['statistic']:.2f} ({ci_text(*p['ci95'])}); each "
+            f"tenfold increase in parameters adds {fit['statistic']:.1f} points ({ci_text(lo, hi, 1)}), "
             f"and size explains {100 * fit['effect_size']['r_squared']:.0f}% of the variance.")
     linear, rank = results["pearson_size"], results["spearman_size"]
     out.append(f"On a linear size axis the correlation is {_value('r = ', linear)}; Spearman's rank correlation, "
@@ -204,8 +225,8 @@ def findings(results: dict[str, dict[str, Any]]) -> list[str]:
         verdict = "a significant" if welch["p_value"] < 0.05 else "no significant"
         out.append(
             f"Open licenses against restricted ones: {verdict} difference in average score at the 5% level "
-            f"(open minus restricted {welch['effect_size']['mean_difference']:+.2f} points, 95% CI "
-            f"{welch['ci95'][0]:.2f} to {welch['ci95'][1]:.2f}, Welch p = {welch['p_value']:.3g}, Hedges' g = "
+            f"(open minus restricted {welch['effect_size']['mean_difference']:+.2f} points, "
+            f"{ci_text(*welch['ci95'])}, Welch p {_p(welch['p_value'])}, Hedges' g = "
             f"{welch['effect_size']['hedges_g']:.2f}; Mann-Whitney {_mann_whitney(mw)}; "
             f"n = {welch['n_groups'][0]:,} open, "
             f"{welch['n_groups'][1]:,} restricted).")
@@ -216,16 +237,22 @@ def findings(results: dict[str, dict[str, Any]]) -> list[str]:
             out.append(f"Score {unit}, among models scoring at least {eff['floor']:g} points: {eff['note']}.")
             continue
         out.append(f"Score {unit}, among models scoring at least {eff['floor']:g} points: median "
-                   f"{num(eff['statistic'])} (IQR {num(eff['effect_size']['q1'])}–{num(eff['effect_size']['q3'])}, "
+                   f"{num(eff['statistic'])} ({iqr_text(eff['effect_size']['q1'], eff['effect_size']['q3'])}, "
                    f"n = {eff['n']:,}); the most efficient are {top}; {len(eff['pareto'])} models sit on the "
                    "Pareto frontier.")
     types = results["by_type"]
     scored = [g for g in types["groups"] if g["mean_average"] is not None and math.isfinite(g["mean_average"])]
+    large = [g for g in scored if claimable(g)]  # no "type X scores highest" on a handful of models
     if types.get("statistic") is not None and scored:
-        best = max(scored, key=lambda g: g["mean_average"])
-        out.append(f"Model types differ (Kruskal-Wallis H = {types['statistic']:.1f}, p = {types['p_value']:.3g}, "
-                   f"ε² = {types['effect_size']['epsilon_squared']:.3f}); {best['type']} models score highest on "
-                   f"average ({best['mean_average']:.1f}).")
+        best = max(large, key=lambda g: g["mean_average"]) if large else None
+        small = [g for g in scored if not claimable(g) and (best is None or g["mean_average"] > best["mean_average"])]
+        out.append(f"Model types differ (Kruskal-Wallis H = {types['statistic']:.1f}, p {_p(types['p_value'])}, "
+                   f"ε² = {types['effect_size']['epsilon_squared']:.3f})"
+                   + (f"; among types of at least {MIN_CLAIM_N} models, {best['type']} models score highest on "
+                      f"average ({best['mean_average']:.1f}, n = {best['n']:,})" if best else
+                      f"; no type has {MIN_CLAIM_N} models, so none is called the highest")
+                   + (" (higher means on fewer models, too few for a claim: "
+                      + ", ".join(f"{g['type']} n = {g['n']}" for g in small) + ")" if small else "") + ".")
     else:
         out.append(f"Model types compared (Kruskal-Wallis): {types.get('note') or NOT_ENOUGH}.")
     return out
@@ -239,7 +266,18 @@ def _value(prefix: str, stat: dict[str, Any]) -> str:
 def _mann_whitney(mw: dict[str, Any]) -> str:
     if mw.get("note"):
         return mw["note"]
-    return f"p = {mw['p_value']:.3g}, rank-biserial r = {mw['effect_size']['rank_biserial']:.2f}"
+    return f"p {_p(mw['p_value'])}, rank-biserial r = {mw['effect_size']['rank_biserial']:.2f}"
+
+
+def _p(p: float | None) -> str:
+    """'= 0.928' or '< 1e-4' (a p-value after its letter)."""
+    text = p_text(p)
+    return text if text.startswith("<") else f"= {text}"
+
+
+def _numbered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Frontier rows with the numbers the efficiency figures label their points with."""
+    return [{"number": i, **row} for i, row in enumerate(rows, start=1)]
 
 
 def stats_rows(statistics: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -248,7 +286,7 @@ def stats_rows(statistics: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         effect = s.get("note") or ", ".join(f"{k} {num(v, 3)}" for k, v in (s.get("effect_size") or {}).items())
         ci = s.get("ci95")
         rows.append({"id": key, "name": s["name"], "n": s.get("n"), "value": s.get("statistic"),
-                     "p": s.get("p_value"), "effect": effect,
+                     "p": Shown(p_text(s.get("p_value")), s.get("p_value")), "effect": effect,
                      "ci": f"{num(ci[0], 3)} to {num(ci[1], 3)}" if ci else "–", "method": s["method"]})
     return rows
 
@@ -273,13 +311,16 @@ def write_html(path: Path, figures_dir: Path, document: dict[str, Any], links: L
     floor = eff_size["floor"]
     parts = [
         "<h1>llmbench report</h1>",
+        banner(document["provenance"]),
         f'<p class="meta">Generated {html.escape(document["generated_at"])}; main population '
         f'<b>{html.escape(document["population"])}</b>, {document["n_models"]:,} models; data '
         f'{html.escape(str(document["data_dir"]))}, snapshots {html.escape(json.dumps(document["snapshots"]))}; '
         f"sizes from {html.escape(json.dumps(document['size_sources']))}. Efficiency floor: {floor:g} points. "
         "Every number is also in results.json.</p>",
+        provenance_header(document),
         section("findings", "Findings", "Each sentence is computed from the statistics below; n is the number of "
-                "models behind it and every range is a 95% confidence interval.",
+                "models behind it; each range says what it is (95% CI: confidence interval; IQR: interquartile "
+                "range, the middle half of the models). Definitions: Methods and limitations, at the end.",
                 "<ul>" + "".join(f"<li>{html.escape(f)}</li>" for f in findings(results)) + "</ul>"),
         populations_section(document["populations"]),
         quality_section(document["quality"], links),
@@ -301,9 +342,12 @@ def write_html(path: Path, figures_dir: Path, document: dict[str, Any], links: L
                 + "<h3>Average score per kg of evaluation CO₂</h3>"
                 + table(eff_co2["top"], [("model_id", "model"), ("score_per_kg", "points per kg"),
                                          ("co2_kg", "CO₂ (kg)"), ("average", "average")], links)
-                + "<h3>Pareto frontier: score against size</h3>"
-                + table(eff_size["pareto"], [("model_id", "model"), ("params_b", "parameters (B)"),
-                                             ("average", "average")], links)),
+                + "<h3>Pareto frontier: score against size</h3><p>Numbered as in the figure.</p>"
+                + table(_numbered(eff_size["pareto"]), [("number", "#"), ("model_id", "model"),
+                                                        ("params_b", "parameters (B)"), ("average", "average")], links)
+                + "<h3>Pareto frontier: score against evaluation CO₂</h3><p>Numbered as in the figure.</p>"
+                + table(_numbered(eff_co2["pareto"]), [("number", "#"), ("model_id", "model"), ("co2_kg", "CO₂ (kg)"),
+                                                       ("average", "average")], links)),
         published_section(document["published_findings"], links),
         groups_section(document["groups"]),
         density_section(document["density"]),
@@ -314,6 +358,7 @@ def write_html(path: Path, figures_dir: Path, document: dict[str, Any], links: L
                                                      ("median_params_b", "median size (B)"),
                                                      ("median_score_per_b", "median points per B")])),
         comparison_section(document.get("comparison"), links),
+        methods_section(document),
         section("table", "The tidy table", "models.parquet holds one row per model of the main population with "
                 "these columns; docs/analysis.md documents them and results.json's schema.",
                 table([{"column": Raw(f"<code>{html.escape(c)}</code>"), "meaning": m}

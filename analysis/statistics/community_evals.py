@@ -168,3 +168,23 @@ def board_raw_scores(data: Path, snapshot: str | None) -> pd.DataFrame | None:
         return None
     kept = one_row_per_model(board).to_pandas()
     return kept.assign(key=hub_key(kept)).set_index("key")[list(ON_BOTH.values())]
+
+
+SETUP_NOTES = {
+    "Idavidrein/gpqa": "the board's GPQA (its own harness, prompt and subsets) is paired with the live GPQA "
+                       "`diamond` task, whose setup may differ: agreement or disagreement says little about either",
+    "TIGER-Lab/MMLU-Pro": "the board's MMLU-Pro is paired with the live `mmlu_pro` task; shots and prompts may differ",
+}
+
+
+def mark_board_copies(evals: dict[str, Any], board_scores: list[str]) -> None:
+    """Say, on each frozen-board-vs-live comparison, whether the "live" scores are the board's own
+    (`board_scores`: datasets the replica marks so, analysis/data/provenance.py) — then r ≈ 1 is by
+    construction, not a validation — and how the two setups may differ."""
+    for dataset_id, entry in (evals.get("board_vs_live") or {}).items():
+        copied = dataset_id in board_scores
+        entry["live_is_board_copy"] = copied
+        entry["setup_note"] = SETUP_NOTES.get(dataset_id)
+        if copied:
+            entry["note"] = ("not a validation: the replica files the board's own raw scores as the live results "
+                             "of this dataset, so they agree by construction")

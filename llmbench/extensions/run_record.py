@@ -20,6 +20,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from llmbench.credentials import without_userinfo
 from llmbench.failures import EXIT_INTERRUPTED, crawl_failed, exit_code
 from llmbench.hub_endpoint import hub_token
 
@@ -64,6 +65,8 @@ class RunRecord:
             "reason": reason,
             "exit_status": code,
             "crawl_date": settings.get("CRAWL_DATE") or None,
+            # where the crawl asked (never with a user or password); the analysis reports it as provenance
+            "hub_endpoint": without_userinfo(settings.get("HUB_ENDPOINT") or "") or None,
             "jobdir": settings.get("JOBDIR") or None,
             "stats": self.crawler.stats.get_stats(),
         }

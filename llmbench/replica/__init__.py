@@ -5,6 +5,7 @@ It answers as the real service does, not as the client expects, so it imports no
 - `server.py`: `Replica` / `ReplicaThread`, its four origins (Hub, leaderboard app, v1 board app, LFS
   storage/CDN) and their fault and rate-limit middleware; `faults.py`, `ratelimit.py`, `tls.py` configure
   them; `request_log.py` records what they were asked.
+- `provenance.py`: the `X-Llmbench-Replica` header on API answers: which fields the replica made up.
 - `catalog.py`: every repo of the replica's Hub, indexed by id and sort order; `appkeys.py`: what routes read
   from the application.
 - `repos/`: how each model repo is made (records, synthesis from the board's rows, licenses, ids, card/config,

@@ -30,6 +30,7 @@ from .leaderboard import app as leaderboard_app
 from .leaderboard import space, v1_space
 from .leaderboard.space import SPACE_PATH, SpaceState
 from .pages.repo_route import repo_route
+from .provenance import mark_answers
 from .ratelimit import FixedWindowLimiter, RateLimitConfig
 from .request_log import RequestLog, RequestRecord
 from .tls import Certificate, self_signed
@@ -179,7 +180,8 @@ class Replica:
     # -- apps ----------------------------------------------------------------------------------
     def hub_application(self) -> web.Application:
         # The transport (chunked, gzip, ETag, X-Request-Id) wraps the faults: a hostile answer stays as made.
-        app = web.Application(middlewares=[self._logging("hub"), Transport().middleware, self._hub_faults_and_limits])
+        app = web.Application(middlewares=[self._logging("hub"), Transport().middleware, mark_answers,
+                                           self._hub_faults_and_limits])
         app[CATALOG] = self.catalog
         app[REPLICA] = self
         app[LIST_PAGES] = {}
@@ -189,7 +191,7 @@ class Replica:
         return app
 
     def app_application(self) -> web.Application:
-        app = web.Application(middlewares=[self._logging("app"), self._app_latency])
+        app = web.Application(middlewares=[self._logging("app"), mark_answers, self._app_latency])
         app[REPLICA] = self
         leaderboard_app.make_app_routes(app)
         return app

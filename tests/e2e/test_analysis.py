@@ -189,3 +189,49 @@ def test_corrupt_parquet_names_the_file(crawled, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == [MARKER, "report.html"]  # the old report untouched
     assert (out / "report.html").read_text() == "previous report"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".report-")]
+
+
+# Each table's visible box (the table, or the scrolling box it sits in) and the page's own width.
+OVERFLOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const wide = [];
+  document.querySelectorAll("table").forEach(function (table) {
+    let box = table.getBoundingClientRect();
+    const scroller = table.closest(".scroll");
+    if (scroller && getComputedStyle(scroller).overflowX === "auto") { box = scroller.getBoundingClientRect(); }
+    if (box.right > width + 0.5) {
+      wide.push((table.closest("section") || {}).id + ": " + Math.round(box.right) + " px");
+    }
+  });
+  return {page: document.documentElement.scrollWidth, width: width, wide: wide};
+}"""
+
+
+@pytest.mark.browser
+def test_report_fits_1280_px_and_says_where_its_data_came_from(report):
+    """Issue #24: no table wider than a 1280 px window (wide ones scroll inside their own box); the
+    provenance of a replica crawl: loopback endpoints, the contents revision, the banner."""
+    from playwright.sync_api import sync_playwright
+
+    from llmbench.replica.leaderboard.app import CONTENTS_SHA
+    from tests.browser import CHROMIUM_ARGS, chromium_or_skip
+
+    executable = chromium_or_skip()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto((report / "report.html").as_uri())
+        page.wait_for_load_state("load")
+        layout = page.evaluate(OVERFLOW)
+        tables = page.locator("table").count()
+        banner = page.locator(".banner").first.text_content()
+        browser.close()
+    assert tables > 10 and layout["wide"] == [] and layout["page"] <= layout["width"], layout
+    assert "replica" in banner and "Synthetic fields" in banner and "not a validation" in banner
+    origin = json.loads((report / "results.json").read_text())["provenance"]
+    board = origin["datasets"]["leaderboard"]
+    assert board["path"] == "dataset" and board["contents_sha"] == CONTENTS_SHA
+    assert board["contents_last_modified"].startswith("2025-03-21")
+    assert origin["replica"]["used"] and all(d["loopback"] for d in origin["datasets"].values())
+    assert origin["datasets"]["hub_models"]["endpoints_from"] == "rows"
+    assert origin["command"][1:3] == ["-m", "analysis"] and origin["command"][-2:] == ["--hub-url", REPLICA_HUB]

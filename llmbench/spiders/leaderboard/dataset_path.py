@@ -53,11 +53,21 @@ class DatasetPath:
             fail_crawl(self.crawler, "leaderboard/dataset_unreadable",
                        f"leaderboard dataset index at {response.url} {problem}")
             return
+        if purpose == "board":  # the revision read (run record → the report's provenance)
+            self.record_revision(response.body)
         urls = HubUrls(self.settings.get("HUB_ENDPOINT"))
         for name in files:  # names from the Hub's answer: every path segment encoded (no `..` climbs out)
             yield scrapy.Request(urls.resolve(CONTENTS_REPO, name, repo_type="dataset"),
                                  callback=self.spider.parse_dataset_file, errback=self.spider.dataset_failed,
                                  cb_kwargs={"purpose": purpose}, meta={**API_META, **LARGE_ANSWER})
+
+    def record_revision(self, body: bytes) -> None:
+        """Stats `leaderboard/contents_sha` and `leaderboard/contents_last_modified`: the `contents`
+        commit and its date as the dataset index gives them (absent when it gives none)."""
+        index = json.loads(body)
+        for key, stat in (("sha", "leaderboard/contents_sha"), ("lastModified", "leaderboard/contents_last_modified")):
+            if isinstance(index.get(key), str) and index[key]:
+                self.crawler.stats.set_value(stat, index[key][:64])
 
     @staticmethod
     def parquet_files(body: bytes) -> tuple[str | None, list[str]]:
