@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.data import quality
+from analysis.data import quality, size_audit
 from analysis.data.read import AnalysisInputError, read_inputs
 from analysis.data.tidy import build_table
 from analysis.report import results
@@ -77,6 +77,7 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
         raise AnalysisInputError(f"no model is in both `leaderboard` ({len(board):,} models) and `hub_models` under "
                                  f"{data}: crawl the hub with a larger -a limit, or use --population leaderboard")
     board, quality_report = quality.apply(board)
+    board = size_audit.audit(board)  # before any per-parameter statistic (analysis/data/size_audit.py)
     quality_report["runs"] = quality.run_records(data)
     # however few models have a score and a size, every section says what it can (or "not enough data")
     table = board if options.population == "leaderboard" or on_hub.all() else board[on_hub].reset_index(drop=True)
@@ -127,7 +128,8 @@ def _document(data: Path, options: Options, board: pd.DataFrame, table: pd.DataF
                      "hub_url": options.hub_url, "svg": options.svg},
         "statistics": statistics, "populations": side_by_side(board, top, options.top, options.population,
                                                               known=known),
-        "quality": quality_report, "published_findings": check_all(board, rankings),
+        "quality": quality_report, "size_audit": size_audit.summary(board),
+        "published_findings": check_all(board, rankings),
         "groups": compare_groups(board, rankings=rankings), "density": trend, "community_evals": community,
         "figures": describe(statistics, trend),
     }
