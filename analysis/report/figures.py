@@ -68,6 +68,14 @@ def efficiency_plot(table: pd.DataFrame, figures: Figures, cost: str, label: str
     columns = table[[cost, "average"]]
     data = columns[np.isfinite(columns[cost]) & columns["average"].notna() & (columns[cost] > 0)]
     fig, ax = plt.subplots()
+    floor = result.get("floor")
+    if floor is not None:  # drawn as the statistic uses them: below the floor in grey, marked as left out
+        below = data[data["average"] < floor]
+        data = data[data["average"] >= floor]
+        if not below.empty:
+            ax.scatter(below[cost], below["average"], s=4, color="#cccccc", alpha=0.5,
+                       label=f"below the {floor:g}-point floor (not used)").set_in_layout(False)
+        ax.axhline(floor, color="#999999", lw=0.8, ls="--")
     shown = sample_points(data)
     ax.scatter(shown[cost], shown["average"], **POINT, label="models").set_in_layout(False)
     front = pd.DataFrame(result["pareto"], columns=["model_id", cost, "average"])
