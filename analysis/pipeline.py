@@ -130,7 +130,7 @@ def _document(data: Path, options: Options, board: pd.DataFrame, table: pd.DataF
                                                               known=known),
         "quality": quality_report, "size_audit": size_audit.summary(board),
         "efficiency_floor": floors.floor_report(table, options.floor),
-        "published_findings": check_all(board, rankings),
+        "published_findings": check_all(board, rankings, options.floor),
         "groups": compare_groups(board, rankings=rankings), "density": trend, "community_evals": community,
         "figures": describe(statistics, trend),
     }
