@@ -91,6 +91,7 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
         try:
             done = efficiencies(table, options.floor)  # the Pareto fronts: computed once, also drawn
             trend = density.fit(board, options.density_score)
+            trend |= density.compared(board, options.density_score)  # frontier, populations, citations
             community, points = community_evals.analyse(
                 data, options.snapshot, lambda: community_evals.board_raw_scores(data, options.snapshot))
             draw_result_figures(worker, done, trend, points, community)
