@@ -22,7 +22,7 @@ from analysis.report.figure_worker import Worker, draw_result_figures, draw_tabl
 from analysis.report.html import Links
 from analysis.report.output import check_output, publish
 from analysis.report.sections import write_html
-from analysis.statistics import community_evals, density, floors
+from analysis.statistics import community_evals, density, floors, open_weight
 from analysis.statistics.estimates import efficiencies, run_all
 from analysis.statistics.formulas import Rankings
 from analysis.statistics.groups import compare_groups
@@ -131,6 +131,7 @@ def _document(data: Path, options: Options, board: pd.DataFrame, table: pd.DataF
                                                               known=known),
         "quality": quality_report, "size_audit": size_audit.summary(board),
         "efficiency_floor": floors.floor_report(table, options.floor),
+        "open_vs_restricted": open_weight.compare(table),
         "published_findings": check_all(board, rankings, options.floor),
         "groups": compare_groups(board, rankings=rankings), "density": trend, "community_evals": community,
         "figures": describe(statistics, trend),

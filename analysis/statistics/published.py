@@ -28,7 +28,7 @@ POST_MODELS = 2796
 # the models the post names, by exact repo id (official releases)
 NAMED = {"Qwen2.5-14B": ("Qwen/Qwen2.5-14B-Instruct", "Qwen/Qwen2.5-14B"),
          "Phi-3-Medium": ("microsoft/Phi-3-medium-4k-instruct", "microsoft/Phi-3-medium-128k-instruct")}
-MIN_PAIRS = 10
+MIN_PAIRS = estimates.MIN_GROUP_N
 
 
 def in_window(board: pd.DataFrame) -> pd.DataFrame:
