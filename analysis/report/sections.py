@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from analysis.report import audit_sections
 from analysis.report.html import Links, Raw, num, page, section, table
 from analysis.statistics.estimates import NOT_ENOUGH
 from analysis.statistics.populations import HEADLINE, POPULATION_IDS
@@ -282,6 +283,7 @@ def write_html(path: Path, figures_dir: Path, document: dict[str, Any], links: L
                 "<ul>" + "".join(f"<li>{html.escape(f)}</li>" for f in findings(results)) + "</ul>"),
         populations_section(document["populations"]),
         quality_section(document["quality"], links),
+        *audit_sections.before_statistics(document, links),
         section("figures", "Figures", "Each figure has a text alternative with its key numbers; points are "
                 "models, red lines are fits or frontiers drawn only over the data's range.",
                 figures_html(figures_dir, document["figures"])),
@@ -303,9 +305,12 @@ def write_html(path: Path, figures_dir: Path, document: dict[str, Any], links: L
                 + "<h3>Pareto frontier: score against size</h3>"
                 + table(eff_size["pareto"], [("model_id", "model"), ("params_b", "parameters (B)"),
                                              ("average", "average")], links)),
-        published_section(document["published_findings"], links),
+        audit_sections.published_section(document["published_findings"], links),
         groups_section(document["groups"]),
         density_section(document["density"]),
+        audit_sections.density_frontier_section(document["density"]),
+        audit_sections.open_weight_section(document["open_vs_restricted"]) if "open_vs_restricted" in document
+        else "",
         evals_section(document["community_evals"]),
         section("types", "By model type", "The board's own model types; the box plot above shows their spread.",
                 table(results["by_type"]["groups"], [("type", "type"), ("n", "n"), ("mean_average", "mean average"),
