@@ -26,6 +26,7 @@ import pandas as pd
 
 from analysis.data.quality import PLACEHOLDER_DATE
 from analysis.statistics.formulas import t_quantile
+from analysis.statistics.populations import own_releases
 
 DENSING_LAW_MONTHS = 3.3  # arXiv:2412.04315
 DENSING_LAW_JOURNAL_MONTHS = 3.5  # Nature Machine Intelligence 2025, doi:10.1038/s42256-025-01137-0
@@ -85,12 +86,11 @@ def fit(table: pd.DataFrame, score_level: float) -> dict[str, Any]:
 
 def populations(table: pd.DataFrame) -> dict[str, tuple[pd.DataFrame, str]]:
     """The density fits' populations: all models, official providers' own releases, pretrained only."""
-    own = table["base_model"].isna() | (table["base_model"].astype(str).str.lower() == table["model_id"].str.lower()) \
-        if "base_model" in table else pd.Series(True, index=table.index)
-    official = table["is_official_provider"].to_numpy(dtype=bool) & own.to_numpy(dtype=bool)
+    official = own_releases(table)
     pretrained = (table["type"].astype(str) == "pretrained").to_numpy()
     return {"all": (table, "every dated, sized model (upload date)"),
-            "official": (table[official], "official providers' own releases (base_model is itself or none)"),
+            "official": (table[official], "official providers' own releases (base model none, itself or the "
+                                               "same owner's)"),
             "pretrained": (table[pretrained], "models the board types as pretrained")}
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.statistics import estimates
 from analysis.statistics.formulas import Rankings
+from analysis.statistics.populations import own_releases
 
 SOURCE = ("Hugging Face blog, 'CO₂ Emissions and Models Performance: Insights from the Open LLM Leaderboard' "
           "(2025-01-09)")
@@ -42,12 +43,11 @@ def _verdict(checks: list[bool]) -> str:
 
 
 def official_70b(board: pd.DataFrame) -> dict[str, Any]:
-    own = board["base_model"].isna() | (board["base_model"].astype(str).str.lower() == board["model_id"].str.lower()) \
-        if "base_model" in board else pd.Series(True, index=board.index)
-    rows = board[board["is_official_provider"] & board["params_b"].between(60, 80) & (board["type"] == "chat")
-                 & own.to_numpy(dtype=bool)].dropna(subset=["average"])
+    rows = board[own_releases(board) & board["params_b"].between(60, 80).to_numpy(dtype=bool)
+                 & (board["type"] == "chat").to_numpy(dtype=bool)].dropna(subset=["average"])
     result = {"claim": "official-provider ~70B models average above 40 points, the best about 45",
-              "population": "official providers' own chat (instruct) releases of 60-80 B parameters (audited), "
+              "population": "official providers' own chat (instruct) releases (base model none, itself or the same "
+                            "owner's) of 60-80 B parameters (audited), "
                             "submitted before 2025-01-09",
               "rule": "consistent when their median is above 40 and the best is within 3 points of 45",
               "n": int(len(rows)), "models": sorted(rows["model_id"].tolist())}

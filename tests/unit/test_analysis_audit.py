@@ -154,3 +154,17 @@ def test_open_weight_difference_is_adjusted_for_size():
     assert low < 0 < high and abs(result["adjusted"]["open_coefficient"]) < 0.5
     few = open_weight.compare(table.iloc[:40])  # 20 a side: under MIN_GROUP_N, no claim
     assert few["adjusted"] is None and "not enough data" in few["note"]
+
+
+def test_official_own_releases_include_instruct_models_of_the_same_owners_base(real_board):
+    from analysis.statistics.populations import own_releases
+
+    own = real_board[own_releases(real_board)]["model_id"]
+    assert "Qwen/Qwen2.5-72B-Instruct" in set(own)  # base Qwen/Qwen2.5-72B: the same owner
+    official = real_board[real_board["is_official_provider"].to_numpy(dtype=bool)]
+    third_party = official[official["base_model"].notna() & (official["base_model"].str.split("/").str[0]
+                                                             != official["model_id"].str.split("/").str[0])]
+    assert len(third_party) and not set(third_party["model_id"]) & set(own)
+    window = published.in_window(real_board)
+    seventy = published.official_70b(window)
+    assert "Qwen/Qwen2.5-72B-Instruct" in seventy["models"] and seventy["rule"].startswith("consistent when")
