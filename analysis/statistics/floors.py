@@ -5,7 +5,7 @@ The board's normalized scores subtract each benchmark's random baseline, so a mo
 chance scores about 0 on BBH, GPQA, MuSR, MMLU-Pro and MATH; IFEval has no such baseline (any model
 that follows some format instructions scores there). Dividing such a model's average by a small size
 rewards being tiny, not being capable. The floor is justified from the data: the models at chance
-(normalized score ≤ `CHANCE_POINTS` on at least `CHANCE_TASKS` of those five tasks) reach averages up
+(normalized score ≤ 3 points, `CHANCE_POINTS`, on at least 4 of those five tasks, `CHANCE_TASKS`) reach averages up
 to their 99th percentile on IFEval alone; a floor at or above it leaves them out. The sensitivity
 table recomputes the efficiency statistics at several floors.
 """
