@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.data import provenance, quality
+from analysis.data import provenance, quality, size_audit
 from analysis.data import scores as score_table
 from analysis.data.read import AnalysisInputError, read_inputs
 from analysis.data.tidy import build_table
@@ -24,7 +24,7 @@ from analysis.report.figure_worker import Worker, draw_result_figures, draw_tabl
 from analysis.report.html import Links
 from analysis.report.output import check_output, publish
 from analysis.report.sections import write_html
-from analysis.statistics import claims, community_evals, density
+from analysis.statistics import claims, community_evals, density, floors, open_weight
 from analysis.statistics.estimates import efficiencies, run_all
 from analysis.statistics.formulas import Rankings
 from analysis.statistics.groups import compare_groups
@@ -80,6 +80,7 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
         raise AnalysisInputError(f"no model is in both `leaderboard` ({len(board):,} models) and `hub_models` under "
                                  f"{data}: crawl the hub with a larger -a limit, or use --population leaderboard")
     board, quality_report = quality.apply(board)
+    board = size_audit.audit(board)  # before any per-parameter statistic (analysis/data/size_audit.py)
     quality_report["runs"] = quality.run_records(data)
     # however few models have a score and a size, every section says what it can (or "not enough data")
     table = board if options.population == "leaderboard" or on_hub.all() else board[on_hub].reset_index(drop=True)
@@ -97,6 +98,7 @@ def _write_report(data: Path, target: Path, options: Options, timings: dict[str,
         try:
             done = efficiencies(table, options.floor)  # the Pareto fronts: computed once, also drawn
             trend = density.fit(board, options.density_score)
+            trend |= density.compared(board, options.density_score)  # frontier, populations, citations
             community, points = community_evals.analyse(
                 data, options.snapshot, lambda: community_evals.board_raw_scores(data, options.snapshot))
             draw_result_figures(worker, done, trend, points, community)
@@ -140,7 +142,10 @@ def _document(data: Path, options: Options, board: pd.DataFrame, table: pd.DataF
                      "hub_url": sources["links"]["base"], "svg": options.svg},
         "statistics": statistics, "populations": side_by_side(board, top, options.top, options.population,
                                                               known=known),
-        "quality": quality_report, "published_findings": check_all(board, rankings),
+        "quality": quality_report, "size_audit": size_audit.summary(board),
+        "efficiency_floor": floors.floor_report(table, options.floor),
+        "open_vs_restricted": open_weight.compare(table),
+        "published_findings": check_all(board, rankings, options.floor),
         "groups": compare_groups(board, rankings=rankings), "density": trend, "community_evals": community,
         "figures": describe(statistics, trend),
     }

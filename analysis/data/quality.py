@@ -6,10 +6,11 @@ Rules (ids are stable, in results.json `quality.rules`):
   corrupt or hostile count, e.g. 10^18), or infinite. Size excluded.
 - `non_finite`: an infinite score or CO₂ (a NaN reads as missing). The value is blanked: it reaches
   no statistic and no figure.
-- `quantized_total`: a repo whose name says packed-integer quantization (bnb-4bit, GPTQ, AWQ,
-  -4bit/-8bit, int4/int8), or that the Hub crawl flagged as quantized, whose size comes from a
-  packed safetensors total (the Hub's or the board's, both under-report). Size excluded, unless
-  `model_pages` resolved it (base model, page JSON).
+- `quantized_total`: a repo the Hub crawl found packed-quantized from its tensors (integer dtypes
+  mixed with float, a quantization tag or `quantization_config`; never from the name: a
+  "…-bnb-4bit" fine-tune merged back to bf16 has a right count) whose size is that packed total.
+  Counted here; the size audit (analysis/data/size_audit.py, class `packed_quantized`) uses the
+  base model's count or excludes the size, unless `model_pages` resolved it (base model, page JSON).
 - `board_hub_disagree`: the board's size differs from the Hub's exact count by more than 5 %.
   Corrected: the Hub's count is used.
 - `no_size`: no source gives a size. Left out of every size statistic.
@@ -34,7 +35,6 @@ MAX_PARAMS_B = 10_000.0  # 10^13 parameters
 SCORES = ("average", "ifeval", "bbh", "math", "gpqa", "musr", "mmlu_pro", "co2_kg")
 DISAGREE = 0.05
 PLACEHOLDER_DATE = np.datetime64("2022-03-02")
-PACKED = r"(?i)(?:bnb[-_.]?4b|[-_.][48]bit|gptq|[-_.]awq(?:\b|[-_.])|[-_.]int[48](?:\b|[-_.]))"
 EXAMPLES = 10
 
 
@@ -55,14 +55,13 @@ def apply(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
     infinite = np.zeros(len(table), dtype=bool)
     for column in present:
         infinite |= np.isinf(table[column].to_numpy(dtype=float))
-    packed_name = table["model_id"].str.contains(PACKED, regex=True).to_numpy(dtype=bool)
     from_pages = _starts(table["size_source"], "model_pages:")
-    packed = (packed_name | table["quantized"].to_numpy(dtype=bool)) & ~from_pages & np.isfinite(params_b) & ~small
+    packed = table["quantized"].to_numpy(dtype=bool) & ~from_pages & np.isfinite(params_b) & ~small
     hub, board = table["hub_params_b"].to_numpy(), table["board_params_b"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
         gap = np.abs(board - hub) / hub
     disagree = np.isfinite(gap) & (gap > DISAGREE)
-    reason = np.select([small, packed], ["implausible_size", "quantized_total"], "")
+    reason = np.select([small], ["implausible_size"], "")  # packed totals: decided by the size audit
     excluded = reason != ""
     out = table.assign(size_excluded=reason)
     for column in ("params_b", "log10_params_b", "score_per_b"):
@@ -77,8 +76,10 @@ def apply(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
                                   ["params_b", "size_source", "average"]),
         "non_finite": _rule(table, infinite, "an infinite score or CO₂", "value blanked: left out of every "
                             "statistic and figure", present),
-        "quantized_total": _rule(table, packed, "packed-quantized repo (name or Hub flag) sized by a packed "
-                                 "safetensors total", "size excluded", ["params_b", "size_source", "average"]),
+        "quantized_total": _rule(table, packed, "packed-quantized repo (the Hub's dtypes, tags or "
+                                 "quantization_config) sized by a packed safetensors total", "audited: the base "
+                                 "model's count, else excluded (size_audit packed_quantized)",
+                                 ["params_b", "size_source", "average"]),
         "board_hub_disagree": _rule(table.assign(relative_gap=gap), disagree, "board size differs from the Hub's "
                                     "exact count by more than 5 %", "corrected: the Hub's count is used",
                                     ["board_params_b", "hub_params_b", "relative_gap"], by="relative_gap"),

@@ -21,7 +21,8 @@ from llmbench.storage import DatasetError, snapshot_files
 SCHEMAS = contracts.SCHEMAS | {item_class.dataset: schema_of(item_class) for item_class in ITEM_CLASSES}
 KEYS = contracts.KEYS | {item_class.dataset: item_class.key_fields for item_class in ITEM_CLASSES}
 BOARD_COLUMNS = ["canonical_id", "type", "average", *BENCHMARKS, "co2_kg", "license", "params_billions",
-                 "submission_date", "available_on_hub", "is_moe", "is_merged", "is_official_provider", "upload_date"]
+                 "submission_date", "available_on_hub", "is_moe", "is_merged", "is_official_provider", "upload_date",
+                 "base_model", "weight_type"]
 BOARD_OPTIONAL = tuple(c for c in BOARD_COLUMNS if c != "average")
 HUB_COLUMNS = ["params", "license", "downloads", "likes", "params_source", "quantized", "pipeline_tag"]
 SIZE_COLUMNS = ["params", "params_source", "exact"]
@@ -104,7 +105,8 @@ def read_columns(data_dir: str | Path, dataset: str, columns: list[str], snapsho
 def read_inputs(data_dir: str | Path, snapshot: str | None = None, hub_required: bool = True) -> dict:
     """The three datasets as Arrow tables, only the columns used (hub_models/model_sizes may be None)."""
     return {"leaderboard": read_columns(data_dir, "leaderboard", BOARD_COLUMNS, snapshot, optional=BOARD_OPTIONAL,
-                                        dictionary=("type", "precision", "upload_date", "submission_date")),
+                                        dictionary=("type", "precision", "upload_date", "submission_date",
+                                                    "weight_type")),
             "hub_models": read_columns(data_dir, "hub_models", HUB_COLUMNS, snapshot, required=hub_required,
                                        optional=tuple(HUB_COLUMNS[1:])),
             "model_sizes": read_columns(data_dir, "model_sizes", ["canonical_id", *SIZE_COLUMNS], snapshot,

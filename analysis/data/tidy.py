@@ -9,7 +9,8 @@ the leaderboard's own column; `size_source` records which. Models are matched by
 where the Hub redirects a legacy, renamed or other-case id, else `model_id`), case-insensitively. Low-cardinality
 text becomes categoricals; dates datetime64.
 
-Columns of the tidy table (models.parquet): model_id, canonical_id, type, precision, revision, average, ifeval, bbh,
+Columns of the tidy table (models.parquet): model_id, canonical_id, type, weight_type, base_model,
+precision, revision, average, ifeval, bbh,
 math, gpqa, musr, mmlu_pro, co2_kg, license, license_class, downloads, likes, pipeline_tag, on_hub, params,
 params_b, log10_params_b, size_source, size_exact, score_per_b, score_per_kg, is_moe, is_merged,
 is_official_provider, upload_date, submission_date, board_params_b, hub_params_b, quantized, evaluations (rows the
@@ -257,6 +258,8 @@ def finish(board: dict[str, pa.ChunkedArray], joined: dict[str, pa.Array],
         "model_id": _strings(board.pop("model_id")),
         "canonical_id": _strings(board.pop("canonical_id")),
         "type": _categories(board.pop("type")),
+        "weight_type": _categories(board.pop("weight_type")),
+        "base_model": _strings(board.pop("base_model")),
         "precision": _categories(board.pop("precision")),
         "revision": _strings(board.pop("revision")),
         **{c: _floats(board.pop(c)) for c in ("average", *BENCHMARKS, "co2_kg")},

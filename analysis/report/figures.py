@@ -89,6 +89,14 @@ def efficiency_plot(table: pd.DataFrame, figures: Figures, cost: str, label: str
     columns = table[[cost, "average"]]
     data = columns[np.isfinite(columns[cost]) & columns["average"].notna() & (columns[cost] > 0)]
     fig, ax = plt.subplots()
+    floor = result.get("floor")
+    if floor is not None:  # drawn as the statistic uses them: below the floor in grey, marked as left out
+        below = data[data["average"] < floor]
+        data = data[data["average"] >= floor]
+        if not below.empty:
+            ax.scatter(below[cost], below["average"], s=4, color="#cccccc", alpha=0.5,
+                       label=f"below the {floor:g}-point floor (not used)").set_in_layout(False)
+        ax.axhline(floor, color="#999999", lw=0.8, ls="--")
     shown = sample_points(data)
     ax.scatter(shown[cost], shown["average"], **POINT, label="models").set_in_layout(False)
     front = pd.DataFrame(result["pareto"], columns=["model_id", cost, "average"])
@@ -146,8 +154,22 @@ def density_figure(table: pd.DataFrame, result: dict[str, Any], figures: Figures
         dates = start + days.astype("timedelta64[D]")
         ax.plot(dates, 10 ** needed, color=LINE,
                 label=f"fit: size for {level:g} points halves every {result['doubling_months']:.1f} months")
-        law = needed[0] - (months - months[0]) * math.log10(2) / DENSING_LAW_MONTHS
-        ax.plot(dates, 10 ** law, color="#555", linestyle="--", label="densing law: halves every 3.3 months")
+        anchor = result.get("reference_anchor")  # the frontier's first quarter at this level (density.py)
+        if anchor:
+            since = (dates - np.datetime64(anchor["date"])) / np.timedelta64(1, "D") / DAYS_PER_MONTH
+            law = math.log10(anchor["params_b"]) - since * math.log10(2) / DENSING_LAW_MONTHS
+            where = f"from the frontier at {anchor['date']}, {anchor['params_b']:.1f} B"
+        else:
+            law = needed[0] - (months - months[0]) * math.log10(2) / DENSING_LAW_MONTHS
+            where = "from the fit's first date"
+        ax.plot(dates, 10 ** law, color="#555", linestyle="--",
+                label=f"densing law (arXiv:2412.04315): halves every 3.3 months, {where}")
+        front = ((result.get("frontier") or {}).get("levels") or {}).get(f"{level:g}") or {}
+        if front.get("points"):
+            ax.scatter([np.datetime64(p["quarter"].replace("Q1", "-01").replace("Q2", "-04").replace("Q3", "-07")
+                                      .replace("Q4", "-10"), "D") for p in front["points"]],
+                       [p["params_b"] for p in front["points"]], marker="v", color="#2ca02c", s=24, zorder=3,
+                       label="frontier: smallest official release at the level, per quarter")
     if len(drawn) or result.get("doubling_months"):
         ax.set_yscale("log")
         log_ticks(ax.yaxis)

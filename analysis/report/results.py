@@ -28,7 +28,12 @@ COLUMNS = {
     "size_source, size_exact, size_excluded": "where the size came from, whether exact, and the quality rule "
                                               "that excluded it (empty when kept)",
     "board_params_b, hub_params_b, quantized": "the board's and the Hub's own sizes; the Hub's quantized flag",
-    "score_per_b, score_per_kg": "average per billion parameters and per kg CO₂",
+    "score_per_b, score_per_kg": "average per billion parameters (audited size) and per kg CO₂",
+    "size_audit, size_rule": "the size audit's class and the rule that decided the size (docs/analysis.md)",
+    "params_b_unaudited, name_params_b, base_params_b, active_params_b": "the size before the audit, the name's "
+                                                                          "size label, the base model's size and "
+                                                                          "the active parameters (MoE), in billions",
+    "weight_type, base_model": "the board's weight type (Original, Adapter, Delta) and base model",
     "is_moe, is_merged, is_official_provider, on_hub": "the board's flags",
     "upload_date, submission_date, evaluations": "dates (UTC) and how many evaluations the board holds",
 }

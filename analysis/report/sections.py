@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from analysis.report import audit_sections
 from analysis.report.claims_section import claims_section
 from analysis.report.html import Links, Raw, Shown, num, page, section, table
 from analysis.report.methods import (
@@ -79,24 +80,6 @@ def quality_section(quality: dict[str, Any], links: Links) -> str:
                    "from their run records.",
                    table(rows, [("id", "id"), ("rule", "rule"), ("count", "models"), ("action", "action")])
                    + details + "<h3>The crawls' own counts</h3>" + run_table)
-
-
-def published_section(published: dict[str, Any], links: Links) -> str:
-    rows = []
-    for key, f in published["findings"].items():
-        numbers = {k: v for k, v in f.items() if k not in ("claim", "rule", "verdict", "found", "leaders", "test")}
-        if "found" in f:
-            numbers |= {name: (f"rank {hit['rank']} ({hit['model_id']})" if hit else "not on the board")
-                        for name, hit in f["found"].items()}
-        text = "; ".join(f"{k.replace('_', ' ')} {num(v)}" for k, v in numbers.items())
-        verdict = f["verdict"]
-        badge = f'<span class="verdict-{verdict.replace(" ", "-")}">{html.escape(verdict)}</span>'
-        rows.append({"id": key, "claim": f["claim"], "board": text, "rule": f["rule"], "verdict": Raw(badge)})
-    return section("published", "Published findings, checked",
-                   f"Source: {published['source']}. Each claim beside what this board says, the rule used for the "
-                   "verdict, and the verdict. The post used 2,796 models; the final board has more.",
-                   table(rows, [("id", "id"), ("claim", "claim"), ("board", "this board"), ("rule", "rule"),
-                                ("verdict", "verdict")]))
 
 
 def groups_section(groups: dict[str, Any]) -> str:
@@ -324,6 +307,7 @@ def write_html(path: Path, figures_dir: Path, document: dict[str, Any], links: L
                 "<ul>" + "".join(f"<li>{html.escape(f)}</li>" for f in findings(results)) + "</ul>"),
         populations_section(document["populations"]),
         quality_section(document["quality"], links),
+        *audit_sections.before_statistics(document, links),
         section("figures", "Figures", "Each figure has a text alternative with its key numbers; points are "
                 "models, red lines are fits or frontiers drawn only over the data's range.",
                 figures_html(figures_dir, document["figures"])),
@@ -348,9 +332,12 @@ def write_html(path: Path, figures_dir: Path, document: dict[str, Any], links: L
                 + "<h3>Pareto frontier: score against evaluation CO₂</h3><p>Numbered as in the figure.</p>"
                 + table(_numbered(eff_co2["pareto"]), [("number", "#"), ("model_id", "model"), ("co2_kg", "CO₂ (kg)"),
                                                        ("average", "average")], links)),
-        published_section(document["published_findings"], links),
+        audit_sections.published_section(document["published_findings"], links),
         groups_section(document["groups"]),
         density_section(document["density"]),
+        audit_sections.density_frontier_section(document["density"]),
+        audit_sections.open_weight_section(document["open_vs_restricted"]) if "open_vs_restricted" in document
+        else "",
         evals_section(document["community_evals"]),
         claims_section(document.get("claims_vs_measurements"), document.get("scores"), links),
         section("types", "By model type", "The board's own model types; the box plot above shows their spread.",

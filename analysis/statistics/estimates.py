@@ -298,3 +298,5 @@ def run_all(table: pd.DataFrame, floor: float = 0.0, rankings: Rankings | None =
     results |= efficiencies(table, floor) if done is None else done
     results["by_type"] = by_type(table, rankings)
     return results
+
+MIN_GROUP_N = 30  # no group claim is written about fewer models than this (one constant for the report)

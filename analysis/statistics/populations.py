@@ -78,3 +78,16 @@ def side_by_side(board: pd.DataFrame, top: set[str], n_top: int, main: str,
         result[key] = {"description": description, "n_models": int(len(table)),
                        "n_sized": int(np.isfinite(table["log10_params_b"]).sum()), "statistics": statistics}
     return result
+
+
+def own_releases(table: pd.DataFrame) -> np.ndarray:
+    """Official providers' own releases: flagged official, and the base model (if any) is the model
+    itself or another repo of the same owner (Qwen/Qwen2.5-72B-Instruct from Qwen/Qwen2.5-72B), not a
+    third party's model the provider fine-tuned."""
+    official = table["is_official_provider"].to_numpy(dtype=bool)
+    if "base_model" not in table:
+        return official
+    base = table["base_model"].astype("string").str.lower()
+    owner = table["model_id"].str.lower().str.split("/").str[0]
+    same_owner = (base.str.split("/").str[0] == owner).fillna(False).to_numpy(dtype=bool)
+    return official & (base.isna().to_numpy(dtype=bool) | same_owner)

@@ -97,7 +97,8 @@ def test_quality_rules_flag_and_blank_sizes():
         "model_id": ["a/tiny", "unsloth/phi-4-bnb-4bit", "a/ok", "a/gap", "a/Awqward-7B", "a/q-GPTQ"],
         "params_b": [0.002, 8.0, 7.0, 7.0, 7.0, 3.0],
         "size_source": ["hub:safetensors"] * 5 + ["model_pages:base_model"],
-        "quantized": [False] * 6, "hub_params_b": [0.002, 8.0, 7.0, 7.0, np.nan, np.nan],
+        # the Hub found phi-4-bnb-4bit packed from its tensors; a name alone ("…-GPTQ") decides nothing
+        "quantized": [False, True, False, False, False, False], "hub_params_b": [0.002, 8.0, 7.0, 7.0, np.nan, np.nan],
         "board_params_b": [0.002, 8.0, 7.1, 7.6, 7.0, 3.0], "co2_kg": [1.0, np.nan, 1.0, 1.0, 1.0, 1.0],
         "evaluations": [1, 1, 3, 1, 1, 1], "average": [3.0, 39.0, 20.0, 21.0, 22.0, 15.0],
         "upload_date": np.array(["2024-01-01", "NaT", "2022-03-02", "2024-02-01", "2024-03-01", "2024-04-01"],
@@ -113,8 +114,9 @@ def test_quality_rules_flag_and_blank_sizes():
     assert rules["board_hub_disagree"]["examples"][0]["model_id"] == "a/gap"
     assert rules["no_co2"]["count"] == 1 and rules["undated"]["count"] == 2
     assert rules["duplicate_evaluations"]["count"] == 1 and rules["duplicate_evaluations"]["extra_rows"] == 2
-    assert out["size_excluded"].tolist() == ["implausible_size", "quantized_total", "", "", "", ""]
-    assert out["params_b"].isna().tolist() == [True, True, False, False, False, False]
+    # the packed total is counted here and decided by the size audit (base model's count, else excluded)
+    assert out["size_excluded"].tolist() == ["implausible_size", "", "", "", "", ""]
+    assert out["params_b"].isna().tolist() == [True, False, False, False, False, False]
 
 
 def test_run_records_are_read_tolerantly(tmp_path):
@@ -149,20 +151,27 @@ def test_top_downloads_population_is_the_n_most_downloaded():
 
 def test_published_findings_verdicts():
     rows = pd.DataFrame({
-        "model_id": ["meta/llama-70b", "Qwen/Qwen2.5-72B", "microsoft/Phi-3-medium-4k", "Qwen/Qwen2.5-14B-Instruct",
-                     "x/moe-1", "x/moe-2", "c/small-1", "c/small-2"],
-        "is_official_provider": [True, True, True, True, False, False, False, False],
-        "params_b": [70.0, 72.0, 14.0, 14.7, 47.0, 47.0, 7.0, 3.0], "average": [41.0, 45.5, 30.0, 38.0, 20, 22, 35, 20],
-        "co2_kg": [40.0, 45.0, 1.0, 1.2, 30.0, 35.0, 4.0, 1.0], "is_moe": [False] * 4 + [True, True, False, False],
+        "model_id": ["meta/llama-70b", "Qwen/Qwen2.5-72B", "microsoft/Phi-3-medium-4k-instruct",
+                     "Qwen/Qwen2.5-14B-Instruct", "x/moe-1", "x/moe-2", "c/small-1", "c/small-2", "late/model"],
+        "is_official_provider": [True, True, True, True, False, False, False, False, True],
+        "params_b": [70.0, 72.0, 14.0, 14.7, 47.0, 47.0, 7.0, 3.0, 70.0],
+        "average": [41.0, 45.5, 30.0, 38.0, 20, 22, 35, 20, 60.0],
+        "co2_kg": [40.0, 45.0, 1.0, 1.2, 30.0, 35.0, 4.0, 1.0, 0.1], "is_moe": [False] * 4 + [True, True] + [False] * 3,
+        "type": ["chat"] * 9, "base_model": [None] * 9, "is_merged": [False] * 9,
+        # submitted after the post (2025-01-09): outside its window, in no check
+        "submission_date": pd.to_datetime(["2024-06-01"] * 8 + ["2025-02-01"]).to_numpy(),
     })
     rows["score_per_kg"] = rows["average"] / rows["co2_kg"]
-    found = published.check_all(rows)["findings"]
+    checked = published.check_all(rows)
+    found = checked["findings"]
+    assert checked["n_window"] == 8
     assert found["official_70b"]["verdict"] == "consistent" and found["official_70b"]["best_average"] == 45.5
-    assert found["leaders_per_kg"]["found"]["qwen2.5-14b"]["rank"] == 1
-    assert found["leaders_per_kg"]["found"]["phi-3-medium"]["rank"] == 2
+    assert found["leaders_per_kg"]["found"]["Qwen2.5-14B"]["rank"] == 1
+    assert found["leaders_per_kg"]["found"]["Phi-3-Medium"]["rank"] == 2
     assert found["leaders_per_kg"]["verdict"] == "consistent"
     assert found["community_small"]["best_average"] == 35 and found["community_small"]["verdict"] == "consistent"
     assert found["moe_per_kg"]["median_moe"] == pytest.approx(np.median([20 / 30, 22 / 35]))
+    assert found["finetunes_vs_base"]["verdict"] == "not testable"  # no pairs
 
 
 def test_overlap_check_sees_colliding_labels_and_ignores_undrawn_ticks():
