@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import tempfile
 from typing import Any
 
 from scrapy import Request, Spider
@@ -17,11 +18,14 @@ import llmbench.settings
 
 HUB = "http://127.0.0.1:9"  # never contacted: nothing here downloads
 PROJECT = {name: value for name, value in vars(llmbench.settings).items() if name.isupper()}
+# The in-process crawlers' DATA_DIR (its lock file among others): this process's own, never the checkout's
+# `data/`, so parallel test workers do not find each other's lock.
+DATA_DIR = tempfile.TemporaryDirectory(prefix="llmbench-unit-data-")
 
 
 def project_crawler(spidercls: type[Spider] = Spider, **settings: Any) -> Crawler:
     """A crawler with llmbench's settings (add-ons applied), the Hub at HUB, and `settings` on top."""
-    return get_crawler(spidercls, PROJECT | {"HUB_ENDPOINT": HUB} | settings)
+    return get_crawler(spidercls, PROJECT | {"HUB_ENDPOINT": HUB, "DATA_DIR": DATA_DIR.name} | settings)
 
 
 def spider_of(crawler: Crawler, *args: Any, **arguments: Any) -> Spider:

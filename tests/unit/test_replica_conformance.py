@@ -23,8 +23,9 @@ def sample(name: str) -> Any:
 
 
 # `gated` is false or "auto"/"manual"; `cardData` is the card's free-form YAML passed through (a license or
-# language may be a string or a list), so below it only its being an object is compared.
-EITHER = {".gated": {"boolean", "string"}}
+# language may be a string or a list), so below it only its being an object is compared. `model-index` is null
+# for a card without one (the recordings) and the card's list of entries otherwise (docs/model-index.md).
+EITHER = {".gated": {"boolean", "string"}, ".model-index": {"null", "array"}}
 FREE_FORM = {".cardData"}
 OPTIONAL = {"library_name", "pipeline_tag"}  # absent on some repos (GGUF), as on the Hub
 

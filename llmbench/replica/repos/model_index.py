@@ -237,6 +237,12 @@ def messy_variants(short: str) -> list[Any]:
 UNPARSEABLE_FRONT_MATTER = "model-index:\n- name: {short}\n  results:\n\t- task: {{type: text-generation}}"
 
 
+# Repos whose model info was recorded (docs/hub-api.md): each says `"model-index": null` and has no model-index in
+# its cardData, so the replica serves them without one, whatever its draw would give.
+RECORDED_WITHOUT_MODEL_INDEX = frozenset({"meta-llama/Llama-3.2-3B", "TheBloke/DiscoLM-120b-GPTQ",
+                                          "ggml-org/gemma-3-1b-it-GGUF"})
+
+
 def attach(catalog: Repos) -> CardResults:
     """Put `model-index` on the catalog's records: recorded cards, bot copies, hosted claims, variants."""
     out = CardResults()
@@ -254,7 +260,8 @@ def attach(catalog: Repos) -> CardResults:
                                                           if m and catalog.get(m) is not None}]
     v1, v2 = v1_board(), v2_board()
     candidates = [r for r in catalog.real_records
-                  if r.repo_id not in out.recorded and (r.repo_id in v2 or r.repo_id in v1)]
+                  if r.repo_id not in out.recorded and r.repo_id not in RECORDED_WITHOUT_MODEL_INDEX
+                  and (r.repo_id in v2 or r.repo_id in v1)]
     candidates.sort(key=lambda r: zlib.crc32(f"{seed}:host:{r.repo_id}".encode()))
     hosts = candidates[:len(author_cards) + 1]
     for record, file_id in zip(hosts, author_cards, strict=False):
@@ -272,7 +279,8 @@ def attach(catalog: Repos) -> CardResults:
     out.unparseable = broken.repo_id
     for record in catalog.real_records:
         repo_id = record.repo_id
-        if repo_id in out.recorded or repo_id in (out.malformed, out.unparseable):
+        if repo_id in out.recorded or repo_id in (out.malformed, out.unparseable) \
+                or repo_id in RECORDED_WITHOUT_MODEL_INDEX:
             continue
         rng = _rng(seed, repo_id)
         if rng.random() >= SHARE_WITH_BOT or (repo_id not in v1 and repo_id not in v2):

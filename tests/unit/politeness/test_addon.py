@@ -8,18 +8,17 @@ from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-import llmbench.settings
 from llmbench.politeness.addon import HubPoliteness
 from llmbench.politeness.pacing import HubPacingMiddleware
 from llmbench.politeness.ratelimit import RateLimitMiddleware
 from llmbench.politeness.slots import HubSlotMiddleware
+from tests.inprocess import DATA_DIR, PROJECT
 
 HUB = "http://127.0.0.1:9"
-PROJECT = {name: value for name, value in vars(llmbench.settings).items() if name.isupper()}
 
 
 def crawler_with(**settings):
-    return get_crawler(Spider, PROJECT | {"HUB_ENDPOINT": HUB} | settings)
+    return get_crawler(Spider, PROJECT | {"HUB_ENDPOINT": HUB, "DATA_DIR": DATA_DIR.name} | settings)
 
 
 @pytest.fixture(autouse=True)

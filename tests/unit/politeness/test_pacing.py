@@ -10,14 +10,13 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import TextResponse
 from scrapy.utils.test import get_crawler
 
-import llmbench.settings
 from llmbench.failures import FAILED_STAT
 from llmbench.politeness.pacing import HubPacingMiddleware
 from llmbench.politeness.ratelimit import RateLimitMiddleware
 from llmbench.politeness.slots import HubSlotMiddleware
+from tests.inprocess import DATA_DIR, PROJECT
 
 HUB = "http://127.0.0.1:9"
-PROJECT = {name: value for name, value in vars(llmbench.settings).items() if name.isupper()}
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +26,7 @@ def anonymous(monkeypatch, tmp_path):
 
 
 def crawler_with(**settings):
-    crawler = get_crawler(Spider, PROJECT | {"HUB_ENDPOINT": HUB} | settings)
+    crawler = get_crawler(Spider, PROJECT | {"HUB_ENDPOINT": HUB, "DATA_DIR": DATA_DIR.name} | settings)
     crawler.spider = Spider.from_crawler(crawler, "t")
     return crawler
 
