@@ -66,7 +66,8 @@ def test_report_files(report):
     assert all(t["average"] >= 10 for t in document["statistics"]["efficiency_size"]["top"])
     assert {"implausible_size", "quantized_total", "board_hub_disagree", "no_co2", "duplicate_evaluations"} <= set(
         document["quality"]["rules"])
-    assert len(document["published_findings"]["findings"]) == 4
+    assert set(document["published_findings"]["findings"]) == {"official_70b", "leaders_per_kg", "community_small",
+                                                                "moe_per_kg", "finetunes_vs_base"}
     assert all(f["verdict"] for f in document["published_findings"]["findings"].values())
     assert document["density"]["doubling_months"] > 0 and len(document["density"]["doubling_months_ci95"]) == 2
     evals = document["community_evals"]  # the hub crawl collected evalResults

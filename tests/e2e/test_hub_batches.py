@@ -32,7 +32,8 @@ def test_each_page_is_an_item_to_pipelines_signals_and_feeds(replica, catalog, t
     stats = run_stats(tmp_path / "data", "hub")
     assert stats["item_dropped_count"] == 1 and stats["item_dropped_reasons_count/DropItem"] == 1
     assert stats["item_scraped_count"] == stats["hub/pages"] - 1  # every page but the lost one
-    assert len(written) == stats["parquet/hub_models/items"] + stats.get("parquet/eval_results/items", 0)
+    assert len(written) == sum(stats.get(f"parquet/{dataset}/items", 0)
+                               for dataset in ("hub_models", "eval_results", "card_results"))
     assert stats["parquet/hub_models/items"] == len(exported)
     lost = [line for line in output.splitlines() if "lost in a pipeline" in line]
     assert lost and "/api/models?" in lost[0] and broken in lost[0], output[-3000:]  # one line: model and URL

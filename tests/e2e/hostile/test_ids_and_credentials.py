@@ -194,8 +194,8 @@ def test_bad_benchmarks_arguments_are_one_line(tmp_path):
 
 def test_unknown_arguments_are_rejected_with_the_accepted_ones(tmp_path):
     env = env_for(NOWHERE, tmp_path / "data")
-    board = run(command("leaderboard", {"board": "v1"}), env)
-    assert_one_line_usage_error(board, "-a board", "models", "source", "verify")
+    board = run(command("leaderboard", {"bord": "v1"}), env)
+    assert_one_line_usage_error(board, "-a bord", "board", "models", "source", "verify")
     assert_one_line_usage_error(run(command("hub", {"limt": "5"}), env), "-a limt", "limit")
     assert_one_line_usage_error(run(command("benchmarks", {"models": "a/b"}), env), "-a models", "benchmarks")
     assert_one_line_usage_error(run(command("model_pages", {"model": "a/b"}), env), "-a model", "models")
