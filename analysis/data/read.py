@@ -13,13 +13,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.data import contracts
 from llmbench.items import ITEM_CLASSES, schema_of
 from llmbench.parsing.leaderboard import BENCHMARKS
 from llmbench.storage import DatasetError, snapshot_files
 
-SCHEMAS = contracts.SCHEMAS | {item_class.dataset: schema_of(item_class) for item_class in ITEM_CLASSES}
-KEYS = contracts.KEYS | {item_class.dataset: item_class.key_fields for item_class in ITEM_CLASSES}
+SCHEMAS = {item_class.dataset: schema_of(item_class) for item_class in ITEM_CLASSES}
+KEYS = {item_class.dataset: item_class.key_fields for item_class in ITEM_CLASSES}
 BOARD_COLUMNS = ["canonical_id", "type", "average", *BENCHMARKS, "co2_kg", "license", "params_billions",
                  "submission_date", "available_on_hub", "is_moe", "is_merged", "is_official_provider", "upload_date",
                  "base_model", "weight_type"]

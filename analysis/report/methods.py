@@ -13,7 +13,7 @@ from analysis.statistics.estimates import MIN_GROUP_N
 
 P_FLOOR = 1e-4  # below it a p-value is printed "< 1e-4" (results.json keeps the exact value)
 MIN_CLAIM_N = MIN_GROUP_N  # no "group X scores highest" for a group of fewer models (e.g. 8 multimodal models)
-CO2_KW = 5.6  # the board's evaluation node, 8×H100 (shared/reference/leaderboard.md §9, emissions.md)
+CO2_KW = 5.6  # the board's evaluation node, 8×H100 (docs/leaderboard.md §8)
 CO2_KG_PER_KWH = 0.2698
 # Published figures the report quotes, each with its source (docs/analysis.md "Sources").
 ORIGINAL_STUDY = ("the original study this project re-runs, as its brief (llmbench issue #6) describes it: "

@@ -19,7 +19,7 @@ from scipy import stats
 
 from analysis.data import scores as scores_data
 from analysis.data import vocabulary
-from analysis.data.contracts import SCHEMAS
+from analysis.data.read import SCHEMAS
 from analysis.statistics import claims
 from llmbench.items import EvalResultItem, HubModelItem, LeaderboardItem
 from llmbench.storage import partition_dir
@@ -58,7 +58,7 @@ def card_row(model: str, index: int, **fields) -> dict:
         (parsed * 100 if parsed is not None and 0 <= parsed <= 1 else None)
     return {"model_id": model, "entry_name": fields.pop("entry_name", model.split("/")[-1]), "result_index": index,
             "metric_index": 0, "value": str(value), "value_number": parsed, "value_pct": pct,
-            "value_pct_reason": None if pct is not None else "scale unknown", "source_kind": kind,
+            "value_pct_reason": "percent as filed" if pct is not None else "unknown scale", "source_kind": kind,
             "crawled_at": NOW, **fields}
 
 

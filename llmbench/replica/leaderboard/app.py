@@ -29,7 +29,7 @@ DATA_AT_FORMATTED = ("normal", "data-cut", "app-down")  # modes whose app asks f
 CONTENTS_REPO = "open-llm-leaderboard/contents"
 CONTENTS_FILE = "data/train-00000-of-00001.parquet"
 CONTENTS_SHA = "c4f1ad06e3de2c1bb5d6a6e8ae5a4f1a28f3b1c9"  # synthetic: the real revision was not recorded
-# The snapshot's date (shared/data/leaderboard/SOURCES.md: the final board of 2025-03-21); the time is synthetic.
+# The snapshot's date (docs/leaderboard.md §11: the final board of 2025-03-21); the time is synthetic.
 CONTENTS_LAST_MODIFIED = "2025-03-21T00:00:00.000Z"
 
 _INDEX = """<!DOCTYPE html>

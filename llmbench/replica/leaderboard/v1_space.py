@@ -5,7 +5,7 @@ leaderboard.hf.space/, docs/leaderboard.md §1) was a Gradio Blocks app: its pag
 in its second `<script>` element, `window.gradio_config = {…};`, as Gradio's template writes it (orjson,
 then `<`, `>`, `&`, `'` escaped as `\\u003c`… by its `toorjson` filter). The board is two `dataframe`
 components: the visible one with the default columns, and the hidden one with every column, whose
-headers include `Hub ❤️` (the one the published scrapers read, /work/shared/data/leaderboard/SOURCES.md).
+headers include `Hub ❤️` (the one the published scrapers read, docs/leaderboard.md §13).
 
 Real: every row and value (the 7,169-row archive, data/open_llm_leaderboard_v1_archived_2024-07-13.csv.gz,
 fboulnois/llm-leaderboard-csv at 0f4e5c6), the column order, the Model cell's HTML (the v1 app's
