@@ -36,6 +36,11 @@ LABELS = {"pearson_size": "Pearson r, size", "pearson_log_size": "Pearson r, log
           "mann_whitney_license": "open vs restricted, rank-biserial r"}
 
 
+# Every board model has open weights: the licence comparison is permissive against restricted open-weight
+# licences, unadjusted for size (the size-adjusted estimate is in "Open-weight licences").
+LICENCE_GROUPS = ("Permissive against restricted open-weight licences (raw, not adjusted for size; the "
+                  "size-adjusted estimate is under \"Open-weight licences: permissive vs restricted\")")
+
 def _cell(stat: dict[str, Any] | None) -> str:
     if not stat:
         return "–"
@@ -201,17 +206,17 @@ def findings(results: dict[str, dict[str, Any]]) -> list[str]:
     welch = results.get("welch_license")
     if welch and welch.get("note"):
         groups = welch.get("n_groups") or ["?", "?"]
-        out.append(f"Open licenses against restricted ones: {welch['note']} ({groups[0]} open, {groups[1]} "
+        out.append(f"{LICENCE_GROUPS}: {welch['note']} ({groups[0]} permissive, {groups[1]} "
                    "restricted models with a score).")
     elif welch:
         mw = results["mann_whitney_license"]
         verdict = "a significant" if welch["p_value"] < 0.05 else "no significant"
         out.append(
-            f"Open licenses against restricted ones: {verdict} difference in average score at the 5% level "
-            f"(open minus restricted {welch['effect_size']['mean_difference']:+.2f} points, "
+            f"{LICENCE_GROUPS}: {verdict} difference in average score at the 5% level "
+            f"(permissive minus restricted {welch['effect_size']['mean_difference']:+.2f} points, "
             f"{ci_text(*welch['ci95'])}, Welch p {_p(welch['p_value'])}, Hedges' g = "
             f"{welch['effect_size']['hedges_g']:.2f}; Mann-Whitney {_mann_whitney(mw)}; "
-            f"n = {welch['n_groups'][0]:,} open, "
+            f"n = {welch['n_groups'][0]:,} permissive, "
             f"{welch['n_groups'][1]:,} restricted).")
     for key, unit in (("efficiency_size", "per billion parameters"), ("efficiency_co2", "per kg of evaluation CO₂")):
         eff = results[key]

@@ -109,4 +109,5 @@ def test_licence_test_is_stated_not_dropped(tmp_path):
     board = [row(i, "org/m", "chat", 20.0 + i, 1.0 + i, "llama3" if i == 0 else "mit") for i in range(6)]
     html, results = run(tmp_path, board)
     assert results["statistics"]["welch_license"]["note"].startswith("not enough data")
-    assert "Open licenses against restricted ones: not enough data" in html
+    assert "Permissive against restricted open-weight licences (raw, not adjusted for size;" in html
+    assert "not enough data" in html
