@@ -10,7 +10,8 @@ table's values); the authors' claims keep their recorded values and shapes (quot
 
 Synthetic (deterministic from the catalog's seed): which board repos carry bot blocks (v1, v2 or both),
 which v2 copies are stale (MATH Lvl 5 written before the board re-scored it, as on 8 of 9 recorded v2
-cards), which repos host the recorded author blocks (their own repos are not in the replica), and the
+cards), which repos host the recorded author blocks (their own repos are not in the replica;
+hosts are on both boards), and the
 variants no recording shows: a metric without `type`/`name`, a `value` list, two structurally malformed
 entries, and one card whose YAML does not parse (served with neither `cardData` nor `model-index`:
 inferred, since the Hub can only serve what its YAML parser read).
@@ -261,7 +262,7 @@ def attach(catalog: Repos) -> CardResults:
     v1, v2 = v1_board(), v2_board()
     candidates = [r for r in catalog.real_records
                   if r.repo_id not in out.recorded and r.repo_id not in RECORDED_WITHOUT_MODEL_INDEX
-                  and (r.repo_id in v2 or r.repo_id in v1)]
+                  and r.repo_id in v2 and r.repo_id in v1]  # on both boards: a hosted claim on either can meet it
     candidates.sort(key=lambda r: zlib.crc32(f"{seed}:host:{r.repo_id}".encode()))
     hosts = candidates[:len(author_cards) + 1]
     for record, file_id in zip(hosts, author_cards, strict=False):
