@@ -20,6 +20,10 @@ Reconciliation (`RULES`, stated in the report and in results.json):
   few-shot count as the board's; against a Community Evals task, no few-shot count stated), paired
   with the board's kept evaluation (raw) or the model's verified Community Evals result; one claim
   per model, benchmark and measurement (the card's first).
+- setup unstated (`UNSTATED_RULE`, reported apart, never mixed with the comparable pairs): an author's
+  claim on a board benchmark of the vocabulary, on a raw scale, that states no few-shot count (most real
+  claims), with the board's kept evaluation of that model on the same benchmark (raw ×100 for v2);
+  the metric is not required to match and is listed as filed.
 """
 
 from __future__ import annotations
@@ -80,6 +84,11 @@ COPY_COLUMNS = ["board", "model_id", "board_model_id", "benchmark", "card_value"
                 "board_url"]
 PAIR_COLUMNS = ["model_id", "benchmark", "setup", "measured_by", "metric", "claim", "measurement", "difference",
                 "author_kind", "claim_url", "measurement_url"]
+UNSTATED_RULE = (
+    "Setup unstated (reported apart from the comparable pairs): an author's claim on a board benchmark of the "
+    "vocabulary, on a raw scale, stating no few-shot count, with the board's kept evaluation of that model on "
+    "the same benchmark (raw ×100 for v2, never the normalized score); the metric need not match (listed as "
+    "filed), so a difference may be the setup's and not the model's.")
 RULES = [
     "Copy: a card value whose source is the leaderboard, equal to one of that board's evaluations of the model "
     "its source URL names within rounding (|card − board| ≤ 0.005). Counted, never treated as a claim.",
@@ -89,6 +98,7 @@ RULES = [
     "as the board (against a Community Evals task: no few-shot count stated), with the board's raw score ×100 "
     "(never its normalized one) or the model's verified Community Evals result; one claim per model, benchmark "
     "and measurement (the card's first).",
+    UNSTATED_RULE,
     "Benchmarks are kept apart unless their items and setup match (docs/benchmarks-vocabulary.md): the v1 and v2 "
     "boards share none.",
 ]
@@ -101,6 +111,7 @@ class Scores:
     table: pd.DataFrame
     copies: pd.DataFrame  # the cards' leaderboard copies with the board's value
     pairs: pd.DataFrame  # claims against an independent measurement
+    unstated: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PAIR_COLUMNS))  # no shots stated
     read: list[str] = field(default_factory=list)  # the sources read
     missing: dict[str, str] = field(default_factory=dict)  # source -> why absent
 
@@ -297,6 +308,34 @@ def _pair_claims(cards: pd.DataFrame, measured: dict[str, pd.DataFrame], officia
     return pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame(columns=PAIR_COLUMNS)
 
 
+def _pair_unstated(cards: pd.DataFrame, measured: dict[str, pd.DataFrame], official: set[str] | None) -> pd.DataFrame:
+    """Claims stating no few-shot count against the board's kept evaluation of the same model and benchmark
+    (the `setup unstated` rule); one claim per model, benchmark and board (the card's first)."""
+    claims = cards[(cards["source_kind"] == "card_claim") & cards["benchmark"].notna() & cards["value_pct"].notna()
+                   & cards["scale"].isin(RAW_SCALES) & cards["num_few_shot"].isna()]
+    pairs = []
+    for version in ("board_v1", "board_v2"):
+        values = measured.get(version)
+        if values is None or claims.empty:
+            continue
+        names = {e.benchmark: e.setup for e in board_entries(version)}
+        mine = claims[claims["benchmark"].isin(names)].drop_duplicates(["key", "benchmark"])
+        both = mine.merge(values[["key", "benchmark", "value_pct", "source_url", "metric"]], on=["key", "benchmark"],
+                          suffixes=("", "_m"))
+        if both.empty:
+            continue
+        namespace = both["key"].str.split("/").str[0]
+        pairs.append(pd.DataFrame({
+            "model_id": both["model_id"], "benchmark": both["benchmark"],
+            "setup": "unstated vs " + both["benchmark"].map(names), "measured_by": version, "metric": both["metric"],
+            "claim": both["value_pct"], "measurement": both["value_pct_m"],
+            "difference": both["value_pct"] - both["value_pct_m"],
+            "author_kind": "unknown" if official is None else np.where(namespace.isin(official), "official",
+                                                                       "community"),
+            "claim_url": both["source_url"], "measurement_url": both["source_url_m"]}))
+    return pd.concat(pairs, ignore_index=True) if pairs else pd.DataFrame(columns=PAIR_COLUMNS)
+
+
 def build(data: Path, snapshot: str | None = None) -> Scores:
     """The score table from whatever of the four sources was crawled; never fails for a missing one."""
     v2_columns = ["canonical_id", *V2_BENCHMARKS, *(b + "_raw" for b in V2_BENCHMARKS), "submission_date",
@@ -317,13 +356,16 @@ def build(data: Path, snapshot: str | None = None) -> Scores:
             if present]
     missing = {name: note for name, note in MISSING.items() if name not in read}
     copies, pairs = pd.DataFrame(columns=COPY_COLUMNS), pd.DataFrame(columns=PAIR_COLUMNS)
+    unstated = pd.DataFrame(columns=PAIR_COLUMNS)
     if cards is not None:
         copies = _reconcile_copies(cards, boards)
-        pairs = _pair_claims(cards, _measurements(boards, evals), official)
+        measured = _measurements(boards, evals)
+        pairs = _pair_claims(cards, measured, official)
+        unstated = _pair_unstated(cards, measured, official)
     parts = [b[b["kept"]] for b in boards.values() if b is not None] + [x for x in (evals, cards) if x is not None]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_OUTPUT)
     return Scores(table=_typed(table.reindex(columns=_OUTPUT)), copies=copies, pairs=pairs, read=read,
-                  missing=missing)
+                  missing=missing, unstated=unstated)
 
 
 COLUMNS_ORDER = _OUTPUT = ["model_id", "benchmark", "setup", "metric", "value", "value_pct", "scale", "source_kind",

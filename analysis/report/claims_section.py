@@ -42,6 +42,28 @@ def _difference(stat: dict[str, Any]) -> str:
     return f"{num(stat['statistic'])} [{num(low)}, {num(high)}]"
 
 
+def _unstated(block: dict[str, Any] | None, links: Links) -> str:
+    """The "setup unstated" comparisons, apart from the comparable pairs, with their rule."""
+    if not block:
+        return ""
+    rows = [{"benchmark": e["benchmark"], "setup": e["setup"], "measured_by": e["measured_by"], "n": e["n_pairs"],
+             "difference": _difference(e["mean_difference"]), "above": e["share_above_tolerance"]}
+            for e in block["benchmarks"].values()]
+    largest = [{**p, "card": _card(links, p["model_id"], p.get("claim_url")),
+                "measured": _link(p.get("measurement_url"), p["measured_by"])} for p in block["largest_discrepancies"]]
+    body = (f"<h3>Setup unstated (not comparable pairs)</h3><p>{html.escape(block['rule'])} "
+            f"{num(block['n_pairs'])} such comparisons; statements need at least {block['min_pairs']}.</p>")
+    if not rows:
+        return body + "<p>No claim without a stated setup meets a board row.</p>"
+    body += table(rows, [("benchmark", "benchmark"), ("setup", "setup"), ("measured_by", "measured by"),
+                         ("n", "comparisons"), ("difference", "claim − board [95% CI]"),
+                         ("above", "share above by > tolerance")])
+    return body + "<details><summary>Largest differences</summary>" + table(largest, [
+        ("model_id", "model"), ("benchmark", "benchmark"), ("metric", "claim's metric"), ("claim", "claim"),
+        ("card", "claimed in"), ("measurement", "board"), ("measured", "board"), ("difference", "difference")],
+        links) + "</details>"
+
+
 def claims_section(claims: dict[str, Any] | None, summary: dict[str, Any] | None, links: Links) -> str:
     if not claims:
         return ""
@@ -81,6 +103,7 @@ def claims_section(claims: dict[str, Any] | None, summary: dict[str, Any] | None
         ("model_id", "model"), ("benchmark", "benchmark"), ("setup", "setup"), ("claim", "claim"),
         ("card", "claimed in"), ("measurement", "measurement"), ("measured", "measured by"),
         ("difference", "difference"), ("author_kind", "author")], links) if largest else "<p>No comparable pair.</p>")
+    body += _unstated(claims.get("setup_unstated"), links)
     health = [{"board": v, "copies": c["n_copies"], "compared": c["n_compared"], "equal": c["n_equal"],
                "stale": c["n_stale_or_altered"], "absent": c["n_not_on_board"], "share": c["share_equal"]}
               for v, c in claims["copies"].items()]

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.data.scores import COLUMNS, COPY_TOLERANCE, RULES, SOURCE_KINDS, Scores
+from analysis.data.scores import COLUMNS, COPY_TOLERANCE, RULES, SOURCE_KINDS, UNSTATED_RULE, Scores
 from analysis.statistics.estimates import ZERO_VARIANCE, not_enough, undefined
 from analysis.statistics.formulas import t_quantile
 
@@ -66,6 +66,15 @@ def claims_vs_measurements(scores: Scores) -> dict[str, Any]:
     if "card_results" in scores.missing:
         return {**out, "available": False, "note": scores.missing["card_results"], "copies": {}, "benchmarks": {}}
     pairs = scores.pairs
+    claims = scores.table[scores.table["source_kind"] == "card_claim"]
+    return {**out, "available": True, "n_claims": int(len(claims)),
+            "claims_by_status": {str(k): int(v) for k, v in claims["status"].value_counts().items()},
+            **_pairs_summary(pairs), "setup_unstated": setup_unstated(scores.unstated),
+            "copies": copies_health(scores.copies)}
+
+
+def _pairs_summary(pairs: pd.DataFrame) -> dict[str, Any]:
+    """n_pairs, per benchmark and measurer the difference with its CI (overall and by author kind), the largest."""
     benchmarks: dict[str, Any] = {}
     for (benchmark, measured_by, setup), group in pairs.groupby(["benchmark", "measured_by", "setup"], sort=True):
         label = f"{benchmark} ({setup}) vs {measured_by}"
@@ -74,12 +83,14 @@ def claims_vs_measurements(scores: Scores) -> dict[str, Any]:
                                     for k in AUTHOR_KINDS if (group["author_kind"] == k).any()}}
         benchmarks[f"{benchmark}:{measured_by}"] = entry
     largest = pairs.assign(size=pairs["difference"].abs()).sort_values("size", ascending=False, kind="stable")
-    claims = scores.table[scores.table["source_kind"] == "card_claim"]
-    return {**out, "available": True, "n_claims": int(len(claims)),
-            "claims_by_status": {str(k): int(v) for k, v in claims["status"].value_counts().items()},
-            "n_pairs": int(len(pairs)), "benchmarks": benchmarks,
-            "largest_discrepancies": largest.drop(columns="size").head(LARGEST).to_dict("records"),
-            "copies": copies_health(scores.copies)}
+    return {"n_pairs": int(len(pairs)), "benchmarks": benchmarks,
+            "largest_discrepancies": largest.drop(columns="size").head(LARGEST).to_dict("records")}
+
+
+def setup_unstated(unstated: pd.DataFrame) -> dict[str, Any]:
+    """results.json `claims_vs_measurements.setup_unstated`: claims stating no few-shot count against the
+    board, apart from the comparable pairs, under the same n threshold and CI (the rule in `rule`)."""
+    return {"rule": UNSTATED_RULE, "min_pairs": MIN_PAIRS, "method": T_METHOD, **_pairs_summary(unstated)}
 
 
 def copies_health(copies: pd.DataFrame) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """The score table, its reconciliation and "claims vs measurements" (issue #25 items 3-5), on parquet
-built from real rows: the v1 and v2 boards' own rows (the replica's archived tables), the 230 recorded
-model-index rows of 31 real cards (the bot's copies exactly as filed), and synthetic authors' claims
-built from real board values with known offsets (no real author card claims a board benchmark under
-the board's setup)."""
+built from real rows: the v1 and v2 boards' own rows (the replica's archived tables), the 257 recorded
+model-index rows of 35 real cards (the bot's copies exactly as filed; bigscience/bloom's own claims,
+which state no few-shot count), and synthetic authors' claims built from real board values with known
+offsets (no real author card claims a board benchmark under the board's setup by dataset id)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ V2 = ("ifeval", "bbh", "math", "gpqa", "musr", "mmlu_pro")
 V1 = ("arc", "hellaswag", "mmlu", "truthfulqa", "winogrande", "gsm8k")
 KINDS = {"bot_v1": "board_v1_copy", "bot_v2": "board_v2_copy", "author": "claim"}
 MMLU_OFFSETS = [2.0, 0.5, -1.5, 3.0, 0.0, 4.5, -0.5, 1.5, 2.5, 6.0, 0.25, 1.25]  # claim − board, synthetic
+WINOGRANDE_OFFSETS = [1.0, -2.0, 3.5, 0.5, 2.0, -1.0, 4.0, 0.0, 1.5, 2.5, -0.5, 3.0]  # synthetic, no shots stated
 
 
 def write_contract(data: Path, dataset: str, rows: list[dict], name: str = "part-test.parquet") -> None:
@@ -124,6 +125,12 @@ def build_data(data: Path) -> dict:
                            dataset_config="gpqa_diamond", dataset_name="GPQA Diamond", metric_type="accuracy"),
                   card_row("org/gpqa-model", 991, value=41.0, kind="claim", dataset_type="allenai/ai2_arc",
                            dataset_config="ARC-Easy", dataset_name="ARC-Easy", num_few_shot=25, metric_type="acc_norm")]
+    # synthetic claims stating no few-shot count (real v1 values + known offsets): the "setup unstated" block
+    extra = v1[~v1["fullname"].isin(models)].drop_duplicates("fullname").head(12)
+    synthetic += [card_row(m, 800 + i, value=round(w + d, 2), kind="claim", dataset_type="winogrande",
+                           dataset_name="WinoGrande", metric_type="accuracy", source_url=None)
+                  for i, (m, w, d) in enumerate(zip(extra["fullname"], extra["winogrande"], WINOGRANDE_OFFSETS,
+                                                    strict=True))]
     write_contract(data, "card_results", cards + synthetic)
     write(data, [EvalResultItem(model_id="org/gpqa-model", dataset_id="Idavidrein/gpqa", task_id="diamond",
                                 value=38.5, verified=True, source_url="https://example.org/gpqa-log",
@@ -230,6 +237,35 @@ def test_claims_pair_under_the_same_setup_and_the_ci_is_the_t_interval(crawled):
     assert health["board_v2"]["n_stale_or_altered"] == 9 and health["board_v2"]["share_equal"] == pytest.approx(39 / 48)
 
 
+def test_claims_without_a_stated_setup_are_compared_apart_with_the_same_threshold(crawled):
+    _, built, scores = crawled
+    unstated = scores.unstated
+    keys = {(m, b) for m, b in unstated[["model_id", "benchmark"]].itertuples(index=False)}
+    assert not keys & {(m, b) for m, b in scores.pairs[["model_id", "benchmark"]].itertuples(index=False)}
+    # real: bigscience/bloom's 0-shot lm-eval fractions against its own archived v1 row (acc vs the board's acc_norm)
+    bloom = unstated[unstated["model_id"] == "bigscience/bloom"].set_index("benchmark")
+    row = built["v1"].set_index("fullname").loc["bigscience/bloom"]
+    assert sorted(bloom.index) == ["arc_challenge", "hellaswag", "winogrande"]
+    assert bloom.loc["hellaswag", "claim"] == pytest.approx(53.53515236008763)
+    assert bloom.loc["hellaswag", "measurement"] == pytest.approx(float(row["hellaswag"]))
+    assert bloom.loc["arc_challenge", "metric"] == "acc"
+    assert bloom.loc["arc_challenge", "setup"] == "unstated vs 25-shot"
+    result = claims.claims_vs_measurements(scores)
+    block = result["setup_unstated"]
+    assert block["rule"] == scores_data.UNSTATED_RULE and block["min_pairs"] == 10
+    assert block["n_pairs"] == len(unstated) == 12 + 3
+    assert result["n_pairs"] == len(scores.pairs)  # the strict count leaves these out
+    wino = block["benchmarks"]["winogrande:board_v1"]
+    d = np.array(WINOGRANDE_OFFSETS + [bloom.loc["winogrande", "difference"]])
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    assert wino["n_pairs"] == 13 and wino["mean_difference"]["ci95"] == pytest.approx(
+        [d.mean() - half, d.mean() + half], abs=1e-6)
+    hella = block["benchmarks"]["hellaswag:board_v1"]  # bloom's alone: below the threshold, null with the reason
+    assert hella["n_pairs"] == 1 and hella["mean_difference"]["ci95"] is None
+    assert hella["note"] == "not enough data (n = 1 pairs; needs at least 10)"
+    assert block["largest_discrepancies"][0]["model_id"] == "bigscience/bloom"  # 53.5 vs 76.4 on HellaSwag
+
+
 def test_the_report_shows_the_section_and_writes_scores_parquet(crawled, tmp_path):
     from analysis.__main__ import main
     data, _, _ = crawled
@@ -242,6 +278,8 @@ def test_the_report_shows_the_section_and_writes_scores_parquet(crawled, tmp_pat
     assert {"benchmarks", "largest_discrepancies", "copies", "tolerance_points", "method"} <= set(section)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert 'id="claims"' in html and "Claims vs measurements" in html and "Stale or altered copies" in html
+    assert "Setup unstated (not comparable pairs)" in html and results["claims_vs_measurements"]["setup_unstated"][
+        "n_pairs"] == 15
     assert "not enough data (n = 6 pairs; needs at least 10)" in html
     table = pq.read_table(out / "scores.parquet")
     assert table.column_names == list(scores_data.COLUMNS_ORDER)

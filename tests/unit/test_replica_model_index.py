@@ -64,7 +64,13 @@ def test_recorded_cards_are_served_as_recorded_and_author_claims_are_hosted(cata
     cards = catalog.card_results
     recorded = recorded_cards()
     assert catalog.get("mlabonne/NeuralBeagle14-7B").api["model-index"] == recorded["19945379958"]
-    assert len(cards.recorded) == 9 and len(cards.hosts) == 17
+    assert len(cards.recorded) == 11 and len(cards.hosts) == 19
+    # a recorded author card on a board repo is served on that repo, `verified: true` as the authors wrote it
+    intel = catalog.get("Intel/neural-chat-7b-v3-3").api["model-index"]
+    assert intel == recorded["19560875369"] and "Intel/neural-chat-7b-v3-3" in cards.recorded
+    authors, bot = intel[0]["results"][0], intel[0]["results"][1:]
+    assert len(authors["metrics"]) == 6 and all(m["verified"] is True for m in authors["metrics"])
+    assert len(bot) == 6 and all("query=Intel/neural-chat-7b-v3-3" in r["source"]["url"] for r in bot)
     appended = 0
     for repo_id, file_id in cards.hosts.items():  # a bot block, when the host has one, follows the claims
         served = catalog.get(repo_id).api["model-index"]

@@ -6,11 +6,12 @@ stale MATH values included); the bot's templates (dataset names/types/configs/sp
 names, few-shot counts, source name and URL) are read from the recorded bot rows; the values of the
 generated bot copies are the real boards' (v2: normalized score rounded to 2 decimals; v1: the archived
 table's values); the authors' claims keep their recorded values and shapes (quoted numbers, decimal comma,
-`NA`, `-1`, `null`, `veriefied`, several entries, fractions, bare-string args, swapped task keys).
+`NA`, `-1`, `null`, `veriefied`, `verified: true`, several entries, fractions, bare-string args, swapped task keys).
 
 Synthetic (deterministic from the catalog's seed): which board repos carry bot blocks (v1, v2 or both),
 which v2 copies are stale (MATH Lvl 5 written before the board re-scored it, as on 8 of 9 recorded v2
-cards), which repos host the recorded author blocks (their own repos are not in the replica), and the
+cards), which repos host the recorded author blocks (their own repos are not in the replica;
+hosts are on both boards), and the
 variants no recording shows: a metric without `type`/`name`, a `value` list, two structurally malformed
 entries, and one card whose YAML does not parse (served with neither `cardData` nor `model-index`:
 inferred, since the Hub can only serve what its YAML parser read).
@@ -142,8 +143,8 @@ def _result(row: dict[str, str]) -> dict[str, Any]:
     metric: dict[str, Any] = {"type": row["metric_type"], "value": _value(row)}
     if row["metric_name"]:
         metric["name"] = row["metric_name"]
-    if row["verified"]:
-        metric["verified"] = False  # `false` and `False` both read as the boolean (YAML core schema)
+    if row["verified"]:  # `false`, `False` and `true` read as booleans (YAML core schema)
+        metric["verified"] = row["verified"].lower() == "true"
     elif "veriefied" in row["notes"]:
         metric["veriefied"] = False
     result: dict[str, Any] = {"task": task, "dataset": dataset, "metrics": [metric]}
@@ -261,7 +262,7 @@ def attach(catalog: Repos) -> CardResults:
     v1, v2 = v1_board(), v2_board()
     candidates = [r for r in catalog.real_records
                   if r.repo_id not in out.recorded and r.repo_id not in RECORDED_WITHOUT_MODEL_INDEX
-                  and (r.repo_id in v2 or r.repo_id in v1)]
+                  and r.repo_id in v2 and r.repo_id in v1]  # on both boards: a hosted claim on either can meet it
     candidates.sort(key=lambda r: zlib.crc32(f"{seed}:host:{r.repo_id}".encode()))
     hosts = candidates[:len(author_cards) + 1]
     for record, file_id in zip(hosts, author_cards, strict=False):
