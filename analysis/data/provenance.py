@@ -44,7 +44,11 @@ MODEL_FIELD_MEANING = {"downloads": "hub_models.downloads (30-day downloads)",
                      "siblings": "repo files", "safetensors": "storage format (~10% .bin-only)",
                      "gguf": "GGUF repos derived from board models",
                      "evalResults": "eval_results (which models file, values on benchmarks other than "
-                                    "the board's)"}
+                                    "the board's)",
+                     "model-index": "card_results (which repos carry the bot's copies and which are stale; "
+                                    "recorded authors' cards placed on other repos, so their claims meet "
+                                    "another model's board row; the messy variants)",
+                     "spaces": "Spaces using each model"}
 
 
 def origin(url: str) -> str:

@@ -64,7 +64,10 @@ def _unstated(block: dict[str, Any] | None, links: Links) -> str:
         links) + "</details>"
 
 
-def claims_section(claims: dict[str, Any] | None, summary: dict[str, Any] | None, links: Links) -> str:
+def claims_section(claims: dict[str, Any] | None, summary: dict[str, Any] | None, links: Links,
+                   synthetic_cards: bool = False) -> str:
+    """The section; `synthetic_cards`: the cards came from a replica that places recorded authors' cards on
+    other repos (its `model-index` marked synthetic), so a pair there checks the method, not a model."""
     if not claims:
         return ""
     how = (f"A model card's number is either a copy of a leaderboard (written by its bot) or the authors' claim. "
@@ -75,6 +78,10 @@ def claims_section(claims: dict[str, Any] | None, summary: dict[str, Any] | None
            "board, else 'community' ('unknown' without the v2 board).")
     missing = "".join(f"<li>{html.escape(note)}</li>" for note in (claims.get("missing") or {}).values())
     body = f"<ul>{missing}</ul>" if missing else ""
+    if synthetic_cards:
+        body = ("<p class=\"warning\"><b>Not findings:</b> these cards came from the replica, which places real "
+                "authors' cards on other repos, so a claim here meets another model's board row. The pairs "
+                "show the method at work; run the crawl against huggingface.co for real pairs.</p>") + body
     if summary:
         kinds = ", ".join(f"{k} {num(v)}" for k, v in summary["by_source_kind"].items())
         body += (f"<p>scores.parquet: {num(summary['n_rows'])} scores of {num(summary['n_models'])} models "

@@ -293,6 +293,12 @@ def figures_html(figures_dir: Path, texts: dict[str, dict[str, str]]) -> str:
     return "".join(out)
 
 
+def _synthetic_cards(document: dict[str, Any]) -> bool:
+    """The card results came from a replica that marks `model-index` as made up (results.json provenance)."""
+    fields = ((document.get("provenance") or {}).get("replica") or {}).get("synthetic_fields") or {}
+    return "model-index" in fields.get("models", [])
+
+
 def write_html(path: Path, figures_dir: Path, document: dict[str, Any], links: Links) -> None:
     results = document["statistics"]
     eff_size, eff_co2 = results["efficiency_size"], results["efficiency_co2"]
@@ -344,7 +350,8 @@ def write_html(path: Path, figures_dir: Path, document: dict[str, Any], links: L
         audit_sections.open_weight_section(document["open_vs_restricted"]) if "open_vs_restricted" in document
         else "",
         evals_section(document["community_evals"]),
-        claims_section(document.get("claims_vs_measurements"), document.get("scores"), links),
+        claims_section(document.get("claims_vs_measurements"), document.get("scores"), links,
+                       synthetic_cards=_synthetic_cards(document)),
         section("types", "By model type", "The board's own model types; the box plot above shows their spread.",
                 table(results["by_type"]["groups"], [("type", "type"), ("n", "n"), ("mean_average", "mean average"),
                                                      ("median_params_b", "median size (B)"),

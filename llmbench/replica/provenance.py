@@ -26,7 +26,7 @@ HEADER = "X-Llmbench-Replica"
 # README.md ("Data", "Community Evals"): the Hub metadata the replica synthesises.
 MODEL_FIELDS = ("downloads", "downloadsAllTime", "trendingScore", "cardData.language", "gated", "createdAt",
                 "lastModified", "cardData.license_name", "cardData.license_link", "childrenModelCount",
-                "siblings", "safetensors", "gguf", "evalResults")
+                "siblings", "safetensors", "gguf", "evalResults", "model-index", "spaces")
 BOARD_SCORES = ("Idavidrein/gpqa", "TIGER-Lab/MMLU-Pro")
 CONTENTS_FIELDS = ("sha", "lastModified")  # the board's rows are real; the dataset's revision is not
 DATASET_FIELDS = ("downloads", "likes", "createdAt", "lastModified", "sha", "description")
