@@ -1,5 +1,6 @@
 """The storage/CDN origin LFS downloads are redirected to: a third loopback server, so clients meet a
-cross-origin redirect (and must not send their Hub token there) as they do on the real Hub."""
+cross-origin redirect (and must not send their Hub token there) as they do on the real Hub. It answers
+`Range` requests with 206/416 as CloudFront/S3 do (`blobs.py`)."""
 
 from __future__ import annotations
 
@@ -7,28 +8,30 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from .blobs import Blob, blob_answer
+
 
 @dataclass
 class Cdn:
     """Blobs published by the resolvers, served by content hash."""
 
     url: str = ""
-    blobs: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    blobs: dict[str, tuple[Blob, str]] = field(default_factory=dict)
 
-    def publish(self, digest: str, content: bytes, filename: str) -> str:
+    def publish(self, blob: Blob, filename: str) -> str:
         """Register a blob and return its absolute (signed-looking) URL."""
-        self.blobs[digest] = (content, filename)
+        self.blobs[blob.digest] = (blob, filename)
         name = filename.rsplit("/", 1)[-1]
-        return f"{self.url}/repos/{digest[:2]}/{digest}?response-content-disposition=attachment%3B+filename%3D{name}"
+        return (f"{self.url}/repos/{blob.digest[:2]}/{blob.digest}"
+                f"?response-content-disposition=attachment%3B+filename%3D{name}")
 
-    async def serve(self, request: web.Request) -> web.Response:
-        blob = self.blobs.get(request.match_info["digest"])
-        if blob is None:
+    async def serve(self, request: web.Request) -> web.StreamResponse:
+        published = self.blobs.get(request.match_info["digest"])
+        if published is None:
             return web.Response(status=403, text="<Error><Code>AccessDenied</Code></Error>",
                                 content_type="application/xml")
-        content, _ = blob
-        return web.Response(body=content, content_type="application/octet-stream",
-                            headers={"ETag": f'"{request.match_info["digest"]}"', "Accept-Ranges": "bytes"})
+        blob, _ = published
+        return await blob_answer(request, blob, headers={"ETag": f'"{blob.digest}"'})
 
     def application(self, middlewares: list) -> web.Application:
         app = web.Application(middlewares=middlewares)

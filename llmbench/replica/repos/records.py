@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .weights import weight_filenames
+
 # Storage formats: safetensors with metadata, weights only as pytorch_model.bin, GGUF files only.
 SAFETENSORS, BIN_ONLY, GGUF_ONLY, QUANT_PACKED = "safetensors", "bin", "gguf", "quantized"
 
@@ -129,8 +131,8 @@ def _siblings(spec: RepoSpec) -> list[dict[str, str]]:
     if spec.storage != GGUF_ONLY:
         siblings.append({"rfilename": "config.json"})
     if spec.storage in (SAFETENSORS, QUANT_PACKED):
-        shards = max(1, (spec.params or 0) // 5_000_000_000) if spec.storage == SAFETENSORS else 1
-        siblings += [{"rfilename": f"model-{i:05d}-of-{shards:05d}.safetensors"} for i in range(1, shards + 1)]
+        siblings += [{"rfilename": name}
+                     for name in weight_filenames(spec.params or 0, packed=spec.storage == QUANT_PACKED)]
     elif spec.storage == BIN_ONLY:
         siblings.append({"rfilename": "pytorch_model.bin"})
     else:
