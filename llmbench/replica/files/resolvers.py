@@ -36,7 +36,9 @@ def is_lfs(filename: str, size: int) -> bool:
 def repo_file(record: ModelRecord, filename: str) -> bytes | Blob | None:
     """One file of a model repo: safetensors files and their index are real headers over zeros
     (`repos/weights.py`), other weight files short placeholders. None when the repo has no such file."""
-    weights = repo_weight_files(record.api) if filename.endswith((".safetensors", INDEX_FILE)) else None
+    weights = None
+    if filename.endswith((".safetensors", INDEX_FILE)):
+        weights = repo_weight_files(record.api, record.unlisted_safetensors)
     if weights is not None:
         if filename == INDEX_FILE:
             return weights.index

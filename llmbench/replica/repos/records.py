@@ -71,6 +71,8 @@ class ModelRecord:
     config_file: dict[str, Any] | None
     readme: str
     page_extra: dict[str, Any] = field(default_factory=dict)
+    # The `safetensors` block of a repo whose files have one but whose API answer shows none (synthesis.py).
+    unlisted_safetensors: dict[str, Any] | None = None
 
     @property
     def repo_id(self) -> str:

@@ -189,9 +189,10 @@ def _cached(key: str, parameters: tuple[tuple[str, int], ...], model_type: str |
     return build_files(dict(parameters), model_type, list(filenames))
 
 
-def repo_weight_files(api: dict[str, Any]) -> WeightFiles | None:
-    """The weight files of a repo's API record (None without a `safetensors` block); built once, on demand."""
-    block = api.get("safetensors")
+def repo_weight_files(api: dict[str, Any], unlisted: dict[str, Any] | None = None) -> WeightFiles | None:
+    """The weight files of a repo's API record, holding its `safetensors` block (or `unlisted`, the block of
+    a repo whose API answer shows none); None without either. Built once, on demand."""
+    block = api.get("safetensors") or unlisted
     if not isinstance(block, dict):
         return None
     filenames = tuple(s["rfilename"] for s in api.get("siblings", [])
