@@ -84,7 +84,7 @@ def test_every_catalogue_repo_with_a_safetensors_block_has_files_holding_its_cou
     """The arithmetic behind every repo (cheap); the HTTP path is checked on each shape below."""
     checked = 0
     for record in catalog.real_records:
-        block = record.api.get("safetensors")
+        block = record.api.get("safetensors") or record.unlisted_safetensors
         names = [s["rfilename"] for s in record.api["siblings"] if "safetensors" in s["rfilename"]]
         if block is None:
             assert not names or record.storage == GGUF_ONLY
@@ -164,7 +164,10 @@ def test_get_safetensors_metadata_reads_the_api_counts_on_every_shape(hub, catal
         assert len(cdn) == sum(1 + (len(files[name].header) > 100_001) for name in metadata.files_metadata), kind
         assert kind != "big_header" or len(cdn) == 2
     legacy = api.get_safetensors_metadata("gpt2")  # the 307 to openai-community/gpt2 is followed
-    assert sum(legacy.parameter_count.values()) == catalog.get("openai-community/gpt2").api["safetensors"]["total"]
+    assert legacy.parameter_count == {"F32": 137_022_720}  # the real gpt2 (safetensors docs, metadata parsing)
+    unlisted = next(r for r in catalog.real_records if r.unlisted_safetensors and not r.api["gated"])
+    assert api.model_info(unlisted.repo_id).safetensors is None  # no block in the API; the files have headers
+    assert api.get_safetensors_metadata(unlisted.repo_id).parameter_count == unlisted.unlisted_safetensors["parameters"]
 
 
 def test_range_answers_on_the_resolver_and_the_cdn(hub, catalog):
