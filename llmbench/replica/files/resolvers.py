@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -60,10 +61,10 @@ def lfs_pointer_of(blob: Blob) -> bytes:
 
 
 async def file_answer(request: web.Request, *, commit: str, filename: str, content: bytes | Blob | None,
-                      cdn: Any, raw: bool = False,
-                      content_type: str = "application/octet-stream") -> web.StreamResponse:
+                      cdn: Any, raw: bool = False, content_type: str = "application/octet-stream",
+                      remake: Callable[[], Blob | None] | None = None) -> web.StreamResponse:
     """200 (206/416 for a Range) with the file, or for an LFS file on `/resolve/` a 302 to the CDN origin
-    (whatever the Range: the client repeats it there)."""
+    (whatever the Range: the client repeats it there); `remake` gives the content again (cdn.py)."""
     if content is None:
         return entry_not_found(request)
     blob = content if isinstance(content, Blob) else Blob.of(content)
@@ -73,7 +74,7 @@ async def file_answer(request: web.Request, *, commit: str, filename: str, conte
             pointer = lfs_pointer_of(blob)
             return web.Response(body=pointer, headers=headers | {"ETag": git_blob_etag(pointer)},
                                 content_type="text/plain")
-        location = cdn.publish(blob, filename)
+        location = cdn.publish(blob, filename, remake)
         headers |= {"Location": location, "X-Linked-Etag": f'"{blob.digest}"', "X-Linked-Size": str(blob.size),
                     "ETag": f'"{blob.digest}"'}
         return web.Response(status=302, text=f"Found. Redirecting to {location}", headers=headers)
@@ -99,5 +100,7 @@ async def model_file(request: web.Request, record: ModelRecord, parts: list[str]
     sha = record.api["sha"]
     if not revision_ok(revision, sha):
         return json_error(404, f"Invalid rev id: {revision}", error_code="RevisionNotFound")
-    return await file_answer(request, commit=sha, filename=filename, content=repo_file(record, filename),
-                       cdn=cdn, raw=kind == "raw")
+    content = repo_file(record, filename)
+    remake = (lambda: repo_file(record, filename)) if isinstance(content, Blob) else None
+    return await file_answer(request, commit=sha, filename=filename, content=content, cdn=cdn,
+                             raw=kind == "raw", remake=remake)
