@@ -53,9 +53,10 @@ def test_bad_headers(header, problem):
         header_counts(header)
 
 
-def test_index_files_in_order_each_once():
+def test_index_files_each_once_in_first_mention_order():
     files = build_files({"BF16": 12_000_000_000}, "llama", weight_filenames(12_000_000_000, packed=False))
-    assert index_files(files.index) == ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]
+    # the index is written with sorted keys (as save_pretrained does): `lm_head.weight`, in the last shard, first
+    assert index_files(files.index) == ["model-00002-of-00002.safetensors", "model-00001-of-00002.safetensors"]
 
 
 @pytest.mark.parametrize("index,problem", [
