@@ -172,7 +172,9 @@ class ModelSizeItem:
     canonical_id: str = column(pa.string(), "Where the Hub redirects `model_id` (legacy, renamed or other letter "
                                "case); null when it does not redirect.")
     params: int = column(pa.int64(), "The winning parameter count; null when no source could tell.")
-    params_source: str = column(pa.string(), "model_page_json, model_page_text, base_model, config, readme or name.")
+    params_source: str = column(pa.string(), "hub_api (the total hub_models already holds), model_page_json, "
+                                "model_page_text, base_model, safetensors_header (the repo's safetensors headers, "
+                                "read with Range requests: exact), config, readme or name.")
     exact: bool = column(pa.bool_(), "True only for counts read from tensor metadata (page JSON, base model's); "
                          "rounded texts, config arithmetic, card statements and names are estimates.")
     reason: str = column(pa.string(), "Why `params` is null: every source tried and each one's answer, in words "

@@ -114,6 +114,15 @@ def size_from_name(model_id: str) -> SizeFinding:
     return SizeFinding("name", None, note="no size label in the name")
 
 
+# -- the Hub API's own total ---------------------------------------------------------------------
+def size_from_hub_row(row: dict[str, Any] | None) -> SizeFinding:
+    """The usable total the `hub` crawl already took from the API (`hub_models.params`): exact."""
+    if not row or row.get("params") is None:
+        return SizeFinding("hub_api", None, note="no usable total in hub_models")
+    return SizeFinding("hub_api", row["params"], exact=True,
+                       note=f"{row.get('params_source') or 'total'}.total of {row['model_id']} in hub_models")
+
+
 # -- base model ---------------------------------------------------------------------------------
 def size_from_base_model(row: dict[str, Any] | None, base_row: Any) -> SizeFinding:
     """A quantized repo's parent's exact count (`row`, `base_row(id)`: hub_models rows)."""

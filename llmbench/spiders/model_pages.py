@@ -3,13 +3,16 @@
     scrapy crawl model_pages                          # the models with null params in the latest hub_models
     scrapy crawl model_pages -a models=org/a,org/b    # or a .txt/.csv/.parquet file, or `hub`
 
-Sources in precedence order: the model page's `ModelHeader` JSON, the page's "Model size" text, the
-base model's count (quantized repos), `config.json` dimensions, the README's explicit statement, the
-name. The page (the scarcest bucket) is fetched only when the Hub API has not already shown it to
-carry no usable size. The first source that answers wins; every source tried is in `candidates` with
-its answer in words (`not found`, `gated`, `file not found`, `rate limited`, `server error`). A repo
-that does not exist is not sized from its name. Transient failures are retried (truncated JSON too);
-a model still failing is not written, so a rerun finishes it, and the crawl exits non-zero. Ids join
+Sources in precedence order: the total the Hub API already gave (`hub_models`, reached by the id or
+its canonical one), the model page's `ModelHeader` JSON, the page's "Model size" text, the base model's
+count (quantized repos), the safetensors headers (Range reads through the resolvers,
+safetensors_headers.py), `config.json` dimensions, the README's explicit statement, the name. The page
+(the scarcest bucket) is fetched only when the Hub API has not already shown it to carry no usable
+size; the headers are not read when the Hub's total was packed-quantized (they under-count alike).
+The first source that answers wins; every source tried is in `candidates` with its answer in words
+(`not found`, `gated`, `file not found`, `rate limited`, `server error`). A repo that does not exist
+is not sized from its name. Transient failures are retried (truncated JSON too); a model still failing
+is not written, so a rerun finishes it, and the crawl exits non-zero. Ids join
 `hub_models` case-insensitively, through the Hub's canonical id when needed (llmbench/canonical.py).
 
 With `-s JOBDIR=...` a run skips the models already sized on disk; after a clean stop (Ctrl-C) Scrapy's
@@ -39,6 +42,7 @@ from llmbench.parsing.sizes import (
     SizeFinding,
     size_from_base_model,
     size_from_config,
+    size_from_hub_row,
     size_from_name,
     size_from_page_json,
     size_from_page_text,
@@ -46,13 +50,16 @@ from llmbench.parsing.sizes import (
 )
 from llmbench.repo_ids import InvalidIds, has_namespace, normalize_repo_id, repo_id_problem
 from llmbench.spiders.base import BaseSpider
+from llmbench.spiders.safetensors_headers import STEP as SAFETENSORS
+from llmbench.spiders.safetensors_headers import SafetensorsHeaders
 from llmbench.storage import DatasetError, crawl_date, partition_keys, read_snapshot
 
-STEPS = ("model_page", "base_model", "config", "readme")
+STEPS = ("hub_api", "model_page", "base_model", SAFETENSORS, "config", "readme")
 FILES = {"config": "config.json", "readme": "README.md"}
+FILE_STEPS = (*FILES, SAFETENSORS)  # the steps that ask the resolvers for a file
 
 
-class ModelPagesSpider(BaseSpider):
+class ModelPagesSpider(SafetensorsHeaders, BaseSpider):
     name = "model_pages"
     handle_httpstatus_list = [401, 403, 404]
     arguments = ("models",)
@@ -68,7 +75,8 @@ class ModelPagesSpider(BaseSpider):
 
     # -- which models -------------------------------------------------------------------------
     def load_hub(self) -> None:
-        columns = ["model_id", "params", "params_source", "params_reported", "base_models", "base_model_relation"]
+        columns = ["model_id", "params", "params_source", "params_reported", "base_models", "base_model_relation",
+                   "tags"]
         rows = read_snapshot(self.settings.get("DATA_DIR"), "hub_models").select(columns).to_pylist()
         self.hub = {normalize_repo_id(row["model_id"]): row for row in rows}
 
@@ -154,12 +162,23 @@ class ModelPagesSpider(BaseSpider):
         hub = self.hub_row(model_id)
         state = {"model_id": model_id, "steps": steps, "candidates": [], "missing": False,
                  "canonical": self.canonical.get(model_id), "reported": hub.get("params_reported") if hub else None}
-        if hub is not None and "model_page" in steps:
+        if hub is not None and hub.get("params") is None and "model_page" in steps:
             # The API already returned this repo's safetensors/gguf blocks (none, or under-reporting):
             # the page JSON and sidebar repeat them, so the Pages bucket would be spent for nothing.
             steps.remove("model_page")
             state["candidates"].append("model_page: skipped (the Hub API showed no usable safetensors/gguf total)")
         return state
+
+    @staticmethod
+    def no_headers_to_read(hub: dict[str, Any] | None) -> str | None:
+        """Why the hub row shows the headers are not worth reading (each read costs resolver requests)."""
+        if hub is None:
+            return None
+        if hub.get("params_source") == "safetensors-quantized":
+            return "the Hub's total is packed-quantized; the headers under-count alike"
+        if "safetensors" not in (hub.get("tags") or []):
+            return "no `safetensors` tag: the repo has no safetensors weights"
+        return None
 
     def after_lookup(self, response: Response, state: dict[str, Any], step: str):
         model_id = state["model_id"]
@@ -178,6 +197,20 @@ class ModelPagesSpider(BaseSpider):
         """Yield the next request, or the finished item when no source is left or one answered."""
         while state["steps"] and not state["missing"]:
             step = state["steps"].pop(0)
+            if step == "hub_api":  # a usable total from the hub crawl: nothing to ask (silent when none)
+                finding = size_from_hub_row(self.hub_row(state["model_id"]))
+                if finding.params is not None:
+                    state["candidates"].append(finding.describe())
+                    yield self.finish(state, finding)
+                    return
+                continue
+            if step == SAFETENSORS:
+                skip = self.no_headers_to_read(self.hub_row(state["model_id"]))
+                if skip:
+                    state["candidates"].append(f"{step}: skipped ({skip})")
+                    continue
+                yield self.safetensors_start(state)
+                return
             if step == "base_model":
                 finding = size_from_base_model(self.hub_row(state["model_id"]), self.hub_row)
                 state["candidates"].append(finding.describe())
@@ -199,7 +232,7 @@ class ModelPagesSpider(BaseSpider):
             valid = canonical != state["model_id"] and repo_id_problem(canonical) is None
             state["canonical"] = canonical if valid else None
         if response.status >= 400:
-            yield from self.answered(state, step, *answers.describe_response(response, file_request=step in FILES))
+            yield from self.answered(state, step, *answers.describe_response(response, file_request=step in FILE_STEPS))
             return
         findings = self.read(step, response)
         if findings is None:  # a truncated or invalid body: ask again before a weaker source
@@ -232,7 +265,7 @@ class ModelPagesSpider(BaseSpider):
     def step_failed(self, failure):
         kwargs = failure.request.cb_kwargs
         yield from self.answered(kwargs["state"], kwargs["step"],
-                                 *answers.describe_failure(failure, file_request=kwargs["step"] in FILES))
+                                 *answers.describe_failure(failure, file_request=kwargs["step"] in FILE_STEPS))
 
     def answered(self, state: dict[str, Any], step: str, word: str, words: str):
         """A source answered with an error: note it in words and stats, then go on, stop, or leave it for later."""
@@ -247,7 +280,7 @@ class ModelPagesSpider(BaseSpider):
             self.crawler.stats.inc_value("model_pages/repo_not_found")
             self.logger.warning("repo not found: %s (%s)", model_id, words)
         elif word == answers.GATED:
-            state["steps"] = [s for s in state["steps"] if s not in FILES]  # every file of it is gated alike
+            state["steps"] = [s for s in state["steps"] if s not in FILE_STEPS]  # every file of it is gated alike
             if not self.gated_advised:
                 self.gated_advised = True
                 self.logger.warning(answers.gated_advice(model_id, words, self.urls.page(model_id),

@@ -9,6 +9,7 @@ import pytest
 
 from llmbench.replica.ratelimit import RateLimitConfig
 from llmbench.replica.repos.records import BIN_ONLY, GGUF_ONLY, QUANT_PACKED, SAFETENSORS
+from llmbench.replica.repos.weights import repo_weight_files
 from tests.helpers import run_stats, stat
 
 
@@ -58,6 +59,9 @@ def test_every_unsized_model_gets_a_size_or_a_reason(replica, catalog, hub_data,
     assert quantized and all(r["params_source"] in ("base_model", "config", "name", None) for r in quantized)
     assert sum(r["params_source"] == "base_model" for r in quantized) > len(quantized) / 2
     assert all(r["hub_params_reported"] < r["params"] for r in quantized if r["params"])
+    # repos with safetensors files but no `safetensors` block in their API answer: exact, from the headers
+    from_headers = [r for r in rows.values() if r["params_source"] == "safetensors_header"]
+    assert from_headers and all(catalog.get(r["model_id"]).unlisted_safetensors for r in from_headers)
     # politeness: the Pages bucket is never spent when the API already answered the question
     pages = [r for r in replica.log.records if r.origin == "hub" and "/resolve/" not in r.path_qs
              and "/raw/" not in r.path_qs and r.path_qs != "/robots.txt"]
@@ -66,7 +70,7 @@ def test_every_unsized_model_gets_a_size_or_a_reason(replica, catalog, hub_data,
 
 def test_each_source_path_and_precedence(replica, catalog, run_crawl):
     public = [r for r in catalog.real_records if not r.api["gated"]]  # gated repos' files answer 401
-    safetensors = next(r for r in public if r.storage == SAFETENSORS and r.params)
+    safetensors = next(r for r in public if r.storage == SAFETENSORS and r.params and "safetensors" in r.api)
     gguf = next(r for r in public if r.storage == GGUF_ONLY)
     with_config = next(r for r in public if r.storage == BIN_ONLY and r.config_file and "hidden_size" in r.config_file)
     readme_only = next(r for r in public if r.storage == BIN_ONLY and r.config_file is None
@@ -100,7 +104,7 @@ def test_429_storm_on_the_pages_bucket(make_replica, catalog, run_crawl):
     ticks = itertools.count()  # the limiter's clock: half a second per request, so 2 pages per 4 requests
     limits = RateLimitConfig(window=2.0, anonymous={"api": 100, "resolvers": 100, "pages": 2})
     replica = make_replica(limits=limits, clock=lambda: next(ticks) * 0.5)
-    models = [r.repo_id for r in catalog.real_records if r.storage == SAFETENSORS][:10]
+    models = [r.repo_id for r in catalog.real_records if r.storage == SAFETENSORS and "safetensors" in r.api][:10]
     result = run_crawl(replica, "model_pages", {"models": ",".join(models)})
     assert result.returncode == 0, result.output[-3000:]
     rows = result.table("model_sizes").to_pylist()
@@ -125,8 +129,9 @@ def test_answers_in_words_gated_legacy_wrong_case_and_missing(replica, catalog, 
     rows = {r["model_id"]: r for r in result.table("model_sizes").to_pylist()}
     assert set(rows) == set(models), "ids kept as the user spelled them"
     gated_row = rows[gated.repo_id]
-    assert "config: gated (HTTP 401 GatedRepo)" in gated_row["candidates"]
-    assert not [c for c in gated_row["candidates"] if c.startswith("readme:")], "its other files are gated alike"
+    # the first file asked (the safetensors header) answers gated: its other files are gated alike
+    assert "safetensors: model.safetensors: gated (HTTP 401 GatedRepo)" in gated_row["candidates"]
+    assert not [c for c in gated_row["candidates"] if c.startswith(("config:", "readme:"))]
     advice = [line for line in result.output.splitlines() if "is gated" in line]
     assert len(advice) == 1 and "HF_TOKEN" in advice[0] and "accepted the license" in advice[0]
     legacy = rows["gpt2"]
@@ -152,22 +157,48 @@ def test_gated_with_a_token_not_granted(replica, catalog, run_crawl):
     result = run_crawl(replica, "model_pages", {"models": gated.repo_id}, token="hf_notGrantedAnything0123")
     assert result.returncode == 0, result.output[-3000:]
     row = result.table("model_sizes").to_pylist()[0]
-    assert "config: gated (HTTP 403 GatedRepo)" in row["candidates"]
+    assert "safetensors: model.safetensors: gated (HTTP 403 GatedRepo)" in row["candidates"]
     assert "has not been granted access" in result.output
 
 
-def test_joins_hub_rows_through_the_canonical_id(replica, catalog, hub_data, run_crawl, tmp_path):
-    """`-a models=` ids in other letter case still find their hub_models row (no page request needed)."""
+def test_joins_hub_rows_sizes_from_the_hub_total_and_from_safetensors_headers(replica, catalog, hub_data, run_crawl,
+                                                                              tmp_path):
+    """`-a models=` ids in other letter case still find their hub_models row (no page request needed); a
+    usable Hub total is kept, also through a legacy id (gpt2); a repo whose API answer has no `safetensors`
+    block is sized exactly from its headers, read with Range requests (docs/model-sizes.md §1, §4)."""
     data = copy_data(hub_data, tmp_path)
     from llmbench.storage import read_snapshot
 
     hub = {r["model_id"]: r for r in read_snapshot(data, "hub_models").to_pylist()}
     quantized = next(m for m, r in sorted(hub.items()) if catalog.get(m).storage == QUANT_PACKED
                      and r["base_model_relation"] == "quantized" and hub.get(r["base_models"][0], {}).get("params"))
+    unlisted = [r for r in catalog.real_records if r.unlisted_safetensors and not r.api["gated"]]
+    single = next(r for r in unlisted if "model.safetensors" in {s["rfilename"] for s in r.api["siblings"]})
+    sharded = next(r for r in unlisted if "model.safetensors.index.json" in {s["rfilename"] for s in r.api["siblings"]})
+    assert hub[single.repo_id]["params"] is None and "safetensors" in hub[single.repo_id]["tags"]
     replica.log.clear()
-    result = run_crawl(replica, "model_pages", {"models": quantized.upper()}, data_dir=data)
+    models = [quantized.upper(), "gpt2", single.repo_id, sharded.repo_id]
+    result = run_crawl(replica, "model_pages", {"models": ",".join(models)}, data_dir=data)
     assert result.returncode == 0, result.output[-3000:]
-    row = result.table("model_sizes").to_pylist()[0]
+    rows = {r["model_id"]: r for r in result.table("model_sizes").to_pylist()}
+    row = rows[quantized.upper()]
     assert row["candidates"][0].startswith("model_page: skipped"), "joined case-insensitively"
     assert row["params_source"] == "base_model"
-    assert not [r for r in replica.log.records if r.path_qs.startswith("/api/")], "no lookup for a joined id"
+    gpt2 = rows["gpt2"]  # the issue-22 case: the Hub's own total, never "no usable total"
+    assert (gpt2["params"], gpt2["params_source"], gpt2["exact"]) == (137_022_720, "hub_api", True)
+    assert gpt2["canonical_id"] == "openai-community/gpt2" and gpt2["hub_params_reported"] == 137_022_720
+    assert gpt2["candidates"] == ["hub_api: 137022720 (exact; safetensors.total of openai-community/gpt2 in "
+                                  "hub_models)"]
+    for record in (single, sharded):
+        row = rows[record.repo_id]
+        assert (row["params"], row["params_source"], row["exact"]) == (record.params, "safetensors_header", True)
+        assert row["candidates"][0].startswith("model_page: skipped")
+    lookups = [r.path_qs for r in replica.log.records if r.path_qs.startswith("/api/")]
+    assert lookups == ["/api/models/gpt2?expand=author", "/api/models/openai-community/gpt2?expand=author"], \
+        "no lookup for a joined id; one for the legacy id"
+    assert not [r for r in replica.log.records if "/resolve/" not in r.path_qs and r.origin == "hub"
+                and not r.path_qs.startswith(("/api/", "/robots.txt"))], "no page request"
+    shards = len(repo_weight_files(sharded.api, sharded.unlisted_safetensors).files)
+    header_reads = [r for r in replica.log.records if r.origin == "cdn" and r.path_qs != "/robots.txt"]
+    assert len(header_reads) == 1 + shards and all(r.status == 206 and r.authorization is None
+                                                   for r in header_reads), "one ranged read per file"

@@ -13,7 +13,8 @@ from tests.replica_client import get
 
 
 def first(catalog, storage):
-    return next(r for r in catalog if r.storage == storage and r.params and not r.api["gated"])
+    return next(r for r in catalog if r.storage == storage and r.params and not r.api["gated"]
+                and not r.unlisted_safetensors)
 
 
 def model_header(html: str) -> dict:

@@ -18,7 +18,8 @@ from aiohttp import web
 from ..hub_api.access import AccessConfig, gated_refusal, revision_not_found
 from ..repos.records import ModelRecord
 from ..repos.revisions import Commit, History, card_at, history_of, split_revision
-from .resolvers import file_answer, git_blob_etag, is_lfs, lfs_pointer, repo_file
+from .blobs import Blob
+from .resolvers import file_answer, git_blob_etag, is_lfs, lfs_pointer_of, repo_file
 
 
 @dataclass(frozen=True)
@@ -30,9 +31,9 @@ class RepoView:
     gated: Any
     history: History
     paths: tuple[str, ...]  # the files of every commit (commits differ in content, not in paths)
-    read: Callable[[Commit, str], bytes | None]
+    read: Callable[[Commit, str], bytes | Blob | None]
 
-    def files(self, commit: Commit) -> dict[str, bytes]:
+    def files(self, commit: Commit) -> dict[str, bytes | Blob]:
         """Every file at `commit` with its bytes (files that cannot be produced are absent)."""
         out = {}
         for path in self.paths:
@@ -47,7 +48,7 @@ def model_view(record: ModelRecord) -> RepoView:
     history = history_of(record.repo_id, api["sha"], author=api["author"], created=api["createdAt"],
                          modified=api["lastModified"])
 
-    def read(commit: Commit, path: str) -> bytes | None:
+    def read(commit: Commit, path: str) -> bytes | Blob | None:
         if path == "README.md" and record.readme:
             return card_at(record.readme, commit).encode()
         return repo_file(record, path)
@@ -64,27 +65,29 @@ def dataset_view(repo_id: str, sha: str, *, author: str, date: str, files: dict[
 
 
 # -- the ids the Hub shows -------------------------------------------------------------------------
-def file_entry(path: str, content: bytes) -> dict[str, Any]:
-    """A tree / paths-info entry of a file: `{type, oid, size, lfs?, path}`."""
-    entry: dict[str, Any] = {"type": "file", "oid": "", "size": len(content)}
-    if is_lfs(path, content):
-        pointer = lfs_pointer(content)
+def file_entry(path: str, content: bytes | Blob) -> dict[str, Any]:
+    """A tree / paths-info entry of a file: `{type, oid, size, lfs?, path}` (a Blob: a weight file whose
+    bytes are made on demand, with its size and sha256 given, files/blobs.py)."""
+    blob = content if isinstance(content, Blob) else Blob.of(content)
+    entry: dict[str, Any] = {"type": "file", "oid": "", "size": blob.size}
+    if is_lfs(path, blob.size):
+        pointer = lfs_pointer_of(blob)
         entry["oid"] = git_blob_etag(pointer).strip('"')
-        entry["lfs"] = {"oid": hashlib.sha256(content).hexdigest(), "size": len(content), "pointerSize": len(pointer)}
+        entry["lfs"] = {"oid": blob.digest, "size": blob.size, "pointerSize": len(pointer)}
     else:
-        entry["oid"] = git_blob_etag(content).strip('"')
+        entry["oid"] = git_blob_etag(blob.stored).strip('"')
     entry["path"] = path
     return entry
 
 
-def folder_entry(path: str, files: dict[str, bytes]) -> dict[str, Any]:
+def folder_entry(path: str, files: dict[str, bytes | Blob]) -> dict[str, Any]:
     """A tree entry of a folder; its oid is a sha1 over what it holds (a stand-in for git's tree hash)."""
     inside = sorted(f"{p}\0{file_entry(p, c)['oid']}" for p, c in files.items() if p.startswith(path + "/"))
     oid = hashlib.sha1("\n".join(inside).encode()).hexdigest()
     return {"type": "directory", "oid": oid, "size": 0, "path": path}
 
 
-def sibling_metadata(path: str, content: bytes) -> dict[str, Any]:
+def sibling_metadata(path: str, content: bytes | Blob) -> dict[str, Any]:
     """A `siblings` item with `blobs=true`: `{rfilename, blobId, size, lfs?: {sha256, size, pointerSize}}`."""
     entry = file_entry(path, content)
     out: dict[str, Any] = {"rfilename": path, "blobId": entry["oid"], "size": entry["size"]}
@@ -114,8 +117,8 @@ def security_status(path: str) -> dict[str, Any]:
             "pickleImportScan": pickle}
 
 
-def model_file(request: web.Request, record: ModelRecord, parts: list[str], access: AccessConfig,
-               cdn: Any) -> web.Response:
+async def model_file(request: web.Request, record: ModelRecord, parts: list[str], access: AccessConfig,
+                     cdn: Any) -> web.StreamResponse:
     """`parts` = [raw|resolve, revision, *path] of an existing model repo; the revision may be a branch, tag,
     sha or `refs/pr/N` (which arrives as three segments), and answers that commit's bytes."""
     refusal = gated_refusal(request, access, record.repo_id, record.api.get("gated"))
@@ -127,5 +130,7 @@ def model_file(request: web.Request, record: ModelRecord, parts: list[str], acce
     if commit is None:
         return revision_not_found(revision)
     filename = "/".join(path)
-    return file_answer(request, commit=commit.id, filename=filename, content=view.read(commit, filename), cdn=cdn,
-                       raw=parts[0] == "raw")
+    content = view.read(commit, filename)
+    remake = (lambda: view.read(commit, filename)) if isinstance(content, Blob) else None
+    return await file_answer(request, commit=commit.id, filename=filename, content=content, cdn=cdn,
+                             raw=parts[0] == "raw", remake=remake)

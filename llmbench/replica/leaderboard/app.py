@@ -141,7 +141,7 @@ def add_dataset_routes(app: web.Application) -> None:
     async def resolve(request: web.Request) -> web.Response:
         """The parquet is an LFS file: a 302 to the CDN origin with `X-Linked-*` headers (files/resolvers.py)."""
         content = contents_parquet() if request.match_info["file"] == CONTENTS_FILE else None
-        return file_answer(request, commit=CONTENTS_SHA, filename=request.match_info["file"], content=content,
+        return await file_answer(request, commit=CONTENTS_SHA, filename=request.match_info["file"], content=content,
                            cdn=request.app[REPLICA].cdn)
 
     app.router.add_get(f"/api/datasets/{CONTENTS_REPO}", dataset_info)

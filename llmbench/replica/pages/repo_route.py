@@ -44,6 +44,6 @@ async def repo_route(request: web.Request) -> web.Response:
         return web.Response(text=render_model_page(record), content_type="text/html")
     if is_file:
         replica = request.app[REPLICA]
-        return model_file(request, record, rest, replica.access, replica.cdn)
+        return await model_file(request, record, rest, replica.access, replica.cdn)
     return page_not_found()
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .gating import gate_of, gated_card_fields
+from .weights import weight_filenames
 
 # Storage formats: safetensors with metadata, weights only as pytorch_model.bin, GGUF files only.
 SAFETENSORS, BIN_ONLY, GGUF_ONLY, QUANT_PACKED = "safetensors", "bin", "gguf", "quantized"
@@ -71,6 +72,8 @@ class ModelRecord:
     config_file: dict[str, Any] | None
     readme: str
     page_extra: dict[str, Any] = field(default_factory=dict)
+    # The `safetensors` block of a repo whose files have one but whose API answer shows none (synthesis.py).
+    unlisted_safetensors: dict[str, Any] | None = None
 
     @property
     def repo_id(self) -> str:
@@ -131,8 +134,8 @@ def _siblings(spec: RepoSpec) -> list[dict[str, str]]:
     if spec.storage != GGUF_ONLY:
         siblings.append({"rfilename": "config.json"})
     if spec.storage in (SAFETENSORS, QUANT_PACKED):
-        shards = max(1, (spec.params or 0) // 5_000_000_000) if spec.storage == SAFETENSORS else 1
-        siblings += [{"rfilename": f"model-{i:05d}-of-{shards:05d}.safetensors"} for i in range(1, shards + 1)]
+        siblings += [{"rfilename": name}
+                     for name in weight_filenames(spec.params or 0, packed=spec.storage == QUANT_PACKED)]
     elif spec.storage == BIN_ONLY:
         siblings.append({"rfilename": "pytorch_model.bin"})
     else:

@@ -7,7 +7,9 @@ architecture, base model, chat template, merge/MoE flags, upload date. Models th
 **Synthetic** (deterministic from `seed`, documented in README): downloads, trending score, languages,
 gated status, creation time of day, the card's string-or-list forms, the storage format of each repo
 (safetensors / `.bin`-only / GGUF) and the derived quantized repos (`-GGUF`, `-GPTQ`, `-4bit`) that
-under-report or lack safetensors metadata, and `extra_models` filler repos for scale tests.
+under-report or lack safetensors metadata, the 3% of safetensors repos whose API answer shows no
+`safetensors` block although their files have headers (as on the Hub when it has not parsed them; the
+shapes of the files are `weights.py`'s), and `extra_models` filler repos for scale tests.
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ from .card_and_config import config_file, readme
 from .ids import LEGACY_CANONICAL
 from .licenses import license_details
 from .records import BIN_ONLY, GGUF_ONLY, QUANT_PACKED, SAFETENSORS, ModelRecord, RepoSpec, api_record
+
+# Real `safetensors` blocks of some repos (per-dtype counts the Hub shows), used instead of a synthetic
+# count: openai-community/gpt2 from the safetensors docs' metadata-parsing table (gpt2, single file,
+# {'F32' => 137022720}) and huggingface_hub's documented `model_info("gpt2")` output.
+REAL_SAFETENSORS = {"openai-community/gpt2": {"F32": 137_022_720}}
+UNLISTED_SAFETENSORS = 0.03  # share of safetensors repos whose API answer has no `safetensors` block
 
 
 def seeded(seed: int, *parts: str) -> random.Random:
@@ -71,6 +79,9 @@ def record_from_row(row: dict[str, Any], seed: int) -> ModelRecord:
         name = LEGACY_CANONICAL.get(name, f"{name}/{name}")
     rng = seeded(seed, name)
     params = exact_params(meta["params_billions"], rng)
+    real = REAL_SAFETENSORS.get(name)
+    if real:  # the draw above stays, so every later draw stays in place
+        params = sum(real.values())
     roll = rng.random()  # drawn even when params is None, so every later draw stays in place
     storage = BIN_ONLY if params is None or roll < 0.10 else SAFETENSORS
     arch = model["architecture"] if model["architecture"] not in ("", "?") else None
@@ -96,7 +107,15 @@ def record_from_row(row: dict[str, Any], seed: int) -> ModelRecord:
     api = api_record(spec, rng)
     config = config_file(arch, mtype, params, rng, full_dims=storage == BIN_ONLY)
     card = readme(api, params, state_size=storage == BIN_ONLY and rng.random() < 0.4)
-    return ModelRecord(api=api, storage=storage, params=params, config_file=config, readme=card)
+    # Some repos with safetensors files show no `safetensors` block (the Hub had not parsed their headers):
+    # their own stream, so every other draw stays in place.
+    if real and storage == SAFETENSORS:
+        api["safetensors"] = {"parameters": dict(real), "total": params}
+    unlisted = None
+    if not real and storage == SAFETENSORS and seeded(seed, name, "unlisted").random() < UNLISTED_SAFETENSORS:
+        unlisted = api.pop("safetensors", None)
+    return ModelRecord(api=api, storage=storage, params=params, config_file=config, readme=card,
+                       unlisted_safetensors=unlisted)
 
 
 def derived_repos(parent: ModelRecord, seed: int) -> list[ModelRecord]:

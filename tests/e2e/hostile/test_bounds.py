@@ -220,3 +220,38 @@ def test_link_loop_fails_the_listing(tmp_path, limit):
     assert stat(result.output, "hub/pagination_refused") == 1
     assert len(server.seen) <= 3
     assert sorted(written(tmp_path)) == models
+
+
+def test_storage_that_ignores_range_is_refused_at_the_header_bound(tmp_path):
+    """model_pages reads a safetensors header with `Range: bytes=0-99999`; a storage origin that ignores it
+    and streams the whole (multi-GB) file is cut at 100,000 + 64 KiB bytes, once, and the crawl fails."""
+    total, chunk = 200 * MIB, MIB
+    sent, ranges = [], []
+
+    async def whole_file(srv, request):
+        ranges.append(request.headers.get("Range"))
+        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        await response.prepare(request)
+        try:
+            await response.write(b"\x10\x00\x00\x00\x00\x00\x00\x00" + b'{"__metadata__":{}}'.ljust(16))
+            for _ in range(total // chunk):
+                await response.write(bytes(chunk))
+                sent.append(chunk)
+        except (ConnectionError, RuntimeError):
+            return response  # the crawler hung up
+        await response.write_eof()
+        return response
+
+    server = two_origins({("hub", "/org/good"): lambda srv, request: web.Response(text="<html><body></body></html>",
+                                                                                   content_type="text/html"),
+                          ("hub", "/org/good/resolve/main/model.safetensors"): redirect("other", "/blob/abc"),
+                          ("other", "/blob/abc"): whole_file})
+    with RecordingServerThread(server):
+        result, peak = crawl(server, tmp_path, "model_pages", {"models": "org/good"})
+    assert result.returncode == 1, result.output[-3000:]
+    line = reason(result.output, "model_pages")
+    assert "/blob/abc" in line and "165536 bytes" in line
+    assert stat(result.output, "download/too_large") == 1
+    assert ranges == ["bytes=0-99999"], "the Range followed the redirect, and the file was not asked again"
+    assert sum(sent) < total and peak < PEAK_RSS_LIMIT
+    assert not [s for s in server.seen if s.origin == "other" and s.authorization]

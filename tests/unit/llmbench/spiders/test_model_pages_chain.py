@@ -31,8 +31,13 @@ def page(props: dict | None) -> str:
 
 
 def urls(model_id: str) -> dict[str, str]:
-    return {"page": f"{HUB}/{model_id}", "config": f"{HUB}/{model_id}/resolve/main/config.json",
-            "readme": f"{HUB}/{model_id}/resolve/main/README.md"}
+    resolve = f"{HUB}/{model_id}/resolve/main"
+    return {"page": f"{HUB}/{model_id}", "config": f"{resolve}/config.json", "readme": f"{resolve}/README.md",
+            "single": f"{resolve}/model.safetensors", "index": f"{resolve}/model.safetensors.index.json"}
+
+
+def no_safetensors(where: dict[str, str]) -> dict[str, tuple]:
+    return {where["single"]: MISSING_FILE, where["index"]: MISSING_FILE}
 
 
 def run(spider: ModelPagesSpider, answers: dict[str, tuple]) -> tuple[list[ModelSizeItem], list[str]]:
@@ -44,7 +49,8 @@ def run(spider: ModelPagesSpider, answers: dict[str, tuple]) -> tuple[list[Model
             items.append(output)
             continue
         asked.append(output.url)
-        status, body, headers = answers[output.url]
+        given = answers[output.url]  # a list: one answer per request to that URL, in order
+        status, body, headers = given.pop(0) if isinstance(given, list) else given
         response = answer(output.url, body, status, headers, request=output)
         if status < 400 or status in spider.handle_httpstatus_list:
             pending.extend(output.callback(response, **output.cb_kwargs) or [])
@@ -78,21 +84,22 @@ def test_each_weaker_source_in_turn_with_every_answer_recorded(spider_for):
     model = "org/Plain-Model"
     where = urls(model)
     items, asked = run(spider_for(model), {where["page"]: (200, page(None), {}), where["config"]: MISSING_FILE,
-                                           where["readme"]: (200, README, {})})
-    assert asked == [where["page"], where["config"], where["readme"]]
+                                           where["readme"]: (200, README, {})} | no_safetensors(where))
+    assert asked == [where["page"], where["single"], where["index"], where["config"], where["readme"]]
     (item,) = items
     assert (item.params, item.params_source, item.exact) == (1_500_000_000, "readme", False)
     sources = [c.split(":")[0] for c in item.candidates]
-    assert sources == ["model_page_json", "model_page_text", "base_model", "config", "readme"]
-    assert "file not found" in item.candidates[3]
+    assert sources == ["model_page_json", "model_page_text", "base_model", "safetensors_header", "config", "readme"]
+    assert item.candidates[3] == "safetensors_header: none (no model.safetensors or model.safetensors.index.json)"
+    assert "file not found" in item.candidates[4]
 
 
 def test_config_beats_the_readme(spider_for):
     model = "org/Llama-Like"
     where = urls(model)
     items, asked = run(spider_for(model), {where["page"]: (200, page(None), {}),
-                                           where["config"]: (200, LLAMA_CONFIG, {})})
-    assert asked == [where["page"], where["config"]]
+                                           where["config"]: (200, LLAMA_CONFIG, {})} | no_safetensors(where))
+    assert asked == [where["page"], where["single"], where["index"], where["config"]]
     assert items[0].params_source == "config" and 6e9 < items[0].params < 7e9 and items[0].exact is False
 
 
@@ -109,16 +116,16 @@ def test_a_gated_repo_skips_its_other_files(spider_for):
     model = "org/Gated-Model"
     where = urls(model)
     gated = (401, {"error": "Access restricted"}, {"X-Error-Code": "GatedRepo"})
-    items, asked = run(spider_for(model), {where["page"]: (200, page(None), {}), where["config"]: gated})
-    assert asked == [where["page"], where["config"]], "the README of a gated repo is gated alike"
-    assert items[0].candidates[3].startswith("config: gated")
+    items, asked = run(spider_for(model), {where["page"]: (200, page(None), {}), where["single"]: gated})
+    assert asked == [where["page"], where["single"]], "its config and README are gated alike"
+    assert items[0].candidates[3].startswith("safetensors: model.safetensors: gated")
 
 
 def test_the_name_is_the_last_resort(spider_for):
     model = "org/Tiny-3B-chat"
     where = urls(model)
     items, _ = run(spider_for(model), {where["page"]: (200, page(None), {}), where["config"]: MISSING_FILE,
-                                       where["readme"]: MISSING_FILE})
+                                       where["readme"]: MISSING_FILE} | no_safetensors(where))
     assert (items[0].params, items[0].params_source) == (3_000_000_000, "name")
 
 
@@ -131,3 +138,42 @@ def test_a_server_error_leaves_the_model_for_a_rerun_and_fails_the_crawl(spider_
     assert [i.model_id for i in items] == [other], "nothing is written for the model left unsized"
     stats = spider.crawler.stats
     assert stats.get_value(FAILED_STAT) and stats.get_value("model_pages/left_for_resume") == 1
+
+
+def ranged(content: bytes, request_range: str) -> tuple:
+    """A 206 answer with the bytes of `content` a `bytes=a-b` range asks for."""
+    first, last = (int(x) for x in request_range.removeprefix("bytes=").split("-"))
+    part = content[first:last + 1]
+    return 206, part, {"Content-Range": f"bytes {first}-{first + len(part) - 1}/{len(content)}"}
+
+
+def test_safetensors_headers_sharded_and_a_header_longer_than_the_first_read(spider_for):
+    """Index, then per shard `bytes=0-99999`, and for a longer header `bytes=8-{N+7}`; the sum is exact."""
+    from llmbench.replica.repos.weights import build_files, decode_header, encode_header, weight_filenames
+
+    model = "org/Sharded-11B"
+    where = urls(model)
+    parameters = {"BF16": 11_000_000_007, "F32": 4096}
+    files = build_files(parameters, "llama", weight_filenames(11_000_000_007, packed=False))
+    shard_urls = {name: f"{HUB}/{model}/resolve/main/{name}" for name in files.files}
+    answers: dict = {where["page"]: (200, page(None), {}), where["single"]: MISSING_FILE,
+                     where["index"]: (200, files.index, {})}
+    long_header = "model-00001-of-00002.safetensors"  # metadata this long is rare, but a header may be
+    for name, weight in files.files.items():
+        header = weight.header
+        if name == long_header:
+            entries = decode_header(header)
+            entries["__metadata__"]["notes"] = "x" * 150_000
+            header = encode_header(entries)
+        content = header + bytes(64)
+        reads = [ranged(content, "bytes=0-99999")]
+        if name == long_header:
+            reads.append(ranged(content, f"bytes=8-{len(header) - 1}"))
+        answers[shard_urls[name]] = reads
+    spider = spider_for(model)
+    items, asked = run(spider, answers)
+    assert asked[:3] == [where["page"], where["single"], where["index"]]
+    assert sorted(asked[3:]) == sorted([*shard_urls.values(), shard_urls[long_header]])
+    (item,) = items
+    assert (item.params, item.params_source, item.exact) == (11_000_004_103, "safetensors_header", True)
+    assert item.candidates[-1] == "safetensors_header: 11000004103 (exact; 2 files: BF16 11000000007, F32 4096)"
