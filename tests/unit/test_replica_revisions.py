@@ -13,7 +13,14 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from huggingface_hub import HfApi, HfFileSystem, hf_hub_download, snapshot_download
+from huggingface_hub import (
+    HfApi,
+    HfFileSystem,
+    get_hf_file_metadata,
+    hf_hub_download,
+    hf_hub_url,
+    snapshot_download,
+)
 from huggingface_hub.errors import (
     EntryNotFoundError,
     GatedRepoError,
@@ -110,8 +117,8 @@ def test_hf_hub_download_at_an_older_sha_and_a_pr_ref(hub, token, tmp_path):
     pull = Path(hf_hub_download(GPT2, "README.md", revision="refs/pr/1", **kwargs))
     assert old.parent.name == old_sha(GPT2) and pull.parent.name == synthetic_sha(GPT2, "refs/pr/1")
     assert len({main.read_text(), old.read_text(), pull.read_text()}) == 3
-    weights = Path(hf_hub_download(GPT2, "model-00001-of-00001.safetensors", revision="v1.0", **kwargs))
-    assert weights.parent.name == old_sha(GPT2)
+    config = Path(hf_hub_download(GPT2, "config.json", revision="v1.0", **kwargs))
+    assert config.parent.name == old_sha(GPT2)
 
 
 # -- commits, refs -------------------------------------------------------------------------------------
@@ -225,28 +232,37 @@ def test_files_metadata_and_security_status(hub, token, tmp_path):
     info = client.model_info(GPT2, files_metadata=True, securityStatus=True)
     assert info.security_repo_status == {"scansDone": True, "filesWithIssues": []}
     for sibling in info.siblings:
+        if sibling.lfs is not None:
+            # An LFS file (gpt2's 548 MB of weights) is not downloaded: the resolver's HEAD answer names its
+            # sha256 and size (X-Linked-Etag / X-Linked-Size, read by get_hf_file_metadata), as the Hub's does.
+            meta = get_hf_file_metadata(hf_hub_url(GPT2, sibling.rfilename, endpoint=hub.hub_url), token=token)
+            assert (sibling.lfs.sha256, sibling.lfs.size, sibling.size) == (meta.etag, meta.size, meta.size)
+            continue
         content = Path(hf_hub_download(GPT2, sibling.rfilename, endpoint=hub.hub_url, token=token,
                                        cache_dir=tmp_path)).read_bytes()
         assert sibling.size == len(content)
-        if sibling.lfs is not None:
-            assert sibling.lfs.sha256 == hashlib.sha256(content).hexdigest() and sibling.lfs.size == len(content)
-        else:
-            assert sibling.blob_id == hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+        assert sibling.blob_id == hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
+    assert any(s.lfs is not None for s in info.siblings)
     assert client.model_info(GPT2).siblings[0].size is None  # without blobs: names only
 
 
 @pytest.mark.parametrize("token", TOKENS)
 def test_snapshot_download_with_a_cold_cache(hub, gated, token, tmp_path):
-    folder = Path(snapshot_download(GPT2, endpoint=hub.hub_url, token=token, cache_dir=tmp_path / "main"))
-    assert sorted(p.name for p in folder.iterdir()) == sorted(api(hub, token).list_repo_files(GPT2))
+    # Weights are left out (allow_patterns): the replica's are real-sized (gpt2: 548 MB of F32).
+    small = {"allow_patterns": ["*.json", "*.md", ".gitattributes"]}
+    folder = Path(snapshot_download(GPT2, endpoint=hub.hub_url, token=token, cache_dir=tmp_path / "main", **small))
+    files = api(hub, token).list_repo_files(GPT2)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f for f in files if not f.endswith(".safetensors"))
+    assert any(f.endswith(".safetensors") for f in files)
     pinned = Path(snapshot_download(GPT2, revision=old_sha(GPT2), endpoint=hub.hub_url, token=token,
-                                    cache_dir=tmp_path / "old"))
+                                    cache_dir=tmp_path / "old", **small))
     assert pinned.name == old_sha(GPT2) and (pinned / "README.md").read_text() != (folder / "README.md").read_text()
     if token == GRANTED:
-        assert Path(snapshot_download(gated.repo_id, endpoint=hub.hub_url, token=token, cache_dir=tmp_path)).is_dir()
+        assert Path(snapshot_download(gated.repo_id, endpoint=hub.hub_url, token=token, cache_dir=tmp_path,
+                                      **small)).is_dir()
     else:
         with pytest.raises(GatedRepoError):
-            snapshot_download(gated.repo_id, endpoint=hub.hub_url, token=token, cache_dir=tmp_path)
+            snapshot_download(gated.repo_id, endpoint=hub.hub_url, token=token, cache_dir=tmp_path, **small)
 
 
 @pytest.mark.parametrize("token", TOKENS)

@@ -156,7 +156,8 @@ def test_get_safetensors_metadata_reads_the_api_counts_on_every_shape(hub, catal
         block = catalog.get(repo_id).api["safetensors"]
         assert metadata.parameter_count == block["parameters"], kind
         assert sum(metadata.parameter_count.values()) == block["total"]
-        assert metadata.sharded is (kind == "sharded")
+        siblings = {s["rfilename"] for s in catalog.get(repo_id).api["siblings"]}
+        assert metadata.sharded is (INDEX_FILE in siblings), kind
         cdn = [r for r in hub.log.records if r.origin == "cdn"]
         assert cdn and all(r.authorization is None for r in cdn)
         # per file the first 100,001 bytes, then (a longer header) the rest of it
