@@ -1,5 +1,6 @@
 """Drop repeated items or page rows (same key fields, within a page and across items); on a resumed
-crawl, rows already on disk count as seen.
+crawl, rows already on disk count as seen, and dropping them is expected: logged at DEBUG (one INFO
+line says how many are on disk), where a repeat within the crawl is a WARNING.
 
 Dataclass items are keyed by reading their attributes (an `operator.attrgetter` built once per class),
 not through a per-item ItemAdapter; other kinds of item still go through ItemAdapter.
@@ -16,10 +17,11 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from llmbench.pipelines.rows import filter_rows
+from llmbench.pipelines.rows import drop_rows, row_lists
 from llmbench.storage import crawl_date, partition_keys
 
 logger = logging.getLogger(__name__)
+ON_DISK = "already on disk (resumed crawl):"
 
 
 class DedupPipeline:
@@ -29,6 +31,7 @@ class DedupPipeline:
         self.data_dir = crawler.settings.get("DATA_DIR")
         self.crawl_date = crawl_date(crawler.settings.get("CRAWL_DATE"))
         self.seen: dict[type, set[tuple]] = {}
+        self.on_disk: dict[type, set[tuple]] = {}  # keys written by the run this one resumes
         self.key_readers: dict[type, Callable[[Any], tuple] | None] = {}
 
     @classmethod
@@ -37,7 +40,8 @@ class DedupPipeline:
 
     def _seen_for(self, item_class: type) -> set[tuple]:
         if item_class not in self.seen:
-            self.seen[item_class] = self._on_disk(item_class) if self.resuming else set()
+            self.on_disk[item_class] = self._on_disk(item_class) if self.resuming else set()
+            self.seen[item_class] = set(self.on_disk[item_class])
         return self.seen[item_class]
 
     def _on_disk(self, item_class: type) -> set[tuple]:
@@ -61,7 +65,15 @@ class DedupPipeline:
         return self.key_readers[item_class]
 
     def process_item(self, item: Any) -> Any:
-        return filter_rows(self.crawler, item, self.repeated)
+        for rows in row_lists(item):
+            repeated = self.repeated(rows)
+            on_disk = self.on_disk.get(type(rows[0])) or set()
+            if on_disk:
+                written = [(row, reason) for row, reason in repeated if reason.startswith(ON_DISK)]
+                drop_rows(self.crawler, item, rows, written, level=logging.DEBUG)
+                repeated = [(row, reason) for row, reason in repeated if not reason.startswith(ON_DISK)]
+            drop_rows(self.crawler, item, rows, repeated)
+        return item
 
     def repeated(self, rows: list[Any]) -> list[tuple[Any, str]]:
         """(row, reason) for each row of one class whose key was seen before (in this list too); counted."""
@@ -78,7 +90,9 @@ class DedupPipeline:
         repeated = []
         for row, key in zip(rows, keys, strict=True):
             if key in seen:
-                repeated.append((row, f"duplicate {item_class.dataset} row {key}"))
+                on_disk = key in (self.on_disk.get(item_class) or ())
+                repeated.append((row, f"{ON_DISK} {item_class.dataset} row {key}" if on_disk
+                                 else f"duplicate {item_class.dataset} row {key}"))
             else:
                 seen.add(key)
         if repeated:

@@ -38,16 +38,19 @@ def rows_of(item: Any) -> list[Any]:
     return [row for rows in row_lists(item) for row in rows]
 
 
-def drop_rows(crawler: Crawler, item: Any, rows: list[Any], dropped: list[tuple[Any, str]]) -> None:
-    """Remove `dropped` (row, reason) from `rows`, one of `item`'s lists. A single item raises DropItem."""
+def drop_rows(crawler: Crawler, item: Any, rows: list[Any], dropped: list[tuple[Any, str]],
+              level: int | str | None = None) -> None:
+    """Remove `dropped` (row, reason) from `rows`, one of `item`'s lists. A single item raises DropItem.
+    Each row is logged at `level` (default DEFAULT_DROPITEM_LOG_LEVEL, as Scrapy logs a dropped item)."""
     if not dropped:
         return
     if not is_page(item):
-        raise DropItem(dropped[0][1])
+        raise DropItem(dropped[0][1], log_level=logging.getLevelName(level) if isinstance(level, int) else level)
     gone = {id(row) for row, _ in dropped}
     rows[:] = [row for row in rows if id(row) not in gone]
     spider = crawler.spider
-    level = crawler.settings.get("DEFAULT_DROPITEM_LOG_LEVEL", "WARNING")
+    if level is None:
+        level = crawler.settings.get("DEFAULT_DROPITEM_LOG_LEVEL", "WARNING")
     level = getattr(logging, level) if isinstance(level, str) else level
     for row, reason in dropped:
         exception = DropItem(reason)

@@ -8,13 +8,14 @@ import io
 import json
 from datetime import UTC, datetime
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from scrapy import Spider, signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from llmbench.exporters import JsonLinesRowsExporter, ParquetItemExporter
-from llmbench.items import EvalResultItem, HubModelItem, HubModelsPage
+from llmbench.items import EvalResultItem, HubModelItem, HubModelsPage, schema_of
 from llmbench.pipelines.dedup import DedupPipeline
 from llmbench.pipelines.parquet_writer import ParquetWriterPipeline
 from llmbench.pipelines.quality import QualityPipeline
@@ -134,3 +135,22 @@ def test_the_jsonlines_feed_has_one_line_per_row():
     rows = [json.loads(line) for line in out.getvalue().decode().splitlines()]
     assert [(r["model_id"], "downloads" in r) for r in rows] == [
         ("org/a", True), ("org/b", True), ("org/a", False), ("org/c", True)]
+
+
+def test_rows_already_on_disk_are_dropped_quietly_on_a_resume_and_repeats_loudly(tmp_path, caplog):
+    """A resumed crawl re-reads the page it was on: its rows on disk are expected (DEBUG, one INFO line
+    counts them); a row repeated within the crawl is still a WARNING."""
+    day = "2026-11-25"
+    partition = tmp_path / "hub_models" / f"crawl_date={day}"
+    partition.mkdir(parents=True)
+    table = pa.Table.from_pylist([vars(model("org/a"))], schema=schema_of(HubModelItem))
+    pq.write_table(table, partition / "part-000000-x-00001.parquet")
+    crawler = crawler_with({"JOBDIR": str(tmp_path / "job"), "DATA_DIR": str(tmp_path), "CRAWL_DATE": day})
+    pipe = DedupPipeline.from_crawler(crawler)
+    with caplog.at_level("DEBUG"):
+        out = pipe.process_item(page("org/a", "org/b", "org/b"))
+    assert ids(out) == ["org/b"]
+    drops = [(r.levelname, r.getMessage()) for r in caplog.records if r.getMessage().startswith("Dropped")]
+    assert [level for level, _ in drops] == ["DEBUG", "WARNING"], drops
+    assert "already on disk" in drops[0][1] and "duplicate hub_models row" in drops[1][1]
+    assert crawler.stats.get_value("dedup/hub_models/duplicates") == 2

@@ -139,5 +139,13 @@ def test_xet_hash_on_lfs_answers_and_downloads_still_work(hub, catalog, tmp_path
     assert head.status_code == 302 and len(head.headers["x-xet-hash"]) == 64
     small = get_session().head(hf_hub_url(record.repo_id, "config.json", endpoint=hub.hub_url))
     assert "x-xet-hash" not in small.headers, "files kept in git are not in Xet"
-    path = hf_hub_download(record.repo_id, weights, endpoint=hub.hub_url, token=False, cache_dir=tmp_path)
+    # The download goes through the redirect: a small LFS file (a `.bin`-only repo's placeholder weights), since
+    # the safetensors files are real-sized (gigabytes of zeros after their header).
+    small_lfs = next(r for r in catalog.real_records if not r.api["gated"] and r.api.get("xetEnabled")
+                     and any(s["rfilename"] == "pytorch_model.bin" for s in r.api["siblings"]))
+    lfs_head = get_session().head(hf_hub_url(small_lfs.repo_id, "pytorch_model.bin", endpoint=hub.hub_url),
+                                  follow_redirects=False)
+    assert lfs_head.status_code == 302 and len(lfs_head.headers["x-xet-hash"]) == 64
+    path = hf_hub_download(small_lfs.repo_id, "pytorch_model.bin", endpoint=hub.hub_url, token=False,
+                           cache_dir=tmp_path)
     assert open(path, "rb").read()

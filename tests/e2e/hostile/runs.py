@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -59,17 +60,20 @@ def run(cmd: list[str], env: dict[str, str], timeout: float = 300) -> Run:
 
 def run_until(cmd: list[str], env: dict[str, str], ready: Callable[[], bool], signals: tuple[int, ...],
               timeout: float = 60, gap: float = 0.3) -> Run:
-    """Start a crawl, wait until `ready()`, send `signals` (`gap` seconds apart), and collect its exit."""
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and not ready() and proc.poll() is None:
-        time.sleep(0.05)
-    for number in signals:
-        if proc.poll() is None:
-            proc.send_signal(number)
-            time.sleep(gap)
-    output, _ = proc.communicate(timeout=120)
-    return Run(proc.returncode, output)
+    """Start a crawl, wait until `ready()`, send `signals` (`gap` seconds apart), and collect its exit.
+    Its output goes to a file, not a pipe: a crawl logging more than a pipe holds must not stall on it."""
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not ready() and proc.poll() is None:
+            time.sleep(0.05)
+        for number in signals:
+            if proc.poll() is None:
+                proc.send_signal(number)
+                time.sleep(gap)
+        proc.wait(timeout=120)
+        log.seek(0)
+        return Run(proc.returncode, log.read().decode("utf-8", "replace"))
 
 
 def kill_9(cmd: list[str], env: dict[str, str], ready: Callable[[], bool], timeout: float = 60) -> Run:
