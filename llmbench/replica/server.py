@@ -98,14 +98,18 @@ class Replica:
         @web.middleware
         async def log_requests(request: web.Request, handler):
             arrived = time.time()
+            status = 500
             try:
                 response = await handler(request)
-            except web.HTTPException as exc:
-                response = exc
-            self.log.add(RequestRecord(origin, request.method, request.path_qs, response.status,
-                                       request.headers.get("Authorization"), request.headers.get("User-Agent"),
-                                       arrived))
-            return response
+                status = response.status
+                return response
+            except web.HTTPException as exc:  # raised on: aiohttp deprecates returning one
+                status = exc.status
+                raise
+            finally:
+                self.log.add(RequestRecord(origin, request.method, request.path_qs, status,
+                                           request.headers.get("Authorization"), request.headers.get("User-Agent"),
+                                           arrived))
         return log_requests
 
     async def _latency(self) -> None:

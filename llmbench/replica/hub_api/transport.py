@@ -90,11 +90,10 @@ class Transport:
     async def middleware(self, request: web.Request, handler):
         try:
             response = await handler(request)
-        except web.HTTPException as exc:
-            response = exc
-        response.headers.setdefault("X-Request-Id", request_id())
-        response.headers.setdefault("X-Powered-By", "huggingface-moon")
-        response.headers.setdefault("Access-Control-Expose-Headers", EXPOSE_HEADERS)
+        except web.HTTPException as exc:  # raised on (aiohttp deprecates returning it), with the Hub's headers
+            self._identify(exc)
+            raise
+        self._identify(response)
         if type(response) is not web.Response or "Content-Encoding" in response.headers:
             return response  # a stream (oversize fault) or an already-encoded body (gzip bomb): as made
         if response.status == 302 and "X-Linked-Etag" in response.headers:
@@ -115,6 +114,13 @@ class Transport:
             response.headers["Content-Encoding"] = "gzip"
         response.enable_chunked_encoding()
         return response
+
+    @staticmethod
+    def _identify(response: web.StreamResponse) -> None:
+        """The headers every answer of the Hub origin carries (its request id, its server)."""
+        response.headers.setdefault("X-Request-Id", request_id())
+        response.headers.setdefault("X-Powered-By", "huggingface-moon")
+        response.headers.setdefault("Access-Control-Expose-Headers", EXPOSE_HEADERS)
 
     @staticmethod
     def _add_xet_hash(request: web.Request, response: web.Response) -> None:
