@@ -35,6 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+from pandas.api.types import union_categoricals
 
 from analysis.data.read import KEYS, read_columns
 from analysis.data.tidy import one_row_per_model
@@ -139,25 +140,52 @@ def _read_board(data: Path, snapshot: str | None, dataset: str, columns: list[st
     return frame
 
 
+def _categories(values: list[object]) -> tuple[list[object], dict[object, int]]:
+    unique = list(dict.fromkeys(values))
+    return unique, {v: i for i, v in enumerate(unique)}
+
+
 def _board_long(frame: pd.DataFrame, version: str) -> pd.DataFrame:
-    """Every evaluation's value per benchmark (`kept` marks the one-row rule's row); v2 twice (normalized, raw)."""
-    parts = []
+    """Every evaluation's value per benchmark (`kept` marks the one-row rule's row); v2 twice (normalized, raw).
+
+    Built column-wise with categoricals (a board of N rows gives up to 12 N of them, each repeating its
+    model, link and date): numbers are concatenated once, text is codes into the board's own values."""
+    v2 = version == "board_v2"
+    columns = []  # (entry, board column, scale, factor)
     for entry in board_entries(version):
-        scales = [(entry.board_column, NORMALIZED, 1.0)] if version == "board_v2" else [(entry.board_column, PERCENT,
-                                                                                            1.0)]
-        if version == "board_v2":
-            scales.append((entry.board_column + "_raw", PERCENT, 100.0))
-        for column, scale, factor in scales:
-            value = pd.to_numeric(frame[column], errors="coerce")
-            parts.append(pd.DataFrame({
-                "model_id": frame["model"], "key": frame["key"], "benchmark": entry.benchmark, "setup": entry.setup,
-                "metric": entry.metrics[0], "value": value, "value_pct": value * factor, "scale": scale,
-                "source_kind": version, "status": "measurement", "source_url": frame["url"],
-                "date": frame["submission_date"].astype("string").str.slice(0, 10),
-                "source_model_id": frame["model_id"], "dataset": entry.dataset_ids[0], "task": None,
-                "num_few_shot": entry.num_few_shot, "kept": frame["kept"].to_numpy()}))
-    long = pd.concat(parts, ignore_index=True)
-    return long[long["value"].notna()]
+        columns.append((entry, entry.board_column, NORMALIZED if v2 else PERCENT, 1.0))
+        if v2:
+            columns.append((entry, entry.board_column + "_raw", PERCENT, 100.0))
+    n = len(frame)
+    values = np.concatenate([pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float) for _, c, _, _ in columns])
+    which = np.repeat(np.arange(len(columns)), n)
+    rows = np.tile(np.arange(n), len(columns))
+    keep = ~np.isnan(values)
+    values, which, rows = values[keep], which[keep], rows[keep]
+    factors = np.array([factor for *_, factor in columns])[which]
+
+    def per_column(get) -> pd.Categorical:  # one value per board column, as a categorical over the rows
+        categories, index = _categories([get(c) for c in columns])
+        codes = np.array([index[get(c)] for c in columns], dtype=np.int32)[which]
+        return pd.Categorical.from_codes(codes, categories=[c for c in categories if c is not None]) \
+            if None not in categories else pd.Categorical([get(columns[w]) for w in which])
+
+    def per_row(series: pd.Series) -> pd.Categorical:  # one value per evaluation, repeated over its benchmarks
+        return pd.Categorical(series).take(rows)
+
+    date = frame["submission_date"].astype("string").str.slice(0, 10)
+    return pd.DataFrame({
+        "model_id": per_row(frame["model"]), "key": per_row(frame["key"]),
+        "benchmark": per_column(lambda c: c[0].benchmark), "setup": per_column(lambda c: c[0].setup),
+        "metric": per_column(lambda c: c[0].metrics[0]), "value": values, "value_pct": values * factors,
+        "scale": per_column(lambda c: c[2]), "source_kind": pd.Categorical.from_codes(np.zeros(len(rows), np.int8),
+                                                                                      [version]),
+        "status": pd.Categorical.from_codes(np.zeros(len(rows), np.int8), ["measurement"]),
+        "source_url": per_row(frame["url"]), "date": per_row(date), "source_model_id": per_row(frame["model_id"]),
+        "dataset": per_column(lambda c: c[0].dataset_ids[0]), "task": None,
+        "num_few_shot": np.array([np.nan if c[0].num_few_shot is None else c[0].num_few_shot
+                                  for c in columns], dtype=float)[which],
+        "kept": frame["kept"].to_numpy()[rows]})
 
 
 def _evals(data: Path, snapshot: str | None) -> pd.DataFrame | None:
@@ -363,9 +391,39 @@ def build(data: Path, snapshot: str | None = None) -> Scores:
         pairs = _pair_claims(cards, measured, official)
         unstated = _pair_unstated(cards, measured, official)
     parts = [b[b["kept"]] for b in boards.values() if b is not None] + [x for x in (evals, cards) if x is not None]
-    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_OUTPUT)
+    table = _concat(parts) if parts else pd.DataFrame(columns=_OUTPUT)
     return Scores(table=_typed(table.reindex(columns=_OUTPUT)), copies=copies, pairs=pairs, read=read,
                   missing=missing, unstated=unstated)
+
+
+TEXT = ("model_id", "benchmark", "setup", "metric", "scale", "source_kind", "status", "source_url", "date",
+        "source_model_id", "dataset", "task")
+
+
+def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts one under the other; their text columns as one categorical each (the boards' are already),
+    so the millions of board rows are never turned into Python strings."""
+    out = {}
+    for column in _OUTPUT:
+        pieces = [p[column] if column in p else pd.Series([None] * len(p)) for p in parts]
+        if column in TEXT:
+            cats = [x.array if isinstance(x.dtype, pd.CategoricalDtype) else
+                    pd.Categorical(x.astype(object).where(x.notna(), None)) for x in pieces]
+            # one category dtype (text as Python str) for every piece, else they cannot be united
+            cats = [c.rename_categories(pd.Index([str(v) for v in c.categories], dtype=object)) for c in cats]
+            out[column] = union_categoricals(cats, ignore_order=True)
+        elif column == "value":  # text as filed; a board's floats converted in Arrow, not one by one
+            out[column] = pd.concat([_value_text(x) for x in pieces], ignore_index=True)
+        else:
+            out[column] = pd.concat([x.reset_index(drop=True) for x in pieces], ignore_index=True)
+    return pd.DataFrame(out)
+
+
+def _value_text(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_float_dtype(values.dtype):
+        text = pa.array(values.to_numpy(), from_pandas=True).cast(pa.string())
+        return pd.Series(pd.arrays.ArrowStringArray(text))
+    return values.reset_index(drop=True).astype("string[pyarrow]")
 
 
 COLUMNS_ORDER = _OUTPUT = ["model_id", "benchmark", "setup", "metric", "value", "value_pct", "scale", "source_kind",
@@ -374,11 +432,17 @@ COLUMNS_ORDER = _OUTPUT = ["model_id", "benchmark", "setup", "metric", "value", 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
     """scores.parquet's column types: text, `value` as text (a card's value as filed), numbers as floats."""
-    out = pd.DataFrame({c: table[c].astype("string") for c in _OUTPUT if c not in ("value_pct", "num_few_shot")})
+    out = pd.DataFrame({c: table[c] if isinstance(table[c].dtype, pd.CategoricalDtype | pd.StringDtype)
+                        else table[c].astype("string") for c in _OUTPUT if c not in ("value_pct", "num_few_shot")})
     out["value_pct"] = pd.to_numeric(table["value_pct"], errors="coerce").astype(float)
     out["num_few_shot"] = pd.to_numeric(table["num_few_shot"], errors="coerce").astype("Int64")
     return out[_OUTPUT].reset_index(drop=True)
 
 
 def to_arrow(table: pd.DataFrame) -> pa.Table:
-    return pa.Table.from_pandas(table, preserve_index=False)
+    """scores.parquet: text columns as plain strings (the categoricals held in memory are an implementation
+    detail, not the file's types)."""
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    fields = [pa.field(f.name, pa.string()) if pa.types.is_dictionary(f.type) or pa.types.is_large_string(f.type)
+              else f for f in arrow.schema]
+    return arrow.cast(pa.schema(fields))

@@ -89,6 +89,16 @@ def active_b(model_id: str) -> float | None:
     return None
 
 
+def _active_of_moe(ids: pd.Series, moe: np.ndarray) -> np.ndarray:
+    """Active parameters (`active_b`) of the MoE models and of names carrying an active label (a cheap
+    vectorised pre-filter: `active_b` reads the labels exactly); NaN for the others."""
+    out = np.full(len(ids), np.nan)
+    for i in np.flatnonzero(moe):
+        found = active_b(ids.iloc[i])
+        out[i] = np.nan if found is None else found
+    return out
+
+
 def _agrees(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.isfinite(a) & np.isfinite(b) & (np.abs(a / b - 1) <= AGREE)
@@ -155,7 +165,8 @@ def audit(board: pd.DataFrame) -> pd.DataFrame:
     rules = np.array([CLASSES[k][1] for k in CLASSES], dtype=object)
     out = board.assign(
         params_b_unaudited=size, name_params_b=name, base_params_b=base,
-        active_params_b=[active_b(m) for m in ids.tolist()],
+        active_params_b=_active_of_moe(ids, (klass == "moe_total") | ids.str.contains(
+            r"(?i)a\d+(?:[._]\d+)?b|8x7b|8x22b", regex=True).to_numpy(dtype=bool)),
         size_audit=pd.Categorical(klass, categories=list(CLASSES)),
         size_rule=pd.Categorical.from_codes(pd.Categorical(klass, categories=list(CLASSES)).codes,
                                             categories=pd.Index(rules)))

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
+from analysis.data.scores import to_arrow
 from analysis.report.html import Links, Raw, num, section, table
 
 TITLE = "Claims vs measurements"
@@ -19,7 +19,7 @@ TITLE = "Claims vs measurements"
 
 def write_scores(path: Path, scores: pd.DataFrame) -> None:
     """scores.parquet: every score with its provenance (docs/analysis.md lists the columns)."""
-    pq.write_table(pa.Table.from_pandas(scores, preserve_index=False), path)
+    pq.write_table(to_arrow(scores), path)
 
 
 def _link(url: Any, text: str) -> Raw:

@@ -114,7 +114,7 @@ def summary(scores: Scores) -> dict[str, Any]:
     """results.json `scores`: what scores.parquet holds, per source kind and benchmark."""
     table = scores.table
     by_benchmark: dict[str, dict[str, int]] = {}
-    counted = table.dropna(subset=["benchmark"]).groupby(["benchmark", "source_kind"], sort=True).size()
+    counted = table.dropna(subset=["benchmark"]).groupby(["benchmark", "source_kind"], sort=True, observed=True).size()
     for (benchmark, kind), n in counted.items():
         by_benchmark.setdefault(str(benchmark), {})[str(kind)] = int(n)
     kinds = table["source_kind"].value_counts()
@@ -122,6 +122,6 @@ def summary(scores: Scores) -> dict[str, Any]:
             "n_models": int(table["model_id"].str.lower().nunique()),
             "sources_read": scores.read, "missing": scores.missing,
             "by_source_kind": {k: int(kinds.get(k, 0)) for k in SOURCE_KINDS},
-            "by_status": {str(k): int(v) for k, v in table["status"].value_counts().items()},
+            "by_status": {str(k): int(v) for k, v in table["status"].value_counts().items() if v},
             "unmapped_card_rows": int((table["source_kind"].str.startswith("card_") & table["benchmark"].isna()).sum()),
             "by_benchmark": by_benchmark, "columns": COLUMNS}
