@@ -70,6 +70,11 @@ HUB_RATE_BUDGETS_AUTHENTICATED = {"api": 1000, "resolvers": 5000, "pages": 200}
 # window, and stop once only the reserve is left, as the `RateLimit` headers tell (politeness/budget.py).
 HUB_RATE_SHARE = 0.9
 HUB_RATE_CONCURRENCY = {"api": 2, "resolvers": 2, "pages": 1}
+# Requests a resolver redirects off the Hub (LFS files on its storage/CDN origin: ranged reads of safetensors
+# headers) share one slot of this concurrency and no fixed delay. The storage origin has no quota; AutoThrottle
+# is kept off it because it never lowers its delay on 206 answers, which would hold every ranged read at its
+# 1 s start delay. The Hub's resolver request before each redirect is paced as usual.
+HUB_STORAGE_CONCURRENCY = 2
 
 # --- TLS -------------------------------------------------------------------------------------------
 # Server certificates are verified (chain against the system's trust store, or the bundle named by

@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from llmbench.hub_endpoint import auth_header, hub_token_for
-from llmbench.politeness.buckets import budgets, slot_for
+from llmbench.politeness.buckets import STORAGE_SLOT, budgets, slot_for
 from llmbench.politeness.pacing import HubPacingMiddleware
 from llmbench.politeness.ratelimit import RateLimitMiddleware
 from llmbench.politeness.slots import HubSlotMiddleware
@@ -44,8 +44,10 @@ MIDDLEWARE_ORDER = {
 def hub_download_slots(settings: BaseSettings, quotas: dict[str, int]) -> dict[str, dict[str, float]]:
     """Concurrency per bucket; no fixed delay: HubPacingMiddleware paces by the window's state."""
     concurrency = settings.getdict("HUB_RATE_CONCURRENCY")
-    return {slot_for(bucket): {"concurrency": int(concurrency.get(bucket, 1)), "delay": 0.0, "jitter": 0.0}
-            for bucket in quotas}
+    slots = {slot_for(bucket): {"concurrency": int(concurrency.get(bucket, 1)), "delay": 0.0, "jitter": 0.0}
+             for bucket in quotas}
+    slots[STORAGE_SLOT] = {"concurrency": settings.getint("HUB_STORAGE_CONCURRENCY", 2), "delay": 0.0, "jitter": 0.0}
+    return slots
 
 
 class HubPoliteness:

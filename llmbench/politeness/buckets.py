@@ -5,6 +5,7 @@ from __future__ import annotations
 from scrapy.settings import BaseSettings
 
 SLOT_PREFIX = "hub-"
+STORAGE_SLOT = "lfs-storage"  # the slot of what a resolver redirects off the Hub (no bucket: no quota)
 
 
 def slot_for(bucket: str) -> str:

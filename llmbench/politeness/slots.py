@@ -2,7 +2,8 @@
 
 The slots themselves (concurrency, delay) come from DOWNLOAD_SLOTS, filled once per crawl by the
 `HubPoliteness` add-on. The tag follows the URL: a redirect copies its request's meta, so a request
-redirected to another bucket is re-tagged and one redirected off the Hub is untagged. AutoThrottle
+redirected to another bucket is re-tagged and one redirected off the Hub (a resolver's LFS file) goes to
+the storage slot. AutoThrottle
 is told not to adjust these slots: the quota, not latency, is the limit. Off (NotConfigured) with
 HUB_RATE_PACING=False.
 """
@@ -16,7 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from llmbench.hub_endpoint import bucket_of, same_origin
-from llmbench.politeness.buckets import bucket_of_slot, slot_for
+from llmbench.politeness.buckets import STORAGE_SLOT, bucket_of_slot, slot_for
 
 
 class HubSlotMiddleware:
@@ -34,6 +35,6 @@ class HubSlotMiddleware:
             request.meta["download_slot"] = slot_for(bucket_of(urlsplit(request.url).path))
             request.meta["autothrottle_dont_adjust_delay"] = True
         elif bucket_of_slot(request.meta.get("download_slot", "")) is not None:
-            # redirected off the Hub (a file's CDN origin): the copied meta must not keep the Hub's slot
-            del request.meta["download_slot"]
-            request.meta.pop("autothrottle_dont_adjust_delay", None)
+            # redirected off the Hub (a file's storage/CDN origin): not the Hub's slot, the storage one
+            # (HUB_STORAGE_CONCURRENCY, no delay; AutoThrottle would hold 206 answers at its start delay)
+            request.meta["download_slot"] = STORAGE_SLOT

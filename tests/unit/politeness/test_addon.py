@@ -30,7 +30,7 @@ def anonymous(monkeypatch, tmp_path):
 def test_one_slot_per_bucket_from_the_budgets():
     crawler = crawler_with()
     slots = crawler.settings.getdict("DOWNLOAD_SLOTS")
-    assert set(slots) == {"hub-api", "hub-resolvers", "hub-pages"}
+    assert set(slots) == {"hub-api", "hub-resolvers", "hub-pages", "lfs-storage"}
     assert slots["hub-pages"]["concurrency"] == 1 and slots["hub-api"]["concurrency"] == 2
     assert slots["hub-pages"]["delay"] == 0  # paced by the window's state, not evenly
     assert crawler.get_addon(HubPoliteness).budgets == {"api": 500, "resolvers": 3000, "pages": 100}
@@ -80,7 +80,10 @@ def test_a_redirect_takes_the_slot_of_where_it_goes():
     middleware.process_request(resolver)
     to_cdn = resolver.replace(url="http://127.0.0.1:10/lfs/abc")  # what RedirectMiddleware builds
     middleware.process_request(to_cdn)
-    assert "download_slot" not in to_cdn.meta and "autothrottle_dont_adjust_delay" not in to_cdn.meta
+    assert to_cdn.meta["download_slot"] == "lfs-storage" and to_cdn.meta["autothrottle_dont_adjust_delay"]
+    crawler = crawler_with()
+    assert crawler.settings.getdict("DOWNLOAD_SLOTS")["lfs-storage"] == {"concurrency": 2, "delay": 0.0,
+                                                                          "jitter": 0.0}
     to_api = resolver.replace(url=f"{HUB}/api/models/org/m")
     middleware.process_request(to_api)
     assert to_api.meta["download_slot"] == "hub-api"
