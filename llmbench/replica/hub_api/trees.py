@@ -70,16 +70,23 @@ def _commit(view: RepoView, revision: str) -> Commit | web.Response:
     return revision_not_found(revision) if commit is None else commit
 
 
-# -- revision/{rev} and commits/{rev} ---------------------------------------------------------------
-async def revision_info(request: web.Request) -> web.Response:
-    """Repo info at a revision: that commit's `sha` and date (huggingface_hub's `repo_info(revision=…)`,
-    `revision_exists`)."""
+def _view_at(request: web.Request) -> tuple[RepoView, Commit] | web.Response:
+    """The repo and the commit `{rev}` names, or the Hub's answer when either does not exist."""
     view = find_view(request)
     if isinstance(view, web.Response):
         return view
     commit = _commit(view, request.match_info["rev"])
-    if isinstance(commit, web.Response):
-        return commit
+    return commit if isinstance(commit, web.Response) else (view, commit)
+
+
+# -- revision/{rev} and commits/{rev} ---------------------------------------------------------------
+async def revision_info(request: web.Request) -> web.Response:
+    """Repo info at a revision: that commit's `sha` and date (huggingface_hub's `repo_info(revision=…)`,
+    `revision_exists`)."""
+    found = _view_at(request)
+    if isinstance(found, web.Response):
+        return found
+    view, commit = found
     if view.repo_type == "model":
         return info_answer(request, request.app[CATALOG].get(view.repo_id), commit)
     files = view.files(commit)
@@ -184,12 +191,10 @@ async def tree(request: web.Request) -> web.Response:
 async def paths_info(request: web.Request) -> web.Response:
     """`POST /paths-info/{rev}` with form or JSON `paths` (and `expand`): the entries of the paths that exist,
     in the order asked; absent paths are left out (get_paths_info docs)."""
-    view = find_view(request)
-    if isinstance(view, web.Response):
-        return view
-    commit = _commit(view, request.match_info["rev"])
-    if isinstance(commit, web.Response):
-        return commit
+    found = _view_at(request)
+    if isinstance(found, web.Response):
+        return found
+    view, commit = found
     if request.content_type == "application/json":
         try:
             data = await request.json()
