@@ -140,11 +140,6 @@ def _read_board(data: Path, snapshot: str | None, dataset: str, columns: list[st
     return frame
 
 
-def _categories(values: list[object]) -> tuple[list[object], dict[object, int]]:
-    unique = list(dict.fromkeys(values))
-    return unique, {v: i for i, v in enumerate(unique)}
-
-
 def _board_long(frame: pd.DataFrame, version: str) -> pd.DataFrame:
     """Every evaluation's value per benchmark (`kept` marks the one-row rule's row); v2 twice (normalized, raw).
 
@@ -165,10 +160,10 @@ def _board_long(frame: pd.DataFrame, version: str) -> pd.DataFrame:
     factors = np.array([factor for *_, factor in columns])[which]
 
     def per_column(get) -> pd.Categorical:  # one value per board column, as a categorical over the rows
-        categories, index = _categories([get(c) for c in columns])
-        codes = np.array([index[get(c)] for c in columns], dtype=np.int32)[which]
-        return pd.Categorical.from_codes(codes, categories=[c for c in categories if c is not None]) \
-            if None not in categories else pd.Categorical([get(columns[w]) for w in which])
+        categories = list(dict.fromkeys(v for v in (get(c) for c in columns) if v is not None))
+        index = {v: i for i, v in enumerate(categories)}
+        codes = np.array([index.get(get(c), -1) for c in columns], dtype=np.int32)[which]  # -1: missing
+        return pd.Categorical.from_codes(codes, categories=categories)
 
     def per_row(series: pd.Series) -> pd.Categorical:  # one value per evaluation, repeated over its benchmarks
         return pd.Categorical(series).take(rows)

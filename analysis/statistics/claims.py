@@ -68,7 +68,7 @@ def claims_vs_measurements(scores: Scores) -> dict[str, Any]:
     pairs = scores.pairs
     claims = scores.table[scores.table["source_kind"] == "card_claim"]
     return {**out, "available": True, "n_claims": int(len(claims)),
-            "claims_by_status": {str(k): int(v) for k, v in claims["status"].value_counts().items()},
+            "claims_by_status": {str(k): int(v) for k, v in claims["status"].value_counts().items() if v},
             **_pairs_summary(pairs), "setup_unstated": setup_unstated(scores.unstated),
             "copies": copies_health(scores.copies)}
 
@@ -76,7 +76,8 @@ def claims_vs_measurements(scores: Scores) -> dict[str, Any]:
 def _pairs_summary(pairs: pd.DataFrame) -> dict[str, Any]:
     """n_pairs, per benchmark and measurer the difference with its CI (overall and by author kind), the largest."""
     benchmarks: dict[str, Any] = {}
-    for (benchmark, measured_by, setup), group in pairs.groupby(["benchmark", "measured_by", "setup"], sort=True):
+    groups = pairs.groupby(["benchmark", "measured_by", "setup"], sort=True, observed=True)
+    for (benchmark, measured_by, setup), group in groups:
         label = f"{benchmark} ({setup}) vs {measured_by}"
         entry = {"benchmark": benchmark, "measured_by": measured_by, "setup": setup, **_group(group, label),
                  "by_author_kind": {k: _group(group[group["author_kind"] == k], f"{label}, {k}")
@@ -96,7 +97,7 @@ def setup_unstated(unstated: pd.DataFrame) -> dict[str, Any]:
 def copies_health(copies: pd.DataFrame) -> dict[str, Any]:
     """Per board version: copies, how many equal the board, the stale or altered (listed, largest first)."""
     out: dict[str, Any] = {}
-    for version, group in copies.groupby("board", sort=True):
+    for version, group in copies.groupby("board", sort=True, observed=True):
         compared = group[group["status"].isin(["copy", "stale or altered"])]
         stale = compared[compared["status"] == "stale or altered"]
         stale = stale.assign(difference=stale["card_value"] - stale["board_value"])

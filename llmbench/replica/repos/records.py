@@ -59,7 +59,6 @@ class RepoSpec:
     chat: bool = False
     merged: bool = False
     moe: bool = False
-    base_in_card: bool = True  # False: the parent is named only in the `base_model:` tags
 
 
 @dataclass
@@ -92,8 +91,7 @@ def _card(spec: RepoSpec, languages: list[str] | None, rng: random.Random) -> di
         card["language"] = languages[0] if len(languages) == 1 and rng.random() < 0.5 else languages
     if spec.base:
         as_list = rng.random() < 0.2 or spec.storage == GGUF_ONLY  # GGUF cards list their parent
-        if spec.base_in_card:
-            card["base_model"] = [spec.base] if as_list else spec.base
+        card["base_model"] = [spec.base] if as_list else spec.base
     if spec.library:
         card["library_name"] = spec.library
     if spec.pipeline:
@@ -215,7 +213,7 @@ def api_record(spec: RepoSpec, rng: random.Random) -> dict[str, Any]:
             api["config"]["quantization_config"] = {"bits": 4}
         api["transformersInfo"] = {"auto_model": "AutoModelForCausalLM", "pipeline_tag": spec.pipeline,
                                    "processor": "AutoTokenizer"}
-    if spec.base and spec.base_in_card:  # the Hub derives `baseModels` from the card
+    if spec.base:  # the Hub derives `baseModels` from the card
         api["baseModels"] = {"relation": spec.relation, "models": [{"_id": object_id(spec.base), "id": spec.base}]}
     api.update(_weights(spec))
     return {k: v for k, v in api.items() if v is not None or k == "model-index"}
