@@ -26,12 +26,12 @@ import pyarrow.parquet as pq
 
 import llmbench
 from llmbench.credentials import without_userinfo
+from llmbench.items import ITEM_CLASSES
 from llmbench.storage import DatasetError, snapshot_files, snapshots
 
 # dataset → the column its rows name their endpoint in (a URL whose origin is the endpoint)
 ENDPOINT_COLUMNS = {"hub_models": "endpoint", "leaderboard": "url", "leaderboard_v1": "url"}
-DATASETS = ("hub_models", "leaderboard", "leaderboard_v1", "model_sizes", "eval_results", "card_results",
-            "benchmark_leaderboards", "benchmarks")
+DATASETS = tuple(item_class.dataset for item_class in ITEM_CLASSES)  # every dataset a crawl writes
 # API field names the replica marks in its model answers (llmbench/replica/provenance.py) → what they are here
 MODEL_FIELD_MEANING = {"downloads": "hub_models.downloads (30-day downloads)",
                      "downloadsAllTime": "hub_models.downloads_all_time",
